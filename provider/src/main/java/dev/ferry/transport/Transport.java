@@ -1,0 +1,52 @@
+package dev.ferry.transport;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The network side of one upgraded connection, as the connection driver sees it: a non-blocking byte
+ * pipe. Implemented by the NIO client (a {@code SocketChannel}, plain or TLS), by the servlet bridge
+ * (an upgraded {@code WebConnection} with {@code ReadListener}/{@code WriteListener}) and by the
+ * in-memory pipe used in tests.
+ *
+ * <p>Thread contract: the driver never calls {@link #read} concurrently with itself, nor {@link #write}
+ * concurrently with itself; a read and a write may run at the same time on different threads. The
+ * transport calls its {@link TransportListener} from its own threads, never two callbacks of the same
+ * kind at once, and never from inside {@link #read}, {@link #write}, {@link #demandRead} or
+ * {@link #demandWrite} on the calling thread.
+ *
+ * <p>Buffers passed in stay owned by the caller; the transport copies what it keeps.
+ */
+public interface Transport {
+
+    /** Installs the listener. Called once, before the first {@link #demandRead}. */
+    void start(TransportListener listener);
+
+    /**
+     * Reads what is available now into {@code dst} without blocking.
+     *
+     * @return the number of bytes read; 0 when nothing is available now (call {@link #demandRead} to be
+     *         told by {@link TransportListener#onReadable()}); -1 at the end of the stream
+     */
+    int read(ByteBuffer dst) throws IOException;
+
+    /**
+     * Writes as much of {@code srcs}, in order, as the transport can take now without blocking.
+     *
+     * @return the number of bytes taken; fewer than remaining means call {@link #demandWrite} and go on
+     *         after {@link TransportListener#onWritable()}
+     */
+    long write(ByteBuffer[] srcs) throws IOException;
+
+    /** Asks for one {@link TransportListener#onReadable()} when {@link #read} can make progress (or hit EOF). */
+    void demandRead();
+
+    /** Asks for one {@link TransportListener#onWritable()} when {@link #write} can make progress. */
+    void demandWrite();
+
+    /** Closes the connection (TCP, after flushing what {@link #write} took). Idempotent. */
+    void close();
+
+    /** Whether the connection is encrypted (wss). */
+    boolean isSecure();
+}
