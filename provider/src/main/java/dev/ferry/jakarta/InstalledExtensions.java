@@ -1,0 +1,150 @@
+package dev.ferry.jakarta;
+
+import dev.ferry.protocol.Extension;
+import dev.ferry.protocol.ExtensionFactory;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The extensions a container can run, by name: the SPI by which an extension is installed. Each is a
+ * {@link ExtensionFactory} of the protocol component; the ones found through {@link ServiceLoader} (service
+ * {@code dev.ferry.protocol.ExtensionFactory}) plus any {@link #install installed} programmatically. A later
+ * installation under the same name (compared case-insensitively) replaces the earlier one, so an application can
+ * override a built-in extension. This backs {@code WebSocketContainer.getInstalledExtensions()} on both containers
+ * and the factories given to each connection's handle.
+ *
+ * <p>{@link #noOp(String)} makes an extension that takes part in negotiation only (it claims no RSV bits and leaves
+ * payloads alone), which is what the TCK's {@code ext1}-style extensions need.
+ *
+ * <p>Thread contract: thread safe; installing while connections negotiate affects only later handshakes.
+ */
+public final class InstalledExtensions {
+
+    private final Map<String, ExtensionFactory> byName = new ConcurrentHashMap<>();
+    private final List<String> order = new CopyOnWriteArrayList<>();
+
+    /** An empty set: nothing installed. */
+    public InstalledExtensions() {
+    }
+
+    /** The factories registered with {@link ServiceLoader} visible to {@code loader}, in the loader's order. */
+    public static InstalledExtensions load(ClassLoader loader) {
+        InstalledExtensions installed = new InstalledExtensions();
+        for (ExtensionFactory factory : ServiceLoader.load(ExtensionFactory.class, loader)) {
+            installed.install(factory);
+        }
+        return installed;
+    }
+
+    /** Installs a factory, replacing any installed under the same name. */
+    public void install(ExtensionFactory factory) {
+        Objects.requireNonNull(factory, "factory");
+        String key = key(factory.name());
+        if (byName.put(key, factory) == null) {
+            order.add(key);
+        }
+    }
+
+    /** The factory installed under {@code name} (case-insensitive). */
+    public Optional<ExtensionFactory> find(String name) {
+        return Optional.ofNullable(byName.get(key(name)));
+    }
+
+    /** Whether an extension called {@code name} is installed. */
+    public boolean contains(String name) {
+        return byName.containsKey(key(name));
+    }
+
+    /** Every installed factory, in installation order. */
+    public List<ExtensionFactory> factories() {
+        List<ExtensionFactory> factories = new ArrayList<>(order.size());
+        for (String key : order) {
+            factories.add(byName.get(key));
+        }
+        return List.copyOf(factories);
+    }
+
+    /**
+     * The installed extensions as Jakarta sees them: each factory's {@link ExtensionFactory#offer() offer},
+     * name and parameters.
+     */
+    public Set<jakarta.websocket.Extension> asJakartaExtensions() {
+        Set<jakarta.websocket.Extension> extensions = new LinkedHashSet<>();
+        for (ExtensionFactory factory : factories()) {
+            List<jakarta.websocket.Extension> parsed = ExtensionHeader.parse(factory.offer());
+            extensions.add(parsed.isEmpty() ? ExtensionHeader.extension(factory.name(), List.of()) : parsed.get(0));
+        }
+        return Set.copyOf(extensions);
+    }
+
+    /** An extension that is negotiated by name and does nothing else (no RSV bits, payloads untouched). */
+    public static ExtensionFactory noOp(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("extension name must not be blank, got '" + name + "'");
+        }
+        return new NoOpFactory(name);
+    }
+
+    private static String key(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    private record NoOpFactory(String name) implements ExtensionFactory {
+        @Override
+        public String offer() {
+            return name;
+        }
+
+        @Override
+        public Extension accept(String offer) {
+            return new NoOpExtension(name, offer);
+        }
+
+        @Override
+        public Extension confirm(String offer, String response) {
+            return new NoOpExtension(name, response);
+        }
+    }
+
+    private record NoOpExtension(String name, String response) implements Extension {
+        @Override
+        public int rsvBits() {
+            return 0;
+        }
+
+        @Override
+        public ByteBuffer encode(ByteBuffer payload, boolean first, boolean fin) {
+            return payload;
+        }
+
+        @Override
+        public void decodeInput(ByteBuffer input, boolean endOfMessage) {
+            throw new IllegalStateException("extension " + name + " claims no RSV bits, so it never decodes");
+        }
+
+        @Override
+        public int decode(ByteBuffer out) {
+            return 0;
+        }
+
+        @Override
+        public boolean needsInput() {
+            return true;
+        }
+
+        @Override
+        public void release() {
+        }
+    }
+}

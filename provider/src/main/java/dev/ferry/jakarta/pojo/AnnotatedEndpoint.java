@@ -1,0 +1,194 @@
+package dev.ferry.jakarta.pojo;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Runs one instance of an annotated endpoint as a programmatic {@link Endpoint}: at open it registers one
+ * {@link MessageHandler} per {@code @OnMessage} method on the session, applies each method's
+ * {@code maxMessageSize} to the session's text or binary limit (the session closes with 1009 when a message
+ * exceeds it), and calls {@code @OnOpen}; then it calls {@code @OnClose} and {@code @OnError} as the session
+ * reports those events. A non-void {@code @OnMessage} result is sent back on the session's basic remote:
+ * {@code String} as text, {@code byte[]} and {@code ByteBuffer} as binary, anything else through
+ * {@code sendObject} (the session's encoders, including the built-in ones for primitives and their boxes).
+ *
+ * <p>Errors: anything an annotated method throws, a path parameter that cannot be converted
+ * ({@code DecodeException}), or a result that cannot be sent goes to the {@code @OnError} method. Without one it is
+ * logged and the session is closed with 1011 (unexpected condition, RFC 6455 §7.4.1), because the endpoint has
+ * no way left to learn of it. Errors the session itself reports through {@link #onError} (protocol violations,
+ * decoder failures) go to {@code @OnError} or, without one, are logged; closing then is the session's business.
+ *
+ * <p>Thread contract: the session delivers events one at a time (Jakarta WebSocket 2.2 §5.1), so this class does
+ * no locking; {@link #onOpen} happens before every other event.
+ */
+public final class AnnotatedEndpoint extends Endpoint {
+
+    private static final System.Logger LOG = System.getLogger(AnnotatedEndpoint.class.getName());
+
+    private final EndpointModel model;
+    private final Object instance;
+    private Session session;
+    private EndpointConfig config;
+    private Map<String, String> pathParameters = Map.of();
+
+    /**
+     * @param model    the class's model
+     * @param instance the endpoint instance for this connection, an instance of {@code model.type()}
+     */
+    public AnnotatedEndpoint(EndpointModel model, Object instance) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.instance = Objects.requireNonNull(instance, "instance");
+        if (!model.type().isInstance(instance)) {
+            throw new IllegalArgumentException("expected an instance of " + model.type().getName() + ", got "
+                    + instance.getClass().getName());
+        }
+    }
+
+    /** The annotated instance this endpoint drives. */
+    public Object instance() {
+        return instance;
+    }
+
+    /** The model this endpoint runs. */
+    public EndpointModel model() {
+        return model;
+    }
+
+    @Override
+    public void onOpen(Session session, EndpointConfig config) {
+        this.session = session;
+        this.config = config;
+        Map<String, String> parameters = session.getPathParameters();
+        this.pathParameters = parameters == null ? Map.of() : parameters;
+        for (MessageMethod message : model.messages()) {
+            register(message);
+        }
+        model.onOpen().ifPresent(method -> callApplication(method, event(null, null, null, false)));
+    }
+
+    @Override
+    public void onClose(Session session, CloseReason closeReason) {
+        model.onClose().ifPresent(method -> callApplication(method, event(closeReason, null, null, false)));
+    }
+
+    @Override
+    public void onError(Session session, Throwable error) {
+        if (model.onError().isPresent()) {
+            callErrorHandler(error);
+        } else {
+            LOG.log(System.Logger.Level.WARNING, () -> "endpoint " + model.type().getName() + " of session "
+                    + session.getId() + " has no @OnError method; error: " + error, error);
+        }
+    }
+
+    private void register(MessageMethod message) {
+        if (message.kinds().contains(MessageKind.TEXT) && message.maxMessageSize() > 0) {
+            session.setMaxTextMessageBufferSize(clamp(message.maxMessageSize()));
+        }
+        if (message.kinds().contains(MessageKind.BINARY) && message.maxMessageSize() > 0) {
+            session.setMaxBinaryMessageBufferSize(clamp(message.maxMessageSize()));
+        }
+        if (message.partial()) {
+            addPartial(message.payloadType(), message);
+        } else {
+            addWhole(message.payloadType(), message);
+        }
+    }
+
+    private <T> void addWhole(Class<T> type, MessageMethod message) {
+        session.addMessageHandler(type, (MessageHandler.Whole<T>) payload -> deliver(message, payload, true));
+    }
+
+    private <T> void addPartial(Class<T> type, MessageMethod message) {
+        session.addMessageHandler(type, (MessageHandler.Partial<T>) (part, last) -> deliver(message, part, last));
+    }
+
+    private void deliver(MessageMethod message, Object payload, boolean last) {
+        Object result;
+        try {
+            result = message.method().invoke(instance, event(null, null, payload, last));
+        } catch (Throwable failure) {
+            applicationError(failure);
+            return;
+        }
+        if (result != null && message.method().returnsValue()) {
+            reply(result);
+        }
+    }
+
+    private void reply(Object result) {
+        try {
+            if (result instanceof String text) {
+                session.getBasicRemote().sendText(text);
+            } else if (result instanceof ByteBuffer bytes) {
+                session.getBasicRemote().sendBinary(bytes);
+            } else if (result instanceof byte[] bytes) {
+                session.getBasicRemote().sendBinary(ByteBuffer.wrap(bytes));
+            } else {
+                session.getBasicRemote().sendObject(result);
+            }
+        } catch (Exception failure) {
+            applicationError(failure);
+        }
+    }
+
+    /** Calls a lifecycle or message method, routing what it throws to {@link #applicationError}. */
+    private void callApplication(EndpointMethod method, EndpointMethod.Event event) {
+        try {
+            method.invoke(instance, event);
+        } catch (Throwable failure) {
+            applicationError(failure);
+        }
+    }
+
+    /** An error from the application's own methods (or from sending their results). */
+    private void applicationError(Throwable error) {
+        if (model.onError().isPresent()) {
+            callErrorHandler(error);
+            return;
+        }
+        LOG.log(System.Logger.Level.ERROR, () -> "endpoint " + model.type().getName() + " of session "
+                + session.getId() + " threw and has no @OnError method; closing with 1011", error);
+        try {
+            if (session.isOpen()) {
+                session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, reason(error)));
+            }
+        } catch (Exception closeFailure) {
+            LOG.log(System.Logger.Level.DEBUG, "closing session " + session.getId() + " after an error failed",
+                    closeFailure);
+        }
+    }
+
+    private void callErrorHandler(Throwable error) {
+        try {
+            model.onError().orElseThrow().invoke(instance, event(null, error, null, false));
+        } catch (Throwable failure) {
+            failure.addSuppressed(error);
+            LOG.log(System.Logger.Level.ERROR, () -> "the @OnError method of " + model.type().getName()
+                    + " threw while handling an error", failure);
+        }
+    }
+
+    private EndpointMethod.Event event(CloseReason closeReason, Throwable error, Object payload, boolean last) {
+        return new EndpointMethod.Event(session, config, closeReason, error, payload, last, pathParameters);
+    }
+
+    /** A close reason phrase from an error, cut to the 123 bytes a Close frame allows (RFC 6455 §5.5). */
+    static String reason(Throwable error) {
+        String text = error.getClass().getSimpleName();
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return bytes.length <= 123 ? text : new String(bytes, 0, 123, StandardCharsets.US_ASCII);
+    }
+
+    private static int clamp(long size) {
+        return (int) Math.min(size, Integer.MAX_VALUE);
+    }
+}

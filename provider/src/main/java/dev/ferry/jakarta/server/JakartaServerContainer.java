@@ -1,0 +1,325 @@
+package dev.ferry.jakarta.server;
+
+import dev.ferry.jakarta.InstalledExtensions;
+import dev.ferry.jakarta.pojo.EndpointModel;
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.ContainerProvider;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.Extension;
+import jakarta.websocket.Session;
+import jakarta.websocket.WebSocketContainer;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpoint;
+import jakarta.websocket.server.ServerEndpointConfig;
+
+import java.io.IOException;
+import java.lang.reflect.Modifier;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Ferry's {@link ServerContainer}: one per web application. It deploys endpoints (validated at
+ * {@code addEndpoint}, see {@link EndpointModel#read} for annotated classes), matches request paths to them
+ * (Jakarta WebSocket 2.2 §3.1.1, {@link EndpointRegistry}), holds the container defaults, and answers the
+ * outer layer's upgrade requests through {@link #upgrade(UpgradeRequest)}.
+ *
+ * <p>Deployment closes when the first connection is upgraded (or at {@link #closeDeployment()}); after that
+ * {@code addEndpoint} throws {@link IllegalStateException}, as the {@link ServerContainer} Javadoc requires once
+ * the application accepts connections.
+ *
+ * <p>Thread contract: thread safe. {@code addEndpoint} calls are serialized on the container; upgrades and the
+ * getters may run on any thread.
+ */
+public final class JakartaServerContainer implements ServerContainer {
+
+    /** Default {@code maxMessageSize}-style buffer limits, in bytes (a demanding user expects a bound). */
+    public static final int DEFAULT_MAX_MESSAGE_BUFFER_SIZE = 64 * 1024;
+
+    private final EndpointRegistry registry = new EndpointRegistry();
+    private final Map<Class<?>, EndpointModel> models = new ConcurrentHashMap<>();
+    private final InstalledExtensions extensions;
+    private final Supplier<WebSocketContainer> clientContainer;
+    private final Object deploymentLock = new Object();
+    private volatile boolean deploymentClosed;
+    private volatile UpgradeBridge bridge;
+
+    private volatile long defaultMaxSessionIdleTimeout;
+    private volatile int defaultMaxTextMessageBufferSize = DEFAULT_MAX_MESSAGE_BUFFER_SIZE;
+    private volatile int defaultMaxBinaryMessageBufferSize = DEFAULT_MAX_MESSAGE_BUFFER_SIZE;
+    private volatile long defaultAsyncSendTimeout;
+
+    /**
+     * A container with the extensions installed through {@link java.util.ServiceLoader} on the thread's context
+     * class loader, whose {@code connectToServer} methods use the platform's client container
+     * ({@link ContainerProvider#getWebSocketContainer()}).
+     */
+    public JakartaServerContainer() {
+        this(InstalledExtensions.load(Thread.currentThread().getContextClassLoader()),
+                ContainerProvider::getWebSocketContainer);
+    }
+
+    /**
+     * @param extensions      the extensions this container can run
+     * @param clientContainer makes the container that serves {@code connectToServer}, on first use
+     */
+    public JakartaServerContainer(InstalledExtensions extensions, Supplier<WebSocketContainer> clientContainer) {
+        this.extensions = Objects.requireNonNull(extensions, "extensions");
+        Objects.requireNonNull(clientContainer, "clientContainer");
+        this.clientContainer = new Supplier<>() {
+            private volatile WebSocketContainer created;
+
+            @Override
+            public WebSocketContainer get() {
+                WebSocketContainer container = created;
+                if (container == null) {
+                    synchronized (this) {
+                        if (created == null) {
+                            created = Objects.requireNonNull(clientContainer.get(), "client container");
+                        }
+                        container = created;
+                    }
+                }
+                return container;
+            }
+        };
+    }
+
+    // ---- deployment --------------------------------------------------------------------------------------
+
+    /**
+     * Deploys a {@link ServerEndpoint @ServerEndpoint} class.
+     *
+     * @throws DeploymentException   when the class is not a valid annotated endpoint or its path is taken
+     * @throws IllegalStateException when deployment is closed
+     */
+    @Override
+    public void addEndpoint(Class<?> endpointClass) throws DeploymentException {
+        Objects.requireNonNull(endpointClass, "endpointClass");
+        ServerEndpoint annotation = endpointClass.getAnnotation(ServerEndpoint.class);
+        if (annotation == null) {
+            throw new DeploymentException("endpoint " + endpointClass.getName()
+                    + " is not annotated with @ServerEndpoint; deploy a programmatic Endpoint with a "
+                    + "ServerEndpointConfig instead");
+        }
+        try {
+            UriTemplate.parse(annotation.value()); // before the Builder, which rejects relative paths less clearly
+        } catch (DeploymentException e) {
+            throw new DeploymentException("endpoint " + endpointClass.getName() + ": " + e.getMessage());
+        }
+        ServerEndpointConfig.Configurator configurator = configurator(endpointClass, annotation);
+        ServerEndpointConfig config = ServerEndpointConfig.Builder.create(endpointClass, annotation.value())
+                .subprotocols(List.of(annotation.subprotocols()))
+                .decoders(List.of(annotation.decoders()))
+                .encoders(List.of(annotation.encoders()))
+                .configurator(configurator)
+                .build();
+        addEndpoint(config);
+    }
+
+    /**
+     * Deploys an endpoint described by a configuration: a programmatic {@link Endpoint} subclass, or an annotated
+     * class (its annotations' methods are read; the configuration's decoders, encoders and subprotocols apply).
+     *
+     * @throws DeploymentException   when the path is invalid or taken, or the class is not a valid endpoint
+     * @throws IllegalStateException when deployment is closed
+     */
+    @Override
+    public void addEndpoint(ServerEndpointConfig config) throws DeploymentException {
+        Objects.requireNonNull(config, "config");
+        Class<?> type = config.getEndpointClass();
+        if (type == null) {
+            throw new DeploymentException("ServerEndpointConfig for path '" + config.getPath()
+                    + "' has no endpoint class");
+        }
+        synchronized (deploymentLock) {
+            if (deploymentClosed) {
+                throw new IllegalStateException("cannot deploy " + type.getName() + " at '" + config.getPath()
+                        + "': deployment is closed because the container already accepts connections "
+                        + "(ServerContainer Javadoc)");
+            }
+            UriTemplate template;
+            try {
+                template = UriTemplate.parse(config.getPath());
+            } catch (DeploymentException e) {
+                throw new DeploymentException("endpoint " + type.getName() + ": " + e.getMessage());
+            }
+            checkInstantiable(type);
+            if (!Endpoint.class.isAssignableFrom(type)) {
+                models.put(type, EndpointModel.read(type, config.getDecoders(), template.variables(),
+                        template.path()));
+            }
+            registry.add(template, config);
+        }
+    }
+
+    private static void checkInstantiable(Class<?> type) throws DeploymentException {
+        if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
+            throw new DeploymentException("endpoint " + type.getName()
+                    + " is abstract or an interface; the container needs a concrete class to instantiate");
+        }
+        if (type.isMemberClass() && !Modifier.isStatic(type.getModifiers())) {
+            throw new DeploymentException("endpoint " + type.getName()
+                    + " is an inner (non-static) class; the container cannot instantiate it");
+        }
+    }
+
+    private static ServerEndpointConfig.Configurator configurator(Class<?> endpointClass, ServerEndpoint annotation)
+            throws DeploymentException {
+        Class<? extends ServerEndpointConfig.Configurator> type = annotation.configurator();
+        if (type == ServerEndpointConfig.Configurator.class) {
+            return new DefaultConfigurator();
+        }
+        try {
+            var constructor = type.getDeclaredConstructor();
+            constructor.trySetAccessible();
+            return constructor.newInstance();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new DeploymentException("endpoint " + endpointClass.getName() + ": cannot create its configurator "
+                    + type.getName() + " (expected a public no-arg constructor): " + e, e);
+        }
+    }
+
+    /** Closes deployment: later {@code addEndpoint} calls throw {@link IllegalStateException}. Idempotent. */
+    public void closeDeployment() {
+        synchronized (deploymentLock) {
+            deploymentClosed = true;
+        }
+    }
+
+    /** Whether deployment is closed. */
+    public boolean isDeploymentClosed() {
+        return deploymentClosed;
+    }
+
+    /** The endpoint deployed for a request path (percent-encoded, no query, no context path), or null. */
+    public EndpointRegistry.Match match(String requestPath) {
+        return registry.match(requestPath);
+    }
+
+    /** Every deployed endpoint. */
+    public List<EndpointRegistry.Entry> endpoints() {
+        return registry.entries();
+    }
+
+    /** The model of a deployed annotated class, or null when the class is not a deployed annotated endpoint. */
+    public EndpointModel model(Class<?> annotatedClass) {
+        return models.get(annotatedClass);
+    }
+
+    /** The extensions this container can run. */
+    public InstalledExtensions extensions() {
+        return extensions;
+    }
+
+    // ---- upgrade -----------------------------------------------------------------------------------------
+
+    /**
+     * Installs the bridge that makes {@link #upgradeHttpToWebSocket} work on the outer layer's request and
+     * response objects (the servlet integration installs one). Replaces any previous bridge.
+     */
+    public void setUpgradeBridge(UpgradeBridge bridge) {
+        this.bridge = Objects.requireNonNull(bridge, "bridge");
+    }
+
+    /**
+     * Upgrades the HTTP request represented by {@code httpServletRequest} and {@code httpServletResponse} with the
+     * given configuration, through the installed {@link UpgradeBridge}.
+     *
+     * @throws IllegalStateException when no bridge is installed (the container runs outside a servlet container)
+     */
+    @Override
+    public void upgradeHttpToWebSocket(Object httpServletRequest, Object httpServletResponse,
+                                       ServerEndpointConfig sec, Map<String, String> pathParameters)
+            throws IOException, DeploymentException {
+        UpgradeBridge current = bridge;
+        if (current == null) {
+            throw new IllegalStateException("upgradeHttpToWebSocket needs an UpgradeBridge, installed by the "
+                    + "servlet integration; none is installed on this container");
+        }
+        current.upgrade(this, httpServletRequest, httpServletResponse, sec,
+                pathParameters == null ? Map.of() : pathParameters);
+    }
+
+    // ---- WebSocketContainer ------------------------------------------------------------------------------
+
+    @Override
+    public long getDefaultAsyncSendTimeout() {
+        return defaultAsyncSendTimeout;
+    }
+
+    @Override
+    public void setAsyncSendTimeout(long timeoutMillis) {
+        defaultAsyncSendTimeout = timeoutMillis;
+    }
+
+    @Override
+    public long getDefaultMaxSessionIdleTimeout() {
+        return defaultMaxSessionIdleTimeout;
+    }
+
+    @Override
+    public void setDefaultMaxSessionIdleTimeout(long timeoutMillis) {
+        defaultMaxSessionIdleTimeout = timeoutMillis;
+    }
+
+    @Override
+    public int getDefaultMaxBinaryMessageBufferSize() {
+        return defaultMaxBinaryMessageBufferSize;
+    }
+
+    @Override
+    public void setDefaultMaxBinaryMessageBufferSize(int max) {
+        if (max <= 0) {
+            throw new IllegalArgumentException("max binary message buffer size must be positive, got " + max);
+        }
+        defaultMaxBinaryMessageBufferSize = max;
+    }
+
+    @Override
+    public int getDefaultMaxTextMessageBufferSize() {
+        return defaultMaxTextMessageBufferSize;
+    }
+
+    @Override
+    public void setDefaultMaxTextMessageBufferSize(int max) {
+        if (max <= 0) {
+            throw new IllegalArgumentException("max text message buffer size must be positive, got " + max);
+        }
+        defaultMaxTextMessageBufferSize = max;
+    }
+
+    @Override
+    public Set<Extension> getInstalledExtensions() {
+        return extensions.asJakartaExtensions();
+    }
+
+    @Override
+    public Session connectToServer(Object annotatedEndpointInstance, URI path)
+            throws DeploymentException, IOException {
+        return clientContainer.get().connectToServer(annotatedEndpointInstance, path);
+    }
+
+    @Override
+    public Session connectToServer(Class<?> annotatedEndpointClass, URI path)
+            throws DeploymentException, IOException {
+        return clientContainer.get().connectToServer(annotatedEndpointClass, path);
+    }
+
+    @Override
+    public Session connectToServer(Endpoint endpointInstance, ClientEndpointConfig config, URI path)
+            throws DeploymentException, IOException {
+        return clientContainer.get().connectToServer(endpointInstance, config, path);
+    }
+
+    @Override
+    public Session connectToServer(Class<? extends Endpoint> endpointClass, ClientEndpointConfig config, URI path)
+            throws DeploymentException, IOException {
+        return clientContainer.get().connectToServer(endpointClass, config, path);
+    }
+}

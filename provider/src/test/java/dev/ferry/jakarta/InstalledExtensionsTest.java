@@ -1,0 +1,91 @@
+package dev.ferry.jakarta;
+
+import dev.ferry.protocol.Extension;
+import dev.ferry.protocol.ExtensionFactory;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class InstalledExtensionsTest {
+
+    @Test
+    void installedExtensionsAreFoundByNameIgnoringCaseAndALaterOneReplacesAnEarlier() {
+        InstalledExtensions installed = new InstalledExtensions();
+        ExtensionFactory first = InstalledExtensions.noOp("ext1");
+        installed.install(first);
+        installed.install(InstalledExtensions.noOp("secondExtName"));
+        assertSame(first, installed.find("EXT1").orElseThrow());
+        assertTrue(installed.contains("secondextname"));
+        assertFalse(installed.contains("ext2"));
+
+        ExtensionFactory replacement = InstalledExtensions.noOp("Ext1");
+        installed.install(replacement);
+        assertEquals(List.of(replacement, installed.find("secondExtName").orElseThrow()), installed.factories());
+        assertEquals(Set.of("Ext1", "secondExtName"), installed.asJakartaExtensions().stream()
+                .map(jakarta.websocket.Extension::getName).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    @Test
+    void aNoOpExtensionNegotiatesByNameAndLeavesPayloadsAlone() {
+        ExtensionFactory factory = InstalledExtensions.noOp("thirdExtName");
+        assertEquals("thirdExtName", factory.offer());
+        Extension accepted = factory.accept("thirdExtName; p=1");
+        assertEquals("thirdExtName; p=1", accepted.response());
+        assertEquals(0, accepted.rsvBits());
+        ByteBuffer payload = ByteBuffer.wrap(new byte[] {1, 2, 3});
+        assertSame(payload, accepted.encode(payload, true, true));
+        assertEquals("thirdExtName", factory.confirm("thirdExtName", "thirdExtName").response());
+        assertThrows(IllegalArgumentException.class, () -> InstalledExtensions.noOp(" "));
+    }
+
+    /** Loaded through ServiceLoader by the test below. */
+    public static final class LoadedFactory implements ExtensionFactory {
+        private final ExtensionFactory delegate = InstalledExtensions.noOp("loaded-ext");
+
+        @Override
+        public String name() {
+            return delegate.name();
+        }
+
+        @Override
+        public String offer() {
+            return "loaded-ext; p=1";
+        }
+
+        @Override
+        public Extension accept(String offer) {
+            return delegate.accept(offer);
+        }
+
+        @Override
+        public Extension confirm(String offer, String response) {
+            return delegate.confirm(offer, response);
+        }
+    }
+
+    @Test
+    void factoriesRegisteredAsServicesAreLoadedAndReportedWithTheirOffer(@org.junit.jupiter.api.io.TempDir
+                                                                         java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path services = dir.resolve("META-INF/services");
+        java.nio.file.Files.createDirectories(services);
+        java.nio.file.Files.writeString(services.resolve(ExtensionFactory.class.getName()),
+                LoadedFactory.class.getName() + "\n");
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()},
+                getClass().getClassLoader())) {
+            InstalledExtensions loaded = InstalledExtensions.load(loader);
+            assertTrue(loaded.find("loaded-ext").orElseThrow() instanceof LoadedFactory);
+            jakarta.websocket.Extension reported = loaded.asJakartaExtensions().stream()
+                    .filter(e -> e.getName().equals("loaded-ext")).findFirst().orElseThrow();
+            assertEquals("p", reported.getParameters().get(0).getName());
+            assertEquals("1", reported.getParameters().get(0).getValue());
+        }
+    }
+}

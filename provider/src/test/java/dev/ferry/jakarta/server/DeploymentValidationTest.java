@@ -1,0 +1,364 @@
+package dev.ferry.jakarta.server;
+
+import dev.ferry.jakarta.InstalledExtensions;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.DecodeException;
+import jakarta.websocket.Decoder;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.PathParam;
+import jakarta.websocket.server.ServerEndpoint;
+import jakarta.websocket.server.ServerEndpointConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** One row per badly formed endpoint: deployment fails and the message names the class, the method and the rule. */
+class DeploymentValidationTest {
+
+    private static JakartaServerContainer container() {
+        return new JakartaServerContainer(new InstalledExtensions(), () -> {
+            throw new AssertionError("no client in these tests");
+        });
+    }
+
+    public static final class Foo {
+    }
+
+    public static final class FooDecoder implements Decoder.Text<Foo> {
+        @Override
+        public Foo decode(String s) throws DecodeException {
+            return new Foo();
+        }
+
+        @Override
+        public boolean willDecode(String s) {
+            return true;
+        }
+    }
+
+    @ServerEndpoint("/two-text")
+    public static final class TwoTextHandlers {
+        @OnMessage
+        public void first(String text) {
+        }
+
+        @OnMessage
+        public void second(String text, Session session) {
+        }
+    }
+
+    @ServerEndpoint("/text-and-reader")
+    public static final class TextAndReader {
+        @OnMessage
+        public void text(String text) {
+        }
+
+        @OnMessage
+        public void reader(java.io.Reader reader) {
+        }
+    }
+
+    @ServerEndpoint("/two-binary")
+    public static final class TwoBinaryHandlers {
+        @OnMessage
+        public void bytes(byte[] data) {
+        }
+
+        @OnMessage
+        public void buffer(ByteBuffer data, boolean last) {
+        }
+    }
+
+    @ServerEndpoint("/two-pong")
+    public static final class TwoPongHandlers {
+        @OnMessage
+        public void a(PongMessage pong) {
+        }
+
+        @OnMessage
+        public void b(PongMessage pong, Session session) {
+        }
+    }
+
+    @ServerEndpoint("/two-open")
+    public static final class TwoOnOpen {
+        @OnOpen
+        public void a() {
+        }
+
+        @OnOpen
+        public void b(Session session) {
+        }
+    }
+
+    @ServerEndpoint("/bad-open")
+    public static final class BadOnOpenParameter {
+        @OnOpen
+        public void open(String notAllowed) {
+        }
+    }
+
+    @ServerEndpoint("/bad-close")
+    public static final class BadOnCloseParameter {
+        @OnClose
+        public void close(Session session, EndpointConfig config) {
+        }
+    }
+
+    @ServerEndpoint("/error-without-throwable")
+    public static final class OnErrorWithoutThrowable {
+        @OnError
+        public void error(Session session) {
+        }
+    }
+
+    @ServerEndpoint("/message-without-payload")
+    public static final class OnMessageWithoutPayload {
+        @OnMessage
+        public void message(Session session) {
+        }
+    }
+
+    @ServerEndpoint("/message-two-payloads")
+    public static final class OnMessageTwoPayloads {
+        @OnMessage
+        public void message(String a, String b) {
+        }
+    }
+
+    @ServerEndpoint("/partial-reader")
+    public static final class PartialReader {
+        @OnMessage
+        public void message(java.io.Reader reader, boolean last) {
+        }
+    }
+
+    @ServerEndpoint("/no-decoder")
+    public static final class MissingDecoder {
+        @OnMessage
+        public void message(Foo foo) {
+        }
+    }
+
+    @ServerEndpoint("/rooms/{room}")
+    public static final class PathParamNotInTemplate {
+        @OnOpen
+        public void open(@PathParam("roon") String room) {
+        }
+    }
+
+    @ServerEndpoint("/rooms/{room}")
+    public static final class PathParamOfUnsupportedType {
+        @OnMessage
+        public void message(String text, @PathParam("room") Foo room) {
+        }
+    }
+
+    @ServerEndpoint("/non-public")
+    public static final class NonPublicMethod {
+        @OnMessage
+        void message(String text) {
+        }
+    }
+
+    @ServerEndpoint("/static")
+    public static final class StaticMethod {
+        @OnMessage
+        public static void message(String text) {
+        }
+    }
+
+    @ServerEndpoint("/two-events")
+    public static final class TwoEventsOnOneMethod {
+        @OnOpen
+        @OnClose
+        public void both(Session session) {
+        }
+    }
+
+    @ServerEndpoint("/pong-returns")
+    public static final class PongReturnsValue {
+        @OnMessage
+        public String pong(PongMessage pong) {
+            return "x";
+        }
+    }
+
+    @ServerEndpoint("/max-zero")
+    public static final class MaxMessageSizeZero {
+        @OnMessage(maxMessageSize = 0)
+        public void message(String text) {
+        }
+    }
+
+    @ServerEndpoint("a/relative")
+    public static final class RelativePath {
+    }
+
+    @ServerEndpoint("/a/../b")
+    public static final class DotDotPath {
+    }
+
+    @ServerEndpoint("/abstract")
+    public abstract static class AbstractEndpoint {
+    }
+
+    public static final class NotAnnotated {
+    }
+
+    static Stream<Arguments> badEndpoints() {
+        return Stream.of(
+                Arguments.of(TwoTextHandlers.class, "second(String, Session)", "TEXT messages"),
+                Arguments.of(TextAndReader.class, "text(String)", "TEXT messages"),
+                Arguments.of(TwoBinaryHandlers.class, "bytes(byte[])", "BINARY messages"),
+                Arguments.of(TwoPongHandlers.class, "b(PongMessage, Session)", "PONG messages"),
+                Arguments.of(TwoOnOpen.class, "b(Session)", "second @OnOpen"),
+                Arguments.of(BadOnOpenParameter.class, "open(String)", "cannot take"),
+                Arguments.of(BadOnCloseParameter.class, "close(Session, EndpointConfig)", "cannot take"),
+                Arguments.of(OnErrorWithoutThrowable.class, "error(Session)", "no Throwable parameter"),
+                Arguments.of(OnMessageWithoutPayload.class, "message(Session)", "no message parameter"),
+                Arguments.of(OnMessageTwoPayloads.class, "message(String, String)", "expected one message"),
+                Arguments.of(PartialReader.class, "message(Reader, boolean)", "partial messages come only as"),
+                Arguments.of(MissingDecoder.class, "message(Foo)", "no configured decoder"),
+                Arguments.of(PathParamNotInTemplate.class, "open(String)", "has no variable {roon}"),
+                Arguments.of(PathParamOfUnsupportedType.class, "message(String, Foo)", "expected String, a primitive"),
+                Arguments.of(NonPublicMethod.class, "message(String)", "must be public"),
+                Arguments.of(StaticMethod.class, "message(String)", "must not be static"),
+                Arguments.of(TwoEventsOnOneMethod.class, "both(Session)", "one method handles one event"),
+                Arguments.of(PongReturnsValue.class, "pong(PongMessage)", "must return void"),
+                Arguments.of(MaxMessageSizeZero.class, "message(String)", "maxMessageSize = 0"),
+                Arguments.of(RelativePath.class, "", "must start with '/'"),
+                Arguments.of(DotDotPath.class, "", "relative segment '..'"),
+                Arguments.of(AbstractEndpoint.class, "", "abstract"),
+                Arguments.of(NotAnnotated.class, "", "not annotated with @ServerEndpoint"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badEndpoints")
+    void deploymentFailsNamingClassAndMethod(Class<?> endpoint, String method, String rule) {
+        DeploymentException failure = assertThrows(DeploymentException.class,
+                () -> container().addEndpoint(endpoint));
+        String message = failure.getMessage();
+        assertTrue(message.contains(endpoint.getName()), () -> "class not named: " + message);
+        assertTrue(message.contains(method), () -> "method not named: " + message);
+        assertTrue(message.contains(rule), () -> "rule not stated: " + message);
+    }
+
+    @ServerEndpoint(value = "/decoded", decoders = FooDecoder.class)
+    public static final class DecodedWithDecoder {
+        @OnMessage
+        public void message(Foo foo, Session session) {
+        }
+
+        @OnMessage
+        public void binary(ByteBuffer part, boolean last) {
+        }
+
+        @OnMessage
+        public void pong(PongMessage pong) {
+        }
+
+        @OnOpen
+        public void open(Session session, EndpointConfig config, @PathParam("unused") String unusedAbsent) {
+        }
+    }
+
+    @Test
+    void aPathParamAbsentFromTheTemplateIsRejectedEvenWhenTheRestIsValid() {
+        DeploymentException failure = assertThrows(DeploymentException.class,
+                () -> container().addEndpoint(DecodedWithDecoder.class));
+        assertTrue(failure.getMessage().contains("open(Session, EndpointConfig, String)"), failure.getMessage());
+    }
+
+    @ServerEndpoint(value = "/ok/{id}", decoders = FooDecoder.class)
+    public static final class EveryFormOnce {
+        @OnMessage
+        public String text(Foo foo, @PathParam("id") int id, Session session) {
+            return "ok";
+        }
+
+        @OnMessage(maxMessageSize = 10)
+        public byte[] binary(byte[] part, boolean last) {
+            return part;
+        }
+
+        @OnMessage
+        public void pong(PongMessage pong) {
+        }
+
+        @OnOpen
+        public void open(Session session, EndpointConfig config, @PathParam("id") Long id) {
+        }
+
+        @OnClose
+        public void close(CloseReason reason, Session session) {
+        }
+
+        @OnError
+        public void error(Throwable error, @PathParam("id") String id) {
+        }
+    }
+
+    @Test
+    void aValidEndpointDeploysAndItsPathMatches() throws DeploymentException {
+        JakartaServerContainer container = container();
+        container.addEndpoint(EveryFormOnce.class);
+        EndpointRegistry.Match match = container.match("/ok/7");
+        assertTrue(match != null && match.pathParameters().get("id").equals("7"));
+        assertTrue(container.model(EveryFormOnce.class).messages().size() == 3);
+    }
+
+    @Test
+    void anEquivalentPathOfASecondEndpointIsRejected() throws DeploymentException {
+        JakartaServerContainer container = container();
+        container.addEndpoint(EveryFormOnce.class);
+        DeploymentException failure = assertThrows(DeploymentException.class, () -> container.addEndpoint(
+                ServerEndpointConfig.Builder.create(Programmatic.class, "/ok/{other}").build()));
+        assertTrue(failure.getMessage().contains(Programmatic.class.getName()), failure.getMessage());
+        assertTrue(failure.getMessage().contains(EveryFormOnce.class.getName()), failure.getMessage());
+    }
+
+    public static final class Programmatic extends Endpoint {
+        @Override
+        public void onOpen(Session session, EndpointConfig config) {
+        }
+    }
+
+    @Test
+    void addEndpointAfterDeploymentClosedIsIllegalState() throws DeploymentException {
+        JakartaServerContainer container = container();
+        container.addEndpoint(ServerEndpointConfig.Builder.create(Programmatic.class, "/p").build());
+        container.closeDeployment();
+        IllegalStateException failure = assertThrows(IllegalStateException.class, () -> container.addEndpoint(
+                ServerEndpointConfig.Builder.create(Programmatic.class, "/q").build()));
+        assertTrue(failure.getMessage().contains("deployment is closed"), failure.getMessage());
+        assertThrows(IllegalStateException.class, () -> container.addEndpoint(EveryFormOnce.class));
+    }
+
+    @Test
+    void programmaticEndpointsNeedOnlyAValidPath() {
+        JakartaServerContainer container = container();
+        assertDoesNotThrow(() -> container.addEndpoint(
+                ServerEndpointConfig.Builder.create(Programmatic.class, "/p/{x}").subprotocols(List.of("a")).build()));
+        DeploymentException failure = assertThrows(DeploymentException.class, () -> container.addEndpoint(
+                ServerEndpointConfig.Builder.create(Programmatic.class, "/p/../q").build()));
+        assertTrue(failure.getMessage().contains(Programmatic.class.getName()), failure.getMessage());
+    }
+}
