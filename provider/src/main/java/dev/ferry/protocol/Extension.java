@@ -27,6 +27,20 @@ public interface Extension {
     int rsvBits();
 
     /**
+     * Whether to transform the outgoing data message that starts with {@code firstPart}. The handle asks
+     * once per message, before its first {@link #encode}; when the answer is false it sends every part of
+     * that message as given, with this extension's RSV bits clear, and calls {@code encode} for none of
+     * them. permessage-deflate uses this to leave small messages uncompressed (RFC 7692 §6).
+     *
+     * @param firstPart the message's first part (read only; position and contents left as they are)
+     * @param fin       whether the first part is also the last, so its size is the message's size
+     * @return true (the default) to transform the message
+     */
+    default boolean encodes(ByteBuffer firstPart, boolean fin) {
+        return true;
+    }
+
+    /**
      * Encodes one part of an outgoing data message.
      *
      * @param payload the part's bytes (read from position to limit, not modified)
