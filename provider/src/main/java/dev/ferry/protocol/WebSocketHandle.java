@@ -1,13 +1,42 @@
 package dev.ferry.protocol;
 
+import dev.ferry.protocol.internal.Engine;
+
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.random.RandomGenerator;
 
 /**
  * One connection's protocol state: a Java rendering of the Windows WebSocket Protocol Component's
- * handle. No I/O, no threads, no clock. SKELETON: the engine is being written under issue #2; every
- * method but {@link #getGlobalProperties()} throws until it lands.
+ * handle (spec §8.1). No I/O, no threads, no clock: the caller queues operations ({@link #send},
+ * {@link #sendClose}, {@link #receive}), then drains actions with {@link #getAction} and reports each
+ * one's I/O with {@link #completeAction}.
+ *
+ * <p>Thread contract (J9): every method takes an internal {@link ReentrantLock}, so calls from several
+ * threads are safe; the rules R1-R8 of spec §5.1 still apply (one send and one receive outstanding, one
+ * uncompleted action per pipeline). A send pipeline and a receive pipeline may be driven by different
+ * threads.
+ *
+ * <p>Buffers: a send's payload is on loan to the handle until its {@code INDICATE_SEND_COMPLETE}; a
+ * server puts a read-only view of it on the wire, a client a masked copy in handle memory. Every buffer
+ * in an {@link Action} is on loan to the caller until that action is completed; received data points
+ * into handle memory and must be copied out before completing.
+ *
+ * <p>Errors (spec §8.2): caller mistakes throw {@link IllegalStateException} or
+ * {@link IllegalArgumentException} and change nothing. A peer's violation is thrown once by
+ * {@link #getAction} as a {@link WebSocketProtocolException}; the handle is then {@link HandleState#FAILED}
+ * and its send pipeline offers the Close to send (J2). What happens to operations pending at that
+ * moment: the pending receive ends with the exception; a pending send still gets its
+ * {@code INDICATE_SEND_COMPLETE} (its frame is written if it was already handed out, cancelled
+ * otherwise). After {@link #abort()} queued sends are cancelled the same way and a pending receive ends
+ * with {@code CLOSE} and {@link CloseStatus#ABORTED}; drain both queues until {@code NO_ACTION}.
+ * A receive whose read completes with 0 bytes (end of stream) ends the same way.
+ *
+ * <p>After {@link #close()} every method but {@link #close()}, {@link #state()} and {@link #role()}
+ * throws {@link IllegalStateException}.
  */
 public final class WebSocketHandle implements AutoCloseable {
 
@@ -17,70 +46,176 @@ public final class WebSocketHandle implements AutoCloseable {
     private static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(30);
     private static final Duration MIN_KEEPALIVE = Duration.ofSeconds(15);
 
-    private WebSocketHandle() {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Engine engine;
+
+    private WebSocketHandle(Engine engine) {
+        this.engine = engine;
     }
 
+    /** {@code WebSocketCreateClientHandle}. Masking keys and the handshake key come from a {@link SecureRandom}. */
     public static WebSocketHandle createClient(HandleProperties properties) {
-        throw notYet();
+        return create(Role.CLIENT, properties, new SecureRandom());
     }
 
+    /** {@code WebSocketCreateServerHandle}. */
     public static WebSocketHandle createServer(HandleProperties properties) {
-        throw notYet();
+        return create(Role.SERVER, properties, new SecureRandom());
     }
 
+    /**
+     * Test seam (not part of spec §8.1): a handle whose masking keys and handshake key come from
+     * {@code random}, so that a seeded generator gives byte-exact frames.
+     */
+    static WebSocketHandle create(Role role, HandleProperties properties, RandomGenerator random) {
+        if (properties == null) {
+            throw new IllegalArgumentException("expected handle properties, got null (use HandleProperties.defaults())");
+        }
+        return new WebSocketHandle(new Engine(role, properties, random));
+    }
+
+    /**
+     * {@code WebSocketBeginClientHandshake}: the headers to add to the GET request (spec §4.1). An
+     * extension entry that is a bare name with an {@link ExtensionFactory} in the properties is offered as
+     * that factory's {@link ExtensionFactory#offer()}. {@code initialHeaders} (the caller's own headers) may
+     * be null; a returned header replaces any of the caller's with the same name.
+     */
     public List<HttpHeader> beginClientHandshake(List<String> subprotocols, List<String> extensions,
                                                  List<HttpHeader> initialHeaders) {
-        throw notYet();
+        lock.lock();
+        try {
+            return engine.beginClientHandshake(subprotocols, extensions, initialHeaders);
+        } finally {
+            lock.unlock();
+        }
     }
 
+    /**
+     * {@code WebSocketEndClientHandshake}: checks the 101 response's headers (the caller checked the status).
+     * Offered extensions with a factory are confirmed by it; others are negotiated tokens only.
+     */
     public ClientHandshakeResult endClientHandshake(List<HttpHeader> responseHeaders) {
-        throw notYet();
+        lock.lock();
+        try {
+            return engine.endClientHandshake(responseHeaders);
+        } finally {
+            lock.unlock();
+        }
     }
 
+    /**
+     * {@code WebSocketBeginServerHandshake}: checks the request's headers and returns the 101 response's.
+     * {@code subprotocol} (may be null) must be one the client requested; each element of
+     * {@code extensions} must name one the client offered. A name with a factory is handed to it (a bare
+     * name is tried against each of the client's offers of it, in order) and left out if it declines; a
+     * name without one is echoed as given.
+     */
     public List<HttpHeader> beginServerHandshake(String subprotocol, List<String> extensions,
                                                  List<HttpHeader> requestHeaders) {
-        throw notYet();
+        lock.lock();
+        try {
+            return engine.beginServerHandshake(subprotocol, extensions, requestHeaders);
+        } finally {
+            lock.unlock();
+        }
     }
 
+    /** {@code WebSocketEndServerHandshake}: optional, the first session call implies it. */
     public void endServerHandshake() {
-        throw notYet();
+        lock.lock();
+        try {
+            engine.endServerHandshake();
+        } finally {
+            lock.unlock();
+        }
     }
 
+    /**
+     * {@code WebSocketSend}: queues one frame. {@code data} may be null (empty payload) and is on loan until
+     * this operation's {@code INDICATE_SEND_COMPLETE}. {@code PING} and {@code UNSOLICITED_PONG} carry at
+     * most 125 bytes; once our Close is queued they are accepted but not written (nothing may follow a Close).
+     */
     public void send(BufferType type, ByteBuffer data, Object context) {
-        throw notYet();
+        lock.lock();
+        try {
+            engine.send(type, data, context);
+        } finally {
+            lock.unlock();
+        }
     }
 
+    /** {@code WebSocketSend} with {@code CLOSE}. {@code status} null sends a Close with no body. */
     public void sendClose(CloseStatus status, Object context) {
-        throw notYet();
+        lock.lock();
+        try {
+            engine.sendClose(status, context);
+        } finally {
+            lock.unlock();
+        }
     }
 
+    /** {@code WebSocketReceive}: queues one receive; its data comes back in handle-owned buffers. */
     public void receive(Object context) {
-        throw notYet();
+        lock.lock();
+        try {
+            engine.receive(context);
+        } finally {
+            lock.unlock();
+        }
     }
 
+    /** {@code WebSocketGetAction}: never null; {@link Action#NO_ACTION} when the queue has nothing now. */
     public Action getAction(ActionQueue queue) {
-        throw notYet();
+        lock.lock();
+        try {
+            return engine.getAction(queue);
+        } finally {
+            lock.unlock();
+        }
     }
 
+    /** {@code WebSocketCompleteAction}: exactly once for every action other than {@code NO_ACTION}. */
     public void completeAction(Action action, long bytesTransferred) {
-        throw notYet();
+        lock.lock();
+        try {
+            engine.completeAction(action, bytesTransferred);
+        } finally {
+            lock.unlock();
+        }
     }
 
+    /** {@code WebSocketAbortHandle}: new sends and receives fail; drain what is queued. Releases extensions. */
     public void abort() {
-        throw notYet();
+        lock.lock();
+        try {
+            engine.abort();
+        } finally {
+            lock.unlock();
+        }
     }
 
+    /** {@code WebSocketDeleteHandle}: releases every extension. Idempotent. */
     @Override
     public void close() {
-        throw notYet();
+        lock.lock();
+        try {
+            engine.close();
+        } finally {
+            lock.unlock();
+        }
     }
 
     public Role role() {
-        throw notYet();
+        return engine.role();
     }
 
     public HandleState state() {
-        throw notYet();
+        lock.lock();
+        try {
+            return engine.state();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** {@code WebSocketGetGlobalProperty}: process-wide facts. */
@@ -101,9 +236,5 @@ public final class WebSocketHandle implements AutoCloseable {
         return new GlobalProperties(keepAlive, List.of(13), HandleProperties.DEFAULT_BUFFER_SIZE,
                 HandleProperties.DEFAULT_BUFFER_SIZE, HandleProperties.MIN_BUFFER_SIZE,
                 HandleProperties.MAX_BUFFER_SIZE);
-    }
-
-    private static IllegalStateException notYet() {
-        return new IllegalStateException("the protocol engine is not built yet (issue #2)");
     }
 }

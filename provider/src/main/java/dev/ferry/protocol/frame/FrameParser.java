@@ -1,0 +1,155 @@
+package dev.ferry.protocol.frame;
+
+import dev.ferry.protocol.CloseStatus;
+import dev.ferry.protocol.InvalidProtocolFormatException;
+import dev.ferry.protocol.Role;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Bytes to frame headers (RFC 6455 §5.2), with every rule a single header can break checked here:
+ * reserved opcodes, RSV bits nobody negotiated, control frames that are long or fragmented, the
+ * most significant bit of a 64-bit length, and the masking direction. Rules that span frames (message
+ * sequencing) belong to the message assembly above.
+ *
+ * <p>Thread contract: not thread safe; one instance per handle, driven under the handle's lock.
+ * The parser keeps the last header in fields (no allocation per frame); read them after
+ * {@link #parse} returned a length greater than 0.
+ */
+public final class FrameParser {
+
+    private final boolean requireMasked;
+    private final boolean requireUnmasked;
+    private int allowedRsv;
+
+    private boolean fin;
+    private int rsv;
+    private Opcode opcode;
+    private boolean masked;
+    private int maskKey;
+    private long payloadLength;
+
+    /**
+     * @param role           the role of the handle that receives these frames
+     * @param disableMasking whether to accept frames whatever their mask bit (spec §2.6 DISABLE_MASKING)
+     */
+    public FrameParser(Role role, boolean disableMasking) {
+        this.requireMasked = role == Role.SERVER && !disableMasking;
+        this.requireUnmasked = role == Role.CLIENT && !disableMasking;
+    }
+
+    /** The RSV bits negotiated extensions own; they may appear on the first frame of a data message. */
+    public void allowRsv(int bits) {
+        this.allowedRsv = bits & 7;
+    }
+
+    /**
+     * Parses the header that starts at absolute index {@code from} of {@code buffer}, reading no further
+     * than {@code to}. The buffer's position and limit do not change.
+     *
+     * @return the header's length in bytes, or 0 when the header is not complete yet
+     * @throws InvalidProtocolFormatException when the header breaks RFC 6455 (close 1002)
+     */
+    public int parse(ByteBuffer buffer, int from, int to) {
+        int available = to - from;
+        if (available < 2) {
+            return 0;
+        }
+        int b0 = buffer.get(from) & 0xFF;
+        int b1 = buffer.get(from + 1) & 0xFF;
+        boolean isMasked = (b1 & 0x80) != 0;
+        int length7 = b1 & 0x7F;
+        int size = (length7 <= 125 ? 2 : length7 == 126 ? 4 : 10) + (isMasked ? 4 : 0);
+        Opcode op = Opcode.of(b0 & 0xF);
+        int bits = (b0 >> 4) & 7;
+        boolean isFin = (b0 & 0x80) != 0;
+        // Check what the first two bytes already tell, so a bad frame fails as early as possible.
+        if (op == null) {
+            throw violation("a known opcode, got reserved opcode 0x" + Integer.toHexString(b0 & 0xF)
+                    + " (RFC 6455 §5.2)");
+        }
+        if (op.isControl()) {
+            if (!isFin) {
+                throw violation("FIN set on a " + op + " frame, got a fragmented control frame (RFC 6455 §5.5)");
+            }
+            if (length7 > 125) {
+                throw violation("a " + op + " payload of at most 125 bytes, got a longer one (RFC 6455 §5.5)");
+            }
+        }
+        if (bits != 0) {
+            if (op == Opcode.CONTINUATION || op.isControl()) {
+                throw violation("RSV bits 0 on a " + op + " frame, got 0x" + Integer.toHexString(bits)
+                        + " (RFC 6455 §5.2, RFC 7692 §6)");
+            }
+            if ((bits & ~allowedRsv) != 0) {
+                throw violation("RSV bits 0 or owned by a negotiated extension, got 0x"
+                        + Integer.toHexString(bits) + " (RFC 6455 §5.2)");
+            }
+        }
+        if (requireMasked && !isMasked) {
+            throw violation("a masked frame from the client, got an unmasked " + op + " frame (RFC 6455 §5.1)");
+        }
+        if (requireUnmasked && isMasked) {
+            throw violation("an unmasked frame from the server, got a masked " + op + " frame (RFC 6455 §5.1)");
+        }
+        if (available < size) {
+            return 0;
+        }
+        long length;
+        int index = from + 2;
+        if (length7 <= 125) {
+            length = length7;
+        } else if (length7 == 126) {
+            length = buffer.getShort(index) & 0xFFFF;
+            index += 2;
+        } else {
+            length = buffer.getLong(index);
+            if (length < 0) {
+                throw violation("a 64-bit payload length with its most significant bit 0, got 0x"
+                        + Long.toHexString(length) + " (RFC 6455 §5.2)");
+            }
+            index += 8;
+        }
+        this.fin = isFin;
+        this.rsv = bits;
+        this.opcode = op;
+        this.masked = isMasked;
+        this.maskKey = isMasked ? buffer.getInt(index) : 0;
+        this.payloadLength = length;
+        return size;
+    }
+
+    private static InvalidProtocolFormatException violation(String expectation) {
+        return new InvalidProtocolFormatException(
+                CloseStatus.PROTOCOL_ERROR.withReason("bad frame header"), "expected " + expectation);
+    }
+
+    public boolean fin() {
+        return fin;
+    }
+
+    public int rsv() {
+        return rsv;
+    }
+
+    public Opcode opcode() {
+        return opcode;
+    }
+
+    public boolean masked() {
+        return masked;
+    }
+
+    public int maskKey() {
+        return maskKey;
+    }
+
+    public long payloadLength() {
+        return payloadLength;
+    }
+
+    /** The last parsed header as a value (allocates; for tests and diagnostics). */
+    public FrameHeader header() {
+        return new FrameHeader(fin, rsv, opcode, masked, maskKey, payloadLength);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.ferry.protocol.handshake;
+
+import dev.ferry.protocol.HttpHeader;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reading handshake header values: comma-separated lists (RFC 7230 §7), token lists such as
+ * {@code Connection}, and {@code Sec-WebSocket-Extensions} elements (RFC 6455 §9.1). Stateless.
+ */
+public final class HeaderValues {
+
+    private HeaderValues() {
+    }
+
+    /**
+     * The elements of every header called {@code name}, split at commas outside quoted strings, trimmed,
+     * empty elements dropped, in order.
+     */
+    public static List<String> elements(List<HttpHeader> headers, String name) {
+        List<String> out = new ArrayList<>();
+        for (HttpHeader header : headers) {
+            if (header.hasName(name)) {
+                split(header.value(), out);
+            }
+        }
+        return out;
+    }
+
+    /** Whether any header called {@code name} lists {@code token} (compared ignoring case). */
+    public static boolean containsToken(List<HttpHeader> headers, String name, String token) {
+        for (String element : elements(headers, name)) {
+            if (element.equalsIgnoreCase(token)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The number of headers called {@code name}. */
+    public static int count(List<HttpHeader> headers, String name) {
+        int n = 0;
+        for (HttpHeader header : headers) {
+            if (header.hasName(name)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The value of the only header called {@code name}, or null when there is none. */
+    public static String single(List<HttpHeader> headers, String name) {
+        for (HttpHeader header : headers) {
+            if (header.hasName(name)) {
+                return header.value().trim();
+            }
+        }
+        return null;
+    }
+
+    /** The extension name of a {@code Sec-WebSocket-Extensions} element: the token before any {@code ;}. */
+    public static String extensionName(String element) {
+        int semicolon = element.indexOf(';');
+        return (semicolon < 0 ? element : element.substring(0, semicolon)).trim();
+    }
+
+    /** Whether an extension element carries parameters. */
+    public static boolean hasParameters(String element) {
+        return element.indexOf(';') >= 0;
+    }
+
+    private static void split(String value, List<String> out) {
+        boolean quoted = false;
+        int start = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '\\' && quoted) {
+                i++;
+            } else if (c == ',' && !quoted) {
+                add(value.substring(start, i), out);
+                start = i + 1;
+            }
+        }
+        add(value.substring(start), out);
+    }
+
+    private static void add(String element, List<String> out) {
+        String trimmed = element.trim();
+        if (!trimmed.isEmpty()) {
+            out.add(trimmed);
+        }
+    }
+}

@@ -1,0 +1,449 @@
+package dev.ferry.protocol.internal;
+
+import dev.ferry.protocol.Action;
+import dev.ferry.protocol.BufferType;
+import dev.ferry.protocol.CloseStatus;
+import dev.ferry.protocol.Extension;
+import dev.ferry.protocol.HandleProperties;
+import dev.ferry.protocol.InvalidProtocolFormatException;
+import dev.ferry.protocol.InvalidProtocolOperationException;
+import dev.ferry.protocol.MessageTooBigException;
+import dev.ferry.protocol.Role;
+import dev.ferry.protocol.WebSocketProtocolException;
+import dev.ferry.protocol.frame.FrameGenerator;
+import dev.ferry.protocol.frame.FrameParser;
+import dev.ferry.protocol.frame.Masking;
+import dev.ferry.protocol.frame.Opcode;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The receive pipeline (spec §5.3): turns bytes read into the handle's receive buffer into chunks of
+ * messages, pongs and the peer's Close, one {@code INDICATE_RECEIVE_COMPLETE} per {@code receive};
+ * answers pings with pongs (R5: through the one wire writer the engine arbitrates).
+ *
+ * <p>Theory of operation. Bytes live in one buffer of {@code receiveBufferSize} between {@code readPos}
+ * (first unparsed byte) and {@code writePos} (end of bytes read). A data frame's payload is handed out
+ * as soon as any of it is buffered, as a read-only view of the buffer (unmasked in place, never copied),
+ * so every chunk is at most one buffer long. A control frame is handed out only once it is whole
+ * (at most 139 bytes with its header, less than the smallest buffer). So when the buffer has to be
+ * refilled, what is left unparsed is a partial header or control frame, which is moved to the front.
+ * A message whose first frame carries an extension's RSV bits goes through {@link Extension#decodeInput}
+ * and {@link Extension#decode} into a second buffer of the same size instead.
+ *
+ * <p>Thread contract: not thread safe; owned by the engine and driven under the handle's lock.
+ */
+final class ReceivePipeline {
+
+    private static final int MAX_CONTROL_FRAME = 2 + 4 + 125;
+
+    private final long maxMessageSize;
+    private final boolean verifyUtf8;
+    private final boolean maskPongs;
+    private final MaskKeys maskKeys;
+    private final FrameParser parser;
+    private final ByteBuffer buffer;
+    private final ByteBuffer view;
+    private final Utf8Validator utf8 = new Utf8Validator();
+    private final ByteBuffer pong = ByteBuffer.allocate(MAX_CONTROL_FRAME + 8);
+    private List<Extension> extensions = List.of();
+    private ByteBuffer decoded;
+    private ByteBuffer decodedView;
+
+    private int readPos;
+    private int writePos;
+
+    // The frame whose payload is being read.
+    private boolean inPayload;
+    private long frameRemaining;
+    private boolean frameFin;
+    private boolean frameMasked;
+    private int frameMaskKey;
+    private long maskOffset;
+
+    // The data message in progress: opcode null between messages.
+    private Opcode messageOpcode;
+    private long messageBytes;
+    private Extension decoder;
+    private boolean decoderHasOutput;
+    private boolean decoderFinalSupplied;
+
+    // The caller's receive operation and this pipeline's one outstanding action.
+    private boolean pending;
+    private Object context;
+    private boolean cancelled;
+    private boolean pongPending;
+    private boolean closeReceived;
+    private Action outstanding;
+
+    ReceivePipeline(Role role, HandleProperties properties, MaskKeys maskKeys) {
+        this.maxMessageSize = properties.maxMessageSize();
+        this.verifyUtf8 = !properties.disableUtf8Verification();
+        this.maskPongs = role == Role.CLIENT;
+        this.maskKeys = properties.disableMasking() ? null : maskKeys;
+        this.parser = new FrameParser(role, properties.disableMasking());
+        this.buffer = ByteBuffer.allocate(properties.receiveBufferSize());
+        this.view = buffer.asReadOnlyBuffer();
+    }
+
+    /** Installs the negotiated extensions; their RSV bits become legal on first data frames. */
+    void useExtensions(List<Extension> negotiated, int receiveBufferSize) {
+        this.extensions = negotiated;
+        int bits = 0;
+        for (Extension extension : negotiated) {
+            bits |= extension.rsvBits();
+        }
+        parser.allowRsv(bits);
+        if (bits != 0) {
+            decoded = ByteBuffer.allocate(receiveBufferSize);
+            decodedView = decoded.asReadOnlyBuffer();
+        }
+    }
+
+    boolean hasPendingOperation() {
+        return pending;
+    }
+
+    boolean hasOutstanding() {
+        return outstanding != null;
+    }
+
+    /** Queues the caller's receive operation (the engine checked the phase). */
+    void receive(Object operationContext) {
+        if (pending) {
+            throw new IllegalStateException("expected the previous receive to be complete, got a second receive"
+                    + " while one is outstanding (spec §5.1 R3)");
+        }
+        pending = true;
+        context = operationContext;
+    }
+
+    /** Whether an automatic pong is waiting for the wire. */
+    boolean wantsWire() {
+        return pongPending && outstanding == null;
+    }
+
+    /**
+     * The next action of this pipeline.
+     *
+     * @param wireFree    whether no SEND_TO_NETWORK is outstanding on either pipeline (R5)
+     * @param closeSent   whether our Close is on the wire: pong replies are dropped from then on
+     * @param aborted     whether the handle was aborted: a pending receive ends with CLOSE 1006
+     * @throws WebSocketProtocolException when the peer's bytes break the protocol
+     */
+    Action poll(boolean wireFree, boolean closeSent, boolean aborted) {
+        while (true) {
+            if (outstanding != null) {
+                return Action.NO_ACTION;
+            }
+            if (pongPending && (closeSent || aborted)) {
+                pongPending = false;
+            }
+            if (pongPending) {
+                if (!wireFree) {
+                    return Action.NO_ACTION;
+                }
+                return outstanding = new Action.SendToNetwork(BufferType.PONG,
+                        List.of(pong.duplicate()), null);
+            }
+            if (!pending) {
+                return Action.NO_ACTION;
+            }
+            if (aborted || cancelled) {
+                cancelled = false;
+                return outstanding = new Action.IndicateReceiveComplete(BufferType.CLOSE, ByteBuffer.allocate(0),
+                        CloseStatus.ABORTED, context);
+            }
+            Action unit = advance();
+            if (unit != null) {
+                return outstanding = unit;
+            }
+            if (pongPending) {
+                continue;
+            }
+            compact();
+            return outstanding = new Action.ReceiveFromNetwork(buffer.slice(writePos, buffer.capacity() - writePos),
+                    context);
+        }
+    }
+
+    /**
+     * Completes this pipeline's outstanding action.
+     *
+     * @return true when {@code action} was that action
+     */
+    boolean complete(Action action, long bytes) {
+        if (action != outstanding || action == null) {
+            return false;
+        }
+        if (action instanceof Action.ReceiveFromNetwork r) {
+            if (bytes < 0 || bytes > r.buffer().capacity()) {
+                throw new IllegalArgumentException("expected 0 to " + r.buffer().capacity()
+                        + " bytes read, got " + bytes + " (spec §3.10)");
+            }
+            if (bytes == 0) {
+                cancelled = true;
+            }
+            writePos += (int) bytes;
+        } else if (action instanceof Action.SendToNetwork) {
+            pongPending = false;
+        } else if (action instanceof Action.IndicateReceiveComplete) {
+            pending = false;
+            context = null;
+            if (readPos == writePos) {
+                readPos = 0;
+                writePos = 0;
+            }
+        } else {
+            throw new AssertionError(action);
+        }
+        outstanding = null;
+        return true;
+    }
+
+    /** The peer broke the protocol: forget the pending receive and any pong (it ends with the exception). */
+    void fail() {
+        pending = false;
+        context = null;
+        pongPending = false;
+        outstanding = null;
+    }
+
+    boolean closeReceived() {
+        return closeReceived;
+    }
+
+    /** Parses what is buffered into the next reportable unit, or null when more bytes are needed. */
+    private Action advance() {
+        while (true) {
+            if (decoderHasOutput) {
+                Action chunk = decodeStep();
+                if (chunk != null) {
+                    return chunk;
+                }
+                continue;
+            }
+            if (!inPayload) {
+                int headerLength = parser.parse(buffer, readPos, writePos);
+                if (headerLength == 0) {
+                    return null;
+                }
+                Opcode opcode = parser.opcode();
+                if (opcode.isControl()) {
+                    long length = parser.payloadLength();
+                    if (writePos - readPos - headerLength < length) {
+                        return null;
+                    }
+                    readPos += headerLength;
+                    int start = readPos;
+                    readPos += (int) length;
+                    if (parser.masked()) {
+                        Masking.maskInPlace(buffer, start, readPos, parser.maskKey(), 0);
+                    }
+                    Action unit = control(opcode, start, (int) length);
+                    if (unit != null || pongPending) {
+                        return unit;
+                    }
+                    continue;
+                }
+                readPos += headerLength;
+                Action unit = startDataFrame(opcode);
+                if (unit != null) {
+                    return unit;
+                }
+                continue;
+            }
+            int available = (int) Math.min(writePos - readPos, frameRemaining);
+            if (available == 0) {
+                return null;
+            }
+            int start = readPos;
+            readPos += available;
+            frameRemaining -= available;
+            if (frameMasked) {
+                Masking.maskInPlace(buffer, start, readPos, frameMaskKey, maskOffset);
+                maskOffset += available;
+            }
+            if (frameRemaining == 0) {
+                inPayload = false;
+            }
+            boolean last = frameRemaining == 0 && frameFin;
+            if (decoder == null) {
+                return deliver(buffer, view, start, available, last);
+            }
+            view.limit(readPos).position(start);
+            decoder.decodeInput(view, last);
+            decoderFinalSupplied = last;
+            decoderHasOutput = true;
+        }
+    }
+
+    private Action startDataFrame(Opcode opcode) {
+        long length = parser.payloadLength();
+        if (opcode == Opcode.CONTINUATION) {
+            if (messageOpcode == null) {
+                throw protocolError("a TEXT or BINARY frame to start a message, got CONTINUATION (RFC 6455 §5.4)",
+                        "continuation without a message");
+            }
+        } else {
+            if (messageOpcode != null) {
+                throw protocolError("CONTINUATION, got " + opcode + " inside a fragmented message (RFC 6455 §5.4)",
+                        "new message inside a fragmented one");
+            }
+            messageOpcode = opcode;
+            messageBytes = 0;
+            utf8.reset();
+            decoder = parser.rsv() == 0 ? null : extensionFor(parser.rsv());
+        }
+        if (decoder == null) {
+            messageBytes += length;
+            checkSize();
+        }
+        frameFin = parser.fin();
+        frameMasked = parser.masked();
+        frameMaskKey = parser.maskKey();
+        maskOffset = 0;
+        frameRemaining = length;
+        inPayload = length > 0;
+        if (length > 0) {
+            return null;
+        }
+        if (decoder != null) {
+            view.limit(readPos).position(readPos);
+            decoder.decodeInput(view, frameFin);
+            decoderFinalSupplied = frameFin;
+            decoderHasOutput = true;
+            return null;
+        }
+        return frameFin ? deliver(buffer, view, readPos, 0, true) : null;
+    }
+
+    private Extension extensionFor(int rsv) {
+        for (Extension extension : extensions) {
+            if (extension.rsvBits() == rsv) {
+                return extension;
+            }
+        }
+        throw protocolError("RSV bits of exactly one negotiated extension, got 0x" + Integer.toHexString(rsv)
+                + " (RFC 6455 §5.2)", "unexpected RSV bits");
+    }
+
+    /** Runs the message's extension into the decoded buffer; null when it needs more input. */
+    private Action decodeStep() {
+        decoded.clear();
+        int total = 0;
+        boolean drained = false;
+        while (decoded.hasRemaining()) {
+            int n = decoder.decode(decoded);
+            if (n == 0) {
+                drained = true;
+                break;
+            }
+            total += n;
+        }
+        decoderHasOutput = !drained;
+        boolean last = drained && decoderFinalSupplied;
+        if (total == 0 && !last) {
+            return null;
+        }
+        messageBytes += total;
+        checkSize();
+        return deliver(decoded, decodedView, 0, total, last);
+    }
+
+    private void checkSize() {
+        if (maxMessageSize >= 0 && messageBytes > maxMessageSize) {
+            throw new MessageTooBigException("expected a message of at most " + maxMessageSize + " bytes, got "
+                    + messageBytes + " bytes so far (maxMessageSize, J6)");
+        }
+    }
+
+    private Action deliver(ByteBuffer source, ByteBuffer sourceView, int start, int length, boolean last) {
+        boolean text = messageOpcode == Opcode.TEXT;
+        if (text && verifyUtf8) {
+            if (!utf8.feed(source, start, start + length) || (last && !utf8.isComplete())) {
+                throw new InvalidProtocolFormatException(CloseStatus.INVALID_PAYLOAD.withReason("invalid UTF-8 in text"),
+                        "expected UTF-8 text, got a byte sequence that is not UTF-8 (RFC 6455 §8.1)");
+            }
+        }
+        BufferType type = text ? (last ? BufferType.UTF8_MESSAGE : BufferType.UTF8_FRAGMENT)
+                : (last ? BufferType.BINARY_MESSAGE : BufferType.BINARY_FRAGMENT);
+        if (last) {
+            messageOpcode = null;
+            decoder = null;
+        }
+        sourceView.limit(start + length).position(start);
+        return new Action.IndicateReceiveComplete(type, sourceView, null, context);
+    }
+
+    private Action control(Opcode opcode, int start, int length) {
+        switch (opcode) {
+            case PING -> {
+                if (!closeReceived) {
+                    preparePong(start, length);
+                }
+                return null;
+            }
+            case PONG -> {
+                view.limit(start + length).position(start);
+                return new Action.IndicateReceiveComplete(BufferType.PONG, view, null, context);
+            }
+            case CLOSE -> {
+                CloseStatus status = closeStatus(start, length);
+                closeReceived = true;
+                readPos = writePos;
+                view.limit(start).position(start);
+                return new Action.IndicateReceiveComplete(BufferType.CLOSE, view, status, context);
+            }
+            default -> throw new AssertionError(opcode);
+        }
+    }
+
+    private void preparePong(int start, int length) {
+        pong.clear();
+        int key = maskPongs && maskKeys != null ? maskKeys.next() : 0;
+        FrameGenerator.writeHeader(pong, true, 0, Opcode.PONG, maskPongs, key, length);
+        int payloadStart = pong.position();
+        Masking.maskInto(buffer, start, pong, payloadStart, length, key, 0);
+        pong.position(payloadStart + length).flip();
+        pongPending = true;
+    }
+
+    private CloseStatus closeStatus(int start, int length) {
+        if (length == 0) {
+            return CloseStatus.EMPTY;
+        }
+        if (length == 1) {
+            throw protocolError("a Close payload of 0 or at least 2 bytes, got 1 byte (RFC 6455 §5.5.1)",
+                    "one-byte Close payload");
+        }
+        int code = buffer.getShort(start) & 0xFFFF;
+        if (!CloseStatus.isSendable(code)) {
+            throw protocolError("a close code in 1000-1003, 1007-1014 or 3000-4999, got " + code
+                    + " (RFC 6455 §7.4)", "invalid close code " + code);
+        }
+        if (verifyUtf8 && !Utf8Validator.isValid(buffer, start + 2, start + length)) {
+            throw new InvalidProtocolFormatException(CloseStatus.INVALID_PAYLOAD.withReason("invalid UTF-8 in close reason"),
+                    "expected a UTF-8 close reason, got bytes that are not UTF-8 (RFC 6455 §5.5.1)");
+        }
+        byte[] reason = new byte[length - 2];
+        buffer.get(start + 2, reason);
+        return new CloseStatus(code, new String(reason, StandardCharsets.UTF_8));
+    }
+
+    private void compact() {
+        int leftover = writePos - readPos;
+        if (readPos > 0) {
+            System.arraycopy(buffer.array(), readPos, buffer.array(), 0, leftover);
+            readPos = 0;
+            writePos = leftover;
+        }
+    }
+
+    private static InvalidProtocolOperationException protocolError(String expectation, String reason) {
+        return new InvalidProtocolOperationException(CloseStatus.PROTOCOL_ERROR.withReason(reason),
+                "expected " + expectation);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.ferry.protocol;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Client and server handles talking to each other in memory: messages, pings, close handshakes. */
+class HandlePairTest {
+
+    private final HandlePair pair = new HandlePair();
+
+    @AfterEach
+    void exhausted() {
+        pair.assertExhausted();
+    }
+
+    private static ByteBuffer utf8(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void textFromClientToServer() {
+        pair.server.autoReceive();
+        pair.client.then(h -> h.send(BufferType.UTF8_MESSAGE, utf8("Hello"), "c1"));
+        pair.pump();
+        pair.client.recorder.expectSent(BufferType.UTF8_MESSAGE, "c1");
+        pair.server.recorder.expectMessage(BufferType.UTF8_MESSAGE, "Hello".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void binaryFromServerToClientInFragments() {
+        pair.client.autoReceive();
+        pair.server.then(h -> h.send(BufferType.BINARY_FRAGMENT, ByteBuffer.wrap(new byte[] {1, 2}), "a"))
+                .then(h -> h.send(BufferType.BINARY_FRAGMENT, null, "b"))
+                .then(h -> h.send(BufferType.BINARY_MESSAGE, ByteBuffer.wrap(new byte[] {3}), "c"));
+        pair.pump();
+        pair.server.recorder.expectSent(BufferType.BINARY_FRAGMENT, "a");
+        pair.server.recorder.expectSent(BufferType.BINARY_FRAGMENT, "b");
+        pair.server.recorder.expectSent(BufferType.BINARY_MESSAGE, "c");
+        pair.client.recorder.expectMessage(BufferType.BINARY_MESSAGE, new byte[] {1, 2, 3});
+    }
+
+    @Test
+    void pingIsAnsweredAutomaticallyAndThePongSurfaces() {
+        pair.server.autoReceive();
+        pair.client.autoReceive();
+        pair.client.then(h -> h.send(BufferType.PING, utf8("are you there"), "p"));
+        pair.pump();
+        pair.client.recorder.expectSent(BufferType.PING, "p");
+        pair.server.recorder.expectAutoPong("are you there".getBytes(StandardCharsets.UTF_8));
+        ActionRecorder.Received pong = pair.client.recorder.expectReceived(BufferType.PONG);
+        assertEquals("are you there", new String(pong.data(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void closeHandshakeStartedByTheClient() {
+        pair.server.autoReceive();
+        pair.client.autoReceive();
+        pair.client.then(h -> h.sendClose(new CloseStatus(1000, "bye"), "close"));
+        pair.pump();
+        pair.client.recorder.expectSent(BufferType.CLOSE, "close");
+        assertEquals(HandleState.CLOSE_SENT, pair.client.handle.state());
+        ActionRecorder.Received close = pair.server.recorder.expectReceived(BufferType.CLOSE);
+        assertEquals(new CloseStatus(1000, "bye"), close.closeStatus());
+        assertEquals(HandleState.CLOSE_RECEIVED, pair.server.handle.state());
+        pair.server.then(h -> h.sendClose(close.closeStatus(), "echo"));
+        pair.pump();
+        pair.server.recorder.expectSent(BufferType.CLOSE, "echo");
+        assertEquals(new CloseStatus(1000, "bye"), pair.client.recorder.expectReceived(BufferType.CLOSE).closeStatus());
+        assertEquals(HandleState.CLOSED, pair.client.handle.state());
+        assertEquals(HandleState.CLOSED, pair.server.handle.state());
+    }
+
+    @Test
+    void closeHandshakeStartedByTheServerWithoutBody() {
+        pair.server.autoReceive();
+        pair.client.autoReceive();
+        pair.server.then(h -> h.sendClose(null, "close"));
+        pair.pump();
+        pair.server.recorder.expectSent(BufferType.CLOSE, "close");
+        assertEquals(CloseStatus.EMPTY, pair.client.recorder.expectReceived(BufferType.CLOSE).closeStatus());
+        pair.client.then(h -> h.sendClose(null, "echo"));
+        pair.pump();
+        pair.client.recorder.expectSent(BufferType.CLOSE, "echo");
+        assertEquals(CloseStatus.EMPTY, pair.server.recorder.expectReceived(BufferType.CLOSE).closeStatus());
+        assertEquals(HandleState.CLOSED, pair.client.handle.state());
+        assertEquals(HandleState.CLOSED, pair.server.handle.state());
+    }
+}
