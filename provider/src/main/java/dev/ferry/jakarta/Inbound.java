@@ -1,0 +1,244 @@
+package dev.ferry.jakarta;
+
+import dev.ferry.jakarta.MessageHandlers.Form;
+import dev.ferry.jakarta.MessageHandlers.Kind;
+import dev.ferry.jakarta.MessageHandlers.Registration;
+import dev.ferry.protocol.BufferType;
+import jakarta.websocket.MessageHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The receive path of one session: turns the handle's chunks into calls on the registered message handler.
+ *
+ * <p>Theory of operation: a message's handler is chosen when its first chunk arrives (a handler added or
+ * removed mid-message applies from the next message). Whole forms buffer the message, bounded by the session's
+ * max text or binary buffer size (over it: close 1009), and deliver it at the last chunk. Partial forms deliver
+ * every chunk. Stream forms hand the handler a {@link ChunkPipe} on the first chunk and feed it as chunks come.
+ * Every delivery runs on the session's serial executor; {@link #onChunk} answers false whenever a delivery is
+ * pending, and the session resumes reading when the handler returns, so one endpoint sees one message at a time
+ * and nothing more is read while it is busy.
+ *
+ * <p>Thread contract: {@link #onChunk} and {@link #onPong} run on the connection's loop thread (never
+ * concurrently); {@link #connectionClosed} runs once on the same thread.
+ */
+final class Inbound {
+
+    /** Bytes a stream handler may have waiting before reading pauses. */
+    static final int STREAM_BUFFER = 64 << 10;
+
+    private final JakartaSession session;
+    private final MessageHandlers handlers;
+
+    // The message in progress.
+    private boolean inMessage;
+    private Registration registration;
+    private byte[] buffer = new byte[0];
+    private int length;
+    private CharsetDecoder partialText;
+    private ByteBuffer carry;
+    private ChunkPipe pipe;
+
+    Inbound(JakartaSession session, MessageHandlers handlers) {
+        this.session = session;
+        this.handlers = handlers;
+    }
+
+    /** A Pong arrived. Returns whether the connection may read on at once. */
+    boolean onPong(ByteBuffer data) {
+        Registration pong = handlers.forKind(Kind.PONG);
+        if (pong == null) {
+            return true;
+        }
+        JakartaPongMessage message = JakartaPongMessage.copyOf(data);
+        session.deliver(() -> whole(pong.handler()).onMessage(message), true);
+        return false;
+    }
+
+    /** A data chunk arrived. Returns whether the connection may read on at once. */
+    boolean onChunk(BufferType type, ByteBuffer data) {
+        boolean last = type.isFinal();
+        if (!inMessage) {
+            inMessage = true;
+            registration = handlers.forKind(type.isText() ? Kind.TEXT : Kind.BINARY);
+            length = 0;
+            partialText = null;
+            carry = null;
+            pipe = null;
+        }
+        if (last) {
+            inMessage = false;
+        }
+        if (registration == null) {
+            return true; // no handler for this kind: the message is dropped
+        }
+        Registration target = registration;
+        if (target.partial()) {
+            return partial(target, type.isText(), data, last);
+        }
+        return switch (target.form()) {
+            case READER, INPUT_STREAM, DECODED_STREAM -> stream(target, data, last);
+            case STRING, PRIMITIVE, BYTE_BUFFER, BYTE_ARRAY, DECODED -> buffered(target, type.isText(), data, last);
+            case PONG -> throw new AssertionError("a pong handler registered for data");
+        };
+    }
+
+    /** The connection ended: a stream handler still reading sees {@code cause}. */
+    void connectionClosed(IOException cause) {
+        if (pipe != null) {
+            pipe.fail(cause);
+        }
+    }
+
+    private boolean buffered(Registration target, boolean text, ByteBuffer data, boolean last) {
+        long limit = text ? 4L * session.getMaxTextMessageBufferSize() : session.getMaxBinaryMessageBufferSize();
+        if ((long) length + data.remaining() > limit) {
+            registration = null; // drop the rest of it
+            session.messageTooBig(text, (long) length + data.remaining());
+            return true;
+        }
+        append(data);
+        if (!last) {
+            return true;
+        }
+        byte[] bytes = Arrays.copyOf(buffer, length);
+        length = 0;
+        if (buffer.length > STREAM_BUFFER) {
+            buffer = new byte[0]; // do not pin a large buffer between messages
+        }
+        if (text) {
+            String message = new String(bytes, StandardCharsets.UTF_8);
+            if (message.length() > session.getMaxTextMessageBufferSize()) {
+                session.messageTooBig(true, message.length());
+                return true;
+            }
+            session.deliver(() -> whole(target.handler()).onMessage(decodeText(target, message)), true);
+        } else {
+            session.deliver(() -> whole(target.handler()).onMessage(decodeBinary(target, bytes)), true);
+        }
+        return false;
+    }
+
+    private static Object decodeText(Registration target, String message) throws Exception {
+        return switch (target.form()) {
+            case STRING -> message;
+            case PRIMITIVE -> PrimitiveDecoders.decode(target.type(), message);
+            case DECODED -> Codecs.decodeText(target.decoders(), target.type(), message);
+            default -> throw new AssertionError(target.form());
+        };
+    }
+
+    private static Object decodeBinary(Registration target, byte[] bytes) throws Exception {
+        return switch (target.form()) {
+            case BYTE_BUFFER -> ByteBuffer.wrap(bytes);
+            case BYTE_ARRAY -> bytes;
+            case DECODED -> Codecs.decodeBinary(target.decoders(), target.type(), ByteBuffer.wrap(bytes));
+            default -> throw new AssertionError(target.form());
+        };
+    }
+
+    private boolean partial(Registration target, boolean text, ByteBuffer data, boolean last) {
+        MessageHandler.Partial<Object> handler = partialHandler(target.handler());
+        Object part;
+        if (text) {
+            String decoded = decodePart(data, last);
+            if (decoded.isEmpty() && !last) {
+                return true; // only part of a UTF-8 sequence so far
+            }
+            part = decoded;
+        } else {
+            byte[] bytes = new byte[data.remaining()];
+            data.duplicate().get(bytes);
+            part = target.form() == Form.BYTE_ARRAY ? bytes : ByteBuffer.wrap(bytes);
+        }
+        session.deliver(() -> handler.onMessage(part, last), true);
+        return false;
+    }
+
+    private String decodePart(ByteBuffer data, boolean last) {
+        if (partialText == null) {
+            partialText = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        }
+        ByteBuffer input = data;
+        if (carry != null && carry.hasRemaining()) {
+            input = ByteBuffer.allocate(carry.remaining() + data.remaining()).put(carry).put(data.duplicate()).flip();
+        } else {
+            input = data.duplicate();
+        }
+        CharBuffer out = CharBuffer.allocate(input.remaining() + 1);
+        partialText.decode(input, out, last);
+        if (last) {
+            partialText.flush(out);
+        }
+        carry = input.hasRemaining() ? ByteBuffer.allocate(input.remaining()).put(input).flip() : null;
+        return out.flip().toString();
+    }
+
+    private boolean stream(Registration target, ByteBuffer data, boolean last) {
+        if (pipe == null) {
+            ChunkPipe opened = new ChunkPipe(STREAM_BUFFER, session::resumeReceiving);
+            pipe = opened;
+            session.deliver(() -> {
+                try {
+                    runStream(target, opened);
+                } finally {
+                    if (opened.abandon()) {
+                        session.resumeReceiving();
+                    }
+                }
+            }, false);
+        }
+        boolean goOn = pipe.offer(data);
+        if (!last) {
+            return goOn;
+        }
+        ChunkPipe finished = pipe;
+        pipe = null;
+        return finished.end();
+    }
+
+    private static void runStream(Registration target, ChunkPipe pipe) throws Exception {
+        InputStream input = pipe.input();
+        MessageHandler.Whole<Object> handler = whole(target.handler());
+        switch (target.form()) {
+            case READER -> handler.onMessage(reader(input));
+            case INPUT_STREAM -> handler.onMessage(input);
+            case DECODED_STREAM -> handler.onMessage(Codecs.decodeStream(target.decoders().get(0), reader(input), input));
+            default -> throw new AssertionError(target.form());
+        }
+    }
+
+    private static Reader reader(InputStream input) {
+        return new InputStreamReader(input, StandardCharsets.UTF_8);
+    }
+
+    private void append(ByteBuffer data) {
+        int n = data.remaining();
+        int needed = length + n;
+        if (needed > buffer.length) {
+            buffer = Arrays.copyOf(buffer, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, buffer.length * 2L)));
+        }
+        data.duplicate().get(buffer, length, n);
+        length = needed;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static MessageHandler.Whole<Object> whole(MessageHandler handler) {
+        return (MessageHandler.Whole<Object>) handler;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static MessageHandler.Partial<Object> partialHandler(MessageHandler handler) {
+        return (MessageHandler.Partial<Object>) handler;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.ferry.jakarta;
+
+import dev.ferry.protocol.BufferType;
+import jakarta.websocket.EncodeException;
+import jakarta.websocket.RemoteEndpoint;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+
+/**
+ * Ferry's {@link RemoteEndpoint.Basic}: every send blocks until its frame is written (or batched), at most the
+ * session's blocking send timeout (see {@link JakartaSession}). Sends from several threads queue in order.
+ * A whole message sent while a partial message of the same session is unfinished throws
+ * {@code IllegalStateException}; so does a partial message that switches between text and binary.
+ *
+ * <p>Thread contract: thread safe. Buffers passed in are read during the call and not kept.
+ */
+final class JakartaBasicRemote implements RemoteEndpoint.Basic {
+
+    private final JakartaSession session;
+    private final Utf8Parts partialText = new Utf8Parts();
+
+    JakartaBasicRemote(JakartaSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public void sendText(String text) throws IOException {
+        requireArgument(text, "text");
+        session.checkMessageOrder(true, false, true);
+        session.sendBlocking(BufferType.UTF8_MESSAGE, Utf8Parts.utf8(text));
+    }
+
+    @Override
+    public void sendBinary(ByteBuffer data) throws IOException {
+        requireArgument(data, "data");
+        session.checkMessageOrder(false, false, true);
+        session.sendBlocking(BufferType.BINARY_MESSAGE, data);
+    }
+
+    @Override
+    public void sendText(String partialMessage, boolean isLast) throws IOException {
+        requireArgument(partialMessage, "partialMessage");
+        ByteBuffer bytes;
+        synchronized (partialText) {
+            session.checkMessageOrder(true, true, isLast);
+            bytes = partialText.encode(partialMessage, isLast);
+        }
+        session.sendBlocking(isLast ? BufferType.UTF8_MESSAGE : BufferType.UTF8_FRAGMENT, bytes);
+    }
+
+    @Override
+    public void sendBinary(ByteBuffer partialByte, boolean isLast) throws IOException {
+        requireArgument(partialByte, "partialByte");
+        session.checkMessageOrder(false, true, isLast);
+        session.sendBlocking(isLast ? BufferType.BINARY_MESSAGE : BufferType.BINARY_FRAGMENT, partialByte);
+    }
+
+    @Override
+    public OutputStream getSendStream() throws IOException {
+        session.checkNotClosed();
+        return MessageStreams.binary(session);
+    }
+
+    @Override
+    public Writer getSendWriter() throws IOException {
+        session.checkNotClosed();
+        return MessageStreams.text(session);
+    }
+
+    /** Stream encoders write straight into a send stream or writer; others encode in memory first. */
+    @Override
+    public void sendObject(Object data) throws IOException, EncodeException {
+        requireArgument(data, "data");
+        Codecs.EncoderEntry entry = session.codecs().encoderFor(data);
+        if (entry != null && entry.shape() == Codecs.Shape.TEXT_STREAM) {
+            try (Writer writer = getSendWriter()) {
+                ObjectEncoding.textStreamEncoder(entry).encode(data, writer);
+            }
+            return;
+        }
+        if (entry != null && entry.shape() == Codecs.Shape.BINARY_STREAM) {
+            try (OutputStream out = getSendStream()) {
+                ObjectEncoding.binaryStreamEncoder(entry).encode(data, out);
+            }
+            return;
+        }
+        ObjectEncoding.Encoded encoded = ObjectEncoding.encode(session.codecs(), data);
+        session.checkMessageOrder(encoded.text(), false, true);
+        session.sendBlocking(encoded.text() ? BufferType.UTF8_MESSAGE : BufferType.BINARY_MESSAGE, encoded.data());
+    }
+
+    @Override
+    public void setBatchingAllowed(boolean allowed) throws IOException {
+        session.checkNotClosed();
+        boolean was = session.driver().isBatching();
+        session.driver().setBatching(allowed);
+        if (was && !allowed) {
+            flushBatch();
+        }
+    }
+
+    @Override
+    public boolean getBatchingAllowed() {
+        return session.driver().isBatching();
+    }
+
+    /** Writes everything batched so far, blocking until it is written. */
+    @Override
+    public void flushBatch() throws IOException {
+        session.sendBlocking(null, null);
+    }
+
+    @Override
+    public void sendPing(ByteBuffer applicationData) throws IOException {
+        session.sendBlocking(BufferType.PING, checkControl(applicationData));
+    }
+
+    @Override
+    public void sendPong(ByteBuffer applicationData) throws IOException {
+        session.sendBlocking(BufferType.UNSOLICITED_PONG, checkControl(applicationData));
+    }
+
+    /** A null payload is an empty one; over 125 bytes is refused (RFC 6455 §5.5). */
+    static ByteBuffer checkControl(ByteBuffer applicationData) {
+        ByteBuffer data = applicationData == null ? ByteBuffer.allocate(0) : applicationData;
+        if (data.remaining() > 125) {
+            throw new IllegalArgumentException("a ping or pong carries at most 125 bytes, got " + data.remaining()
+                    + " (RFC 6455 §5.5)");
+        }
+        return data;
+    }
+
+    static void requireArgument(Object value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+    }
+}

@@ -1,0 +1,594 @@
+package dev.ferry.jakarta;
+
+import dev.ferry.protocol.BufferType;
+import dev.ferry.protocol.CloseStatus;
+import dev.ferry.protocol.WebSocketHandle;
+import dev.ferry.transport.ConnectionDriver;
+import dev.ferry.transport.SendRequest;
+import dev.ferry.transport.Transport;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.Extension;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.Session;
+import jakarta.websocket.WebSocketContainer;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.security.Principal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * Ferry's {@link Session}: one open WebSocket connection as the Jakarta API sees it, driving a
+ * {@link WebSocketHandle} over a {@link Transport} through a {@link ConnectionDriver}.
+ *
+ * <h2>Lifecycle</h2>
+ * <pre>
+ * open() --onOpen returns--&gt; OPEN --close(), peer's Close, idle timeout, violation, EOF--&gt; CLOSING
+ * CLOSING --connection over; onError (if failed), then onClose returned--&gt; CLOSED
+ * </pre>
+ * {@link #isOpen()} is false from the moment a close starts. Once CLOSED, every method but {@code close},
+ * {@code isOpen} and {@code getId} throws {@code IllegalStateException} (the {@code Session} contract); during
+ * {@code onClose} they still work.
+ *
+ * <h2>Threading</h2>
+ * Endpoint callbacks ({@code onOpen}, message handlers, {@code onError}, {@code onClose}) never overlap: they run
+ * one at a time on the host's executor ({@code onOpen} on the thread calling {@link #open}), and no message is
+ * read while a handler runs. Sends may come from any number of threads; they are queued in order and never
+ * interleaved, and a send is never refused because another is in flight. The outgoing queue is bounded in bytes
+ * ({@link ConnectionDriver.Settings#sendQueueLimit()}): when a slow peer fills it, blocking sends wait for room up
+ * to their timeout and asynchronous sends fail at once with a {@code SendQueueFullException}. A blocking send
+ * waits at most the async send timeout (or {@link SessionHost#blockingSendTimeout()} when that is 0), then fails
+ * with {@code SocketTimeoutException} and ends the connection; it fails at once with an {@code IOException} when
+ * the connection dies.
+ *
+ * <p>Thread contract: every method may be called from any thread.
+ */
+public final class JakartaSession implements Session {
+
+    private static final System.Logger LOG = System.getLogger(JakartaSession.class.getName());
+
+    private enum State { OPENING, OPEN, CLOSED }
+
+    /** A delivery to application code that may throw anything. */
+    @FunctionalInterface
+    interface Delivery {
+        void run() throws Exception;
+    }
+
+    private final SessionHost host;
+    private final Endpoint endpoint;
+    private final EndpointConfig config;
+    private final SessionSpec spec;
+    private final String id;
+    private final SerialExecutor callbacks;
+    private final MessageHandlers handlers;
+    private final Codecs codecs;
+    private final Inbound inbound;
+    private final ConnectionDriver driver;
+    private final JakartaBasicRemote basic;
+    private final JakartaAsyncRemote async;
+    private final Object partialLock = new Object();
+    private volatile State state = State.OPENING;
+    private volatile long maxIdleTimeout;
+    private volatile int maxTextMessageBufferSize;
+    private volatile int maxBinaryMessageBufferSize;
+    private volatile long asyncSendTimeout;
+    private Boolean partialText; // the kind of the partial message being sent, or null; guarded by partialLock
+
+    private JakartaSession(SessionHost host, WebSocketHandle handle, Transport transport, Endpoint endpoint,
+                           EndpointConfig config, SessionSpec spec, Codecs codecs) {
+        this.host = host;
+        this.endpoint = endpoint;
+        this.config = config;
+        this.spec = spec;
+        this.id = spec.id() != null ? spec.id() : UUID.randomUUID().toString();
+        this.callbacks = new SerialExecutor(host.executor());
+        this.codecs = codecs;
+        this.handlers = new MessageHandlers(codecs);
+        this.inbound = new Inbound(this, handlers);
+        this.driver = new ConnectionDriver(handle, transport, host.scheduler(), new DriverListener(),
+                host.driverSettings());
+        this.maxTextMessageBufferSize = host.defaultMaxTextMessageBufferSize();
+        this.maxBinaryMessageBufferSize = host.defaultMaxBinaryMessageBufferSize();
+        this.asyncSendTimeout = host.defaultAsyncSendTimeout();
+        this.basic = new JakartaBasicRemote(this);
+        this.async = new JakartaAsyncRemote(this);
+    }
+
+    /**
+     * Opens a session on a connection whose opening handshake is complete: the handle is OPEN (the client has
+     * called {@code endClientHandshake}; the server has called {@code beginServerHandshake} and written its 101
+     * response) and {@code transport} has not been started. Bytes the peer sent right after the handshake must
+     * still be readable from {@code transport}.
+     *
+     * <p>In order: the session's encoders and decoders are created and initialized, the host is told
+     * ({@link SessionHost#sessionOpened}), the container defaults (idle timeout, buffer sizes, send timeout,
+     * keepalive) are applied, {@code endpoint.onOpen} runs <em>on the calling thread</em> (an exception from it
+     * goes to {@code onError}), and only then does reading start, so handlers added in {@code onOpen} see every
+     * message. Sends made in {@code onOpen} are written at once.
+     *
+     * <p>When an encoder or decoder cannot be created, {@code onError} gets the reason and the session closes with
+     * 1011 instead of calling {@code onOpen}.
+     *
+     * @return the open session (possibly already closing if {@code onOpen} closed it)
+     */
+    public static JakartaSession open(SessionHost host, WebSocketHandle handle, Transport transport,
+                                      Endpoint endpoint, EndpointConfig config, SessionSpec spec) {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(handle, "handle");
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(spec, "spec");
+        Codecs codecs;
+        RuntimeException codecFailure = null;
+        try {
+            codecs = Codecs.create(config);
+        } catch (RuntimeException e) {
+            codecFailure = e;
+            codecs = Codecs.create(new EmptyConfig());
+        }
+        JakartaSession session = new JakartaSession(host, handle, transport, endpoint, config, spec, codecs);
+        session.start(codecFailure);
+        return session;
+    }
+
+    private void start(RuntimeException codecFailure) {
+        host.sessionOpened(this);
+        setMaxIdleTimeout(host.defaultMaxIdleTimeout());
+        driver.setKeepAlive(host.keepAliveInterval(), host.keepAliveTimeout());
+        driver.start();
+        callbacks.runFirst(() -> {
+            state = State.OPEN;
+            if (codecFailure != null) {
+                reportError(codecFailure);
+                driver.close(CloseStatus.SERVER_ERROR.withReason("encoder or decoder failed to start"));
+                return;
+            }
+            try {
+                endpoint.onOpen(this, config);
+            } catch (Throwable t) {
+                reportError(t);
+            }
+        });
+        driver.resumeReceiving();
+    }
+
+    // ------------------------------------------------------------------ delivery (used by Inbound)
+
+    /** Runs {@code delivery} as the endpoint's next callback; exceptions go to {@code onError}. */
+    void deliver(Delivery delivery, boolean resumeAfter) {
+        callbacks.execute(() -> {
+            try {
+                delivery.run();
+            } catch (Throwable t) {
+                reportError(t);
+            } finally {
+                if (resumeAfter) {
+                    driver.resumeReceiving();
+                }
+            }
+        });
+    }
+
+    void resumeReceiving() {
+        driver.resumeReceiving();
+    }
+
+    void messageTooBig(boolean text, long size) {
+        int limit = text ? maxTextMessageBufferSize : maxBinaryMessageBufferSize;
+        driver.close(CloseStatus.MESSAGE_TOO_BIG.withReason((text ? "text" : "binary") + " message over "
+                + limit + (text ? " characters" : " bytes")));
+    }
+
+    private void reportError(Throwable t) {
+        try {
+            endpoint.onError(this, t);
+        } catch (Throwable again) {
+            LOG.log(System.Logger.Level.WARNING, "onError of " + endpoint.getClass().getName() + " threw", again);
+        }
+    }
+
+    private final class DriverListener implements ConnectionDriver.Listener {
+        @Override
+        public boolean onReceive(BufferType type, ByteBuffer data) {
+            return type == BufferType.PONG ? inbound.onPong(data) : inbound.onChunk(type, data);
+        }
+
+        @Override
+        public void onClosed(CloseStatus status, Throwable failure) {
+            inbound.connectionClosed(new IOException("the connection closed before the message ended ("
+                    + status.code() + ")", failure));
+            callbacks.execute(() -> {
+                try {
+                    if (failure != null) {
+                        reportError(failure);
+                    }
+                    try {
+                        endpoint.onClose(JakartaSession.this, CloseReasons.toCloseReason(status));
+                    } catch (Throwable t) {
+                        reportError(t);
+                    }
+                } finally {
+                    state = State.CLOSED;
+                    codecs.destroy();
+                    host.sessionClosed(JakartaSession.this);
+                }
+            });
+        }
+    }
+
+    // ------------------------------------------------------------------ sending (used by the remotes)
+
+    Codecs codecs() {
+        return codecs;
+    }
+
+    SessionHost host() {
+        return host;
+    }
+
+    ConnectionDriver driver() {
+        return driver;
+    }
+
+    long asyncSendTimeout() {
+        return asyncSendTimeout;
+    }
+
+    void asyncSendTimeout(long millis) {
+        asyncSendTimeout = millis;
+    }
+
+    /** How long a blocking send may take, in nanoseconds. */
+    long blockingTimeoutNanos() {
+        long millis = asyncSendTimeout > 0 ? asyncSendTimeout : host.blockingSendTimeout();
+        return TimeUnit.MILLISECONDS.toNanos(millis > 0 ? millis : 60_000);
+    }
+
+    /**
+     * Checks that a data frame of this kind may start or continue now: a whole message may not start while a
+     * partial message of this session is unfinished, and a partial message keeps its kind.
+     *
+     * @param text    whether the frame is text
+     * @param partial whether it is part of a partial message ({@code last} decides whether that one ends)
+     */
+    void checkMessageOrder(boolean text, boolean partial, boolean last) {
+        synchronized (partialLock) {
+            if (partialText != null && (!partial || partialText != text)) {
+                throw new IllegalStateException("a partial " + (partialText ? "text" : "binary")
+                        + " message is being sent; finish it (isLast = true) before sending a "
+                        + (partial ? "partial " : "whole ") + (text ? "text" : "binary") + " message");
+            }
+            partialText = partial && !last ? text : null;
+        }
+    }
+
+    /** Sends one frame and waits until it is written (or batched). */
+    void sendBlocking(BufferType type, ByteBuffer data) throws IOException {
+        checkNotClosed();
+        long timeout = blockingTimeoutNanos();
+        long deadline = System.nanoTime() + timeout;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        SendRequest request = type == null ? SendRequest.flush(failure -> complete(done, failure))
+                : SendRequest.of(type, data, failure -> complete(done, failure));
+        try {
+            driver.send(request, timeout);
+            done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            driver.cancel(request, e);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while sending");
+        } catch (TimeoutException e) {
+            SocketTimeoutException timedOut = new SocketTimeoutException("the send did not finish within "
+                    + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms (the peer is not reading)");
+            driver.cancel(request, timedOut);
+            throw timedOut;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw new IOException(io.getMessage(), io);
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    /**
+     * Queues one frame without waiting; {@code whenDone} gets null or the failure, on the host's executor. When
+     * the async send timeout passes first, the send fails with {@code SocketTimeoutException}.
+     */
+    void sendAsync(BufferType type, ByteBuffer data, Consumer<Throwable> whenDone) {
+        checkNotClosed();
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        SendRequest request = SendRequest.of(type, data, outcome::complete);
+        long timeout = asyncSendTimeout;
+        if (timeout > 0) {
+            var timer = host.scheduler().schedule(() -> driver.cancel(request, new SocketTimeoutException(
+                    "the send did not finish within the async send timeout of " + timeout + " ms")),
+                    Duration.ofMillis(timeout));
+            outcome.thenRun(timer::cancel);
+        }
+        outcome.thenAcceptAsync(whenDone, host.executor());
+        try {
+            driver.send(request, 0);
+        } catch (IOException e) {
+            outcome.complete(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome.complete(e);
+        }
+    }
+
+    private static void complete(CompletableFuture<Void> done, Throwable failure) {
+        if (failure == null) {
+            done.complete(null);
+        } else {
+            done.completeExceptionally(failure);
+        }
+    }
+
+    void checkNotClosed() {
+        if (state == State.CLOSED) {
+            throw new IllegalStateException("session " + id + " is closed; only close(), isOpen() and getId() may"
+                    + " be called on a closed session");
+        }
+    }
+
+    // ------------------------------------------------------------------ Session
+
+    @Override
+    public WebSocketContainer getContainer() {
+        checkNotClosed();
+        return host.container();
+    }
+
+    @Override
+    public void addMessageHandler(MessageHandler handler) {
+        checkNotClosed();
+        handlers.add(handler);
+    }
+
+    @Override
+    public <T> void addMessageHandler(Class<T> clazz, MessageHandler.Whole<T> handler) {
+        checkNotClosed();
+        handlers.add(clazz, handler, false);
+    }
+
+    @Override
+    public <T> void addMessageHandler(Class<T> clazz, MessageHandler.Partial<T> handler) {
+        checkNotClosed();
+        handlers.add(clazz, handler, true);
+    }
+
+    @Override
+    public Set<MessageHandler> getMessageHandlers() {
+        checkNotClosed();
+        return handlers.all();
+    }
+
+    @Override
+    public void removeMessageHandler(MessageHandler handler) {
+        checkNotClosed();
+        handlers.remove(handler);
+    }
+
+    @Override
+    public String getProtocolVersion() {
+        checkNotClosed();
+        return "13";
+    }
+
+    @Override
+    public String getNegotiatedSubprotocol() {
+        checkNotClosed();
+        return spec.subprotocol();
+    }
+
+    @Override
+    public List<Extension> getNegotiatedExtensions() {
+        checkNotClosed();
+        return spec.extensions();
+    }
+
+    @Override
+    public boolean isSecure() {
+        checkNotClosed();
+        return spec.secure();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state != State.CLOSED && !driver.isClosing();
+    }
+
+    @Override
+    public long getMaxIdleTimeout() {
+        checkNotClosed();
+        return maxIdleTimeout;
+    }
+
+    /** Closes the session with 1001 after {@code milliseconds} without a message sent or received; 0 or less: never. */
+    @Override
+    public void setMaxIdleTimeout(long milliseconds) {
+        checkNotClosed();
+        maxIdleTimeout = Math.max(0, milliseconds);
+        driver.setIdleTimeout(Duration.ofMillis(maxIdleTimeout));
+    }
+
+    /** Whole binary messages over this many bytes close the session with 1009. */
+    @Override
+    public void setMaxBinaryMessageBufferSize(int length) {
+        checkNotClosed();
+        maxBinaryMessageBufferSize = length;
+    }
+
+    @Override
+    public int getMaxBinaryMessageBufferSize() {
+        checkNotClosed();
+        return maxBinaryMessageBufferSize;
+    }
+
+    /** Whole text messages over this many characters close the session with 1009. */
+    @Override
+    public void setMaxTextMessageBufferSize(int length) {
+        checkNotClosed();
+        maxTextMessageBufferSize = length;
+    }
+
+    @Override
+    public int getMaxTextMessageBufferSize() {
+        checkNotClosed();
+        return maxTextMessageBufferSize;
+    }
+
+    @Override
+    public RemoteEndpoint.Async getAsyncRemote() {
+        checkNotClosed();
+        return async;
+    }
+
+    @Override
+    public RemoteEndpoint.Basic getBasicRemote() {
+        checkNotClosed();
+        return basic;
+    }
+
+    @Override
+    public String getId() {
+        return id;
+    }
+
+    @Override
+    public void close() throws IOException {
+        close(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, ""));
+    }
+
+    /**
+     * Starts the close handshake: queued messages are sent first, then our Close; the session then waits for the
+     * peer's Close (at most the close timeout) and closes the connection; {@code onClose} gets {@code closeReason}.
+     * Codes that may not be sent: 1005 sends a Close without a body; 1006 and 1015 end the connection at once
+     * without a Close frame; any other (1004, 1016 to 2999) is refused with {@code IllegalArgumentException}.
+     * Returns without waiting; calling it again, or on a closed session, does nothing.
+     */
+    @Override
+    public void close(CloseReason closeReason) throws IOException {
+        Objects.requireNonNull(closeReason, "closeReason");
+        if (state == State.CLOSED) {
+            return;
+        }
+        CloseStatus status = CloseReasons.toCloseStatus(closeReason);
+        int code = status.code();
+        if (code == CloseStatus.ABORTED.code() || code == CloseStatus.SECURE_HANDSHAKE_ERROR.code()) {
+            driver.terminate(status, null);
+        } else if (code == CloseStatus.EMPTY.code() || CloseStatus.isSendable(code)) {
+            driver.close(status);
+        } else {
+            throw new IllegalArgumentException("close code " + code + " may not be sent in a Close frame; use 1000 "
+                    + "to 1003, 1007 to 1014 or 3000 to 4999 (RFC 6455 §7.4)");
+        }
+    }
+
+    @Override
+    public URI getRequestURI() {
+        checkNotClosed();
+        return spec.requestUri();
+    }
+
+    @Override
+    public Map<String, List<String>> getRequestParameterMap() {
+        checkNotClosed();
+        return spec.requestParameters();
+    }
+
+    @Override
+    public String getQueryString() {
+        checkNotClosed();
+        return spec.queryString();
+    }
+
+    @Override
+    public Map<String, String> getPathParameters() {
+        checkNotClosed();
+        return spec.pathParameters();
+    }
+
+    @Override
+    public Map<String, Object> getUserProperties() {
+        checkNotClosed();
+        return spec.userProperties();
+    }
+
+    @Override
+    public Principal getUserPrincipal() {
+        checkNotClosed();
+        return spec.userPrincipal();
+    }
+
+    @Override
+    public Set<Session> getOpenSessions() {
+        checkNotClosed();
+        return host.openSessions(this);
+    }
+
+    // ------------------------------------------------------------------ Ferry extras
+
+    /**
+     * Keepalive for this session: a Ping every {@code interval}; the connection ends (onClose 1006) when a Pong
+     * is not back within {@code timeout} (zero: the interval). A zero interval turns it off.
+     */
+    public void setKeepAlive(Duration interval, Duration timeout) {
+        checkNotClosed();
+        driver.setKeepAlive(interval, timeout);
+    }
+
+    /** The endpoint this session calls. */
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** The configuration the endpoint was opened with. */
+    public EndpointConfig endpointConfig() {
+        return config;
+    }
+
+    @Override
+    public String toString() {
+        return "JakartaSession[" + id + ", " + spec.requestUri() + (isOpen() ? ", open" : ", closed") + "]";
+    }
+
+    /** A configuration with no encoders or decoders, used when the real ones failed to start. */
+    private static final class EmptyConfig implements EndpointConfig {
+        @Override
+        public List<Class<? extends jakarta.websocket.Encoder>> getEncoders() {
+            return List.of();
+        }
+
+        @Override
+        public List<Class<? extends jakarta.websocket.Decoder>> getDecoders() {
+            return List.of();
+        }
+
+        @Override
+        public Map<String, Object> getUserProperties() {
+            return Map.of();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.ferry.jakarta;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Parses a raw query string into the parameter map {@code Session.getRequestParameterMap()} reports. */
+public final class QueryParameters {
+
+    private QueryParameters() {
+    }
+
+    /**
+     * Splits {@code rawQuery} at {@code &} and {@code =} and decodes names and values as
+     * {@code application/x-www-form-urlencoded} UTF-8. A name without {@code =} has the value "". Values of a
+     * repeated name keep their order.
+     *
+     * @return an unmodifiable map; empty for a null or empty query
+     */
+    public static Map<String, List<String>> parse(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            params.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+        }
+        Map<String, List<String>> frozen = new LinkedHashMap<>();
+        params.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
+        return java.util.Collections.unmodifiableMap(frozen);
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return s; // a stray '%' is kept as written rather than failing the whole handshake
+        }
+    }
+}

@@ -1,0 +1,691 @@
+package dev.ferry.transport;
+
+import dev.ferry.protocol.Action;
+import dev.ferry.protocol.ActionQueue;
+import dev.ferry.protocol.BufferType;
+import dev.ferry.protocol.CloseStatus;
+import dev.ferry.protocol.WebSocketHandle;
+import dev.ferry.protocol.WebSocketProtocolException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Pumps one open {@link WebSocketHandle} over one {@link Transport}: the {@code getAction}/{@code completeAction}
+ * loop of spec §5.8, made non-blocking.
+ *
+ * <h2>Theory of operation</h2>
+ * All work runs in {@link #pump()}, a drain loop that any thread may enter (a transport callback, a sender,
+ * a timer) and that at most one thread runs at a time; callers that find it busy leave a note and return.
+ * The loop polls the send and receive pipelines separately and completes every action exactly once:
+ * <ul>
+ *   <li>{@code SEND_TO_NETWORK}: the buffers join a FIFO of writes; a write that the transport takes only in
+ *       part waits for {@link TransportListener#onWritable()} and goes on where it stopped; the action is
+ *       completed with its total once every byte is taken. With batching on, data frames are copied into a
+ *       batch buffer instead and completed at once; the batch is written on a flush, when it passes
+ *       {@link Settings#batchLimit()}, or before any control frame.</li>
+ *   <li>{@code RECEIVE_FROM_NETWORK}: one non-blocking read; nothing available means
+ *       {@link Transport#demandRead()} and retry on {@code onReadable}; end of stream completes with 0.</li>
+ *   <li>{@code INDICATE_RECEIVE_COMPLETE}: data is handed to {@link Listener#onReceive}, which copies what it
+ *       keeps. A new receive is queued only when the listener asks for more (flow control: while the
+ *       application has not consumed a message, nothing more is read, and TCP pushes back on the peer).</li>
+ *   <li>{@code INDICATE_SEND_COMPLETE}: the request's callback runs and the next queued request goes to the
+ *       handle (the handle takes one send at a time, R3).</li>
+ * </ul>
+ *
+ * <h2>States</h2>
+ * <pre>
+ * OPEN --close()--------------------------&gt; CLOSING   (our Close goes after queued data; close timer armed)
+ * OPEN --peer's Close---------------------&gt; CLOSING   (queued data fails; the echo Close goes next)
+ * CLOSING --both Closes done, writes flushed--&gt; CLOSED (transport closed; onClosed)
+ * OPEN|CLOSING --getAction throws (J2)----&gt; FAILING  (the handle's Close is written)
+ * FAILING --send pipeline idle-----------&gt; CLOSED    (onClosed with the violation's status)
+ * any --EOF, I/O error, close timeout----&gt; CLOSED    (1006 unless our Close reason is known)
+ * </pre>
+ * Every path ends in {@code CLOSED} exactly once: the transport is closed, the handle aborted, drained and
+ * deleted, every unfinished request fails with an {@link IOException}, and {@link Listener#onClosed} runs.
+ *
+ * <p>Thread contract: every public method may be called from any thread. The listener is called from the
+ * thread running the loop, never concurrently with itself, and must not block.
+ *
+ * <p>Buffers: a {@link SendRequest}'s payload is on loan until its callback; data passed to
+ * {@link Listener#onReceive} is the handle's and valid only during the call.
+ */
+public final class ConnectionDriver {
+
+    private static final System.Logger LOG = System.getLogger(ConnectionDriver.class.getName());
+    private static final Object RECEIVE_CONTEXT = new Object();
+    private static final Object CLOSE_CONTEXT = new Object();
+    private static final byte[] KEEPALIVE_PAYLOAD = "ferry-keepalive".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** What the driver tells its owner. Called on the loop's thread; must not block. */
+    public interface Listener {
+        /**
+         * A data chunk or a Pong arrived.
+         *
+         * @param type {@code UTF8_*}, {@code BINARY_*} or {@code PONG}
+         * @param data valid only during this call
+         * @return true to keep reading; false to pause until {@link ConnectionDriver#resumeReceiving()}
+         */
+        boolean onReceive(BufferType type, ByteBuffer data);
+
+        /**
+         * The connection is over; called exactly once.
+         *
+         * @param status  the peer's Close, the Close we sent when we started the handshake, the violation's
+         *                status, or 1006 for an abrupt end
+         * @param failure the protocol violation or I/O error that ended it, null for a clean close or an EOF
+         */
+        void onClosed(CloseStatus status, Throwable failure);
+    }
+
+    /**
+     * Tunables.
+     *
+     * @param closeTimeout   how long to wait for the peer's Close after ours is queued
+     * @param sendQueueLimit the bound, in payload bytes, of queued outgoing data ({@link SendQueue})
+     * @param batchLimit     a batch larger than this many bytes is written without waiting for a flush
+     */
+    public record Settings(Duration closeTimeout, long sendQueueLimit, int batchLimit) {
+        public Settings {
+            Objects.requireNonNull(closeTimeout, "closeTimeout");
+            if (closeTimeout.isNegative() || closeTimeout.isZero()) {
+                throw new IllegalArgumentException("closeTimeout must be positive, got " + closeTimeout);
+            }
+            if (sendQueueLimit < 1 || batchLimit < 1) {
+                throw new IllegalArgumentException("sendQueueLimit and batchLimit must be positive, got "
+                        + sendQueueLimit + " and " + batchLimit);
+            }
+        }
+
+        /** 10 s close timeout, 4 MiB send queue, 64 KiB batches. */
+        public static Settings defaults() {
+            return new Settings(Duration.ofSeconds(10), 4L << 20, 64 << 10);
+        }
+    }
+
+    private enum State { NEW, OPEN, CLOSING, FAILING, CLOSED }
+
+    private record Termination(CloseStatus status, Throwable cause) { }
+
+    /** A pending write: a handle action (completed when fully written) or a batch (callbacks run then). */
+    private record Write(ByteBuffer[] buffers, Action.SendToNetwork action, boolean sendPipeline,
+                         List<SendRequest> flushes) {
+        boolean hasRemaining() {
+            for (ByteBuffer b : buffers) {
+                if (b.hasRemaining()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private final WebSocketHandle handle;
+    private final Transport transport;
+    private final Scheduler scheduler;
+    private final Listener listener;
+    private final Settings settings;
+    private final SendQueue queue;
+    private final AtomicInteger wip = new AtomicInteger();
+    private final AtomicBoolean receiveWanted = new AtomicBoolean();
+    private final AtomicBoolean readDemanded = new AtomicBoolean();
+    private final AtomicBoolean writeDemanded = new AtomicBoolean();
+    private final AtomicReference<CloseStatus> closeRequest = new AtomicReference<>();
+    private final AtomicReference<Termination> termination = new AtomicReference<>();
+    private final Timers timers;
+    private volatile boolean batching;
+    private volatile long lastActivity;
+    private volatile boolean closing;
+
+    // Owned by the loop.
+    private State state = State.NEW;
+    private SendRequest current;
+    private boolean receiveOutstanding;
+    private Action.ReceiveFromNetwork pendingRead;
+    private boolean sendPipelineBusy;
+    private boolean receivePipelineBusy;
+    private boolean sendPipelineIdle;
+    private final ArrayDeque<Write> writes = new ArrayDeque<>();
+    private ByteBuffer batch;
+    private boolean eof;
+    private CloseStatus closeToSend;
+    private boolean closeHandedOff;
+    private boolean closeSent;
+    private CloseStatus localClose;
+    private CloseStatus peerClose;
+    private WebSocketProtocolException failure;
+
+    public ConnectionDriver(WebSocketHandle handle, Transport transport, Scheduler scheduler, Listener listener,
+                            Settings settings) {
+        this.handle = Objects.requireNonNull(handle, "handle");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.queue = new SendQueue(settings.sendQueueLimit());
+        this.timers = new Timers(this, scheduler);
+    }
+
+    /** Starts the transport. Nothing is read until the first {@link #resumeReceiving()}. */
+    public void start() {
+        lastActivity = scheduler.nanoTime();
+        transport.start(new TransportListener() {
+            @Override
+            public void onReadable() {
+                readDemanded.set(false);
+                pump();
+            }
+
+            @Override
+            public void onWritable() {
+                writeDemanded.set(false);
+                pump();
+            }
+
+            @Override
+            public void onTransportError(Throwable cause) {
+                terminate(CloseStatus.ABORTED.withReason("transport failed: " + cause), cause);
+            }
+        });
+        pump();
+    }
+
+    /**
+     * Queues a frame, waiting up to {@code waitNanos} for room in the send queue (0: fail at once when full).
+     * The request's callback reports the outcome; this method itself throws only when the request could not
+     * be queued.
+     *
+     * @throws SendQueueFullException when the queue stayed full
+     * @throws IOException            when the connection is closing or closed
+     */
+    public void send(SendRequest request, long waitNanos) throws IOException, InterruptedException {
+        if (closing && !request.isFlush() && request.type().isData()) {
+            throw new IOException("the connection is closing; no more data may be sent (RFC 6455 §5.5.1)");
+        }
+        queue.add(request, waitNanos);
+        pump();
+    }
+
+    /**
+     * Takes back a request that has not reached the wire, failing it with {@code cause}. A request already
+     * being written cannot be taken back without corrupting the stream, so the connection is then ended
+     * with {@code cause} (1006).
+     */
+    public void cancel(SendRequest request, Throwable cause) {
+        if (queue.remove(request)) {
+            request.complete(cause);
+        } else if (!request.isDone()) {
+            terminate(CloseStatus.ABORTED.withReason("a send could not finish in time"), cause);
+        }
+    }
+
+    /**
+     * Starts the close handshake with {@code status} (1005 sends a Close without a body). Queued data goes
+     * first; when the peer's Close does not arrive within {@link Settings#closeTimeout()} the connection is
+     * closed anyway. Later calls are ignored.
+     */
+    public void close(CloseStatus status) {
+        Objects.requireNonNull(status, "status");
+        if (closeRequest.compareAndSet(null, status)) {
+            closing = true;
+            timers.armClose(settings.closeTimeout());
+            pump();
+        }
+    }
+
+    /** Ends the connection at once, without a close handshake; {@code onClosed} gets {@code status}. */
+    public void terminate(CloseStatus status, Throwable cause) {
+        if (termination.compareAndSet(null, new Termination(status, cause))) {
+            pump();
+        }
+    }
+
+    /** Lets the driver read the next chunk after {@link Listener#onReceive} returned false. */
+    public void resumeReceiving() {
+        receiveWanted.set(true);
+        pump();
+    }
+
+    /** Turns batching on or off; turning it off writes what was batched. */
+    public void setBatching(boolean enabled) {
+        batching = enabled;
+        pump();
+    }
+
+    /** Whether data frames are batched. */
+    public boolean isBatching() {
+        return batching;
+    }
+
+    /** Whether a close handshake has started or the connection has ended. */
+    public boolean isClosing() {
+        return closing;
+    }
+
+    /** Closes with 1001 when nothing is sent or received for {@code timeout}; zero or negative: never. */
+    public void setIdleTimeout(Duration timeout) {
+        timers.setIdle(timeout);
+    }
+
+    /**
+     * Sends a Ping every {@code interval} and ends the connection (1006) when its Pong does not arrive
+     * within {@code timeout}. A zero or negative interval turns keepalive off. Keepalive Pongs are not
+     * passed to the listener.
+     */
+    public void setKeepAlive(Duration interval, Duration timeout) {
+        timers.setKeepAlive(interval, timeout);
+    }
+
+    long idleNanos() {
+        return scheduler.nanoTime() - lastActivity;
+    }
+
+    void sendKeepAlivePing() {
+        try {
+            send(SendRequest.of(BufferType.PING, ByteBuffer.wrap(KEEPALIVE_PAYLOAD), failure -> { }), 0);
+        } catch (IOException | InterruptedException e) {
+            LOG.log(System.Logger.Level.DEBUG, "keepalive ping not sent", e);
+        }
+    }
+
+    // ------------------------------------------------------------------ the loop
+
+    private void pump() {
+        if (wip.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        do {
+            try {
+                work();
+            } catch (IOException e) {
+                endNow(CloseStatus.ABORTED.withReason("I/O failed: " + e.getMessage()), e);
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "connection driver failed", e);
+                endNow(CloseStatus.SERVER_ERROR.withReason("internal error"), e);
+            }
+            missed = wip.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private void work() throws IOException {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (state == State.NEW) {
+            state = State.OPEN;
+        }
+        boolean progress = true;
+        while (progress && state != State.CLOSED) {
+            Termination end = termination.get();
+            if (end != null) {
+                endNow(end.status(), end.cause());
+                return;
+            }
+            progress = flushWrites();
+            progress |= feedHandle();
+            progress |= pollSend();
+            progress |= pollReceive();
+            progress |= tryFinish();
+        }
+    }
+
+    private boolean flushWrites() throws IOException {
+        boolean progress = false;
+        while (!writes.isEmpty()) {
+            Write write = writes.peek();
+            long written = transport.write(write.buffers());
+            if (written > 0) {
+                lastActivity = scheduler.nanoTime();
+                progress = true;
+            }
+            if (write.hasRemaining()) {
+                if (writeDemanded.compareAndSet(false, true)) {
+                    transport.demandWrite();
+                }
+                return progress;
+            }
+            writes.poll();
+            progress = true;
+            if (write.action() != null) {
+                handle.completeAction(write.action(), write.action().totalBytes());
+                if (write.sendPipeline()) {
+                    sendPipelineBusy = false;
+                } else {
+                    receivePipelineBusy = false;
+                }
+            }
+            for (SendRequest flush : write.flushes()) {
+                flush.complete(null);
+            }
+        }
+        return progress;
+    }
+
+    private boolean feedHandle() {
+        boolean progress = false;
+        CloseStatus requested = closeRequest.get();
+        if (requested != null && localClose == null && peerClose == null && state == State.OPEN) {
+            localClose = requested;
+            closeToSend = requested;
+            state = State.CLOSING;
+        }
+        if ((state == State.OPEN || state == State.CLOSING) && current == null && !closeHandedOff) {
+            SendRequest next = peerClose == null ? queue.poll() : null;
+            if (next != null) {
+                progress = true;
+                if (next.isFlush()) {
+                    queue.release(next);
+                    flushBatch(next);
+                } else {
+                    handOff(next);
+                }
+            } else if (closeToSend != null) {
+                flushBatch(null);
+                handle.sendClose(closeToSend.code() == CloseStatus.EMPTY.code() ? null : closeToSend, CLOSE_CONTEXT);
+                closeHandedOff = true;
+                progress = true;
+            }
+        }
+        if (!batching && batch != null && batch.position() > 0) {
+            flushBatch(null);
+            progress = true;
+        }
+        if ((state == State.OPEN || state == State.CLOSING) && peerClose == null && !eof && !receiveOutstanding
+                && receiveWanted.compareAndSet(true, false)) {
+            handle.receive(RECEIVE_CONTEXT);
+            receiveOutstanding = true;
+            progress = true;
+        }
+        return progress;
+    }
+
+    private void handOff(SendRequest next) {
+        if (!next.type().isData()) {
+            flushBatch(null);
+        }
+        try {
+            handle.send(next.type(), next.data().slice(), next);
+            current = next;
+        } catch (IllegalStateException | IllegalArgumentException misuse) {
+            queue.release(next);
+            next.complete(misuse);
+        }
+    }
+
+    private void flushBatch(SendRequest flush) {
+        List<SendRequest> flushes = flush == null ? List.of() : List.of(flush);
+        if (batch != null && batch.position() > 0) {
+            ByteBuffer bytes = batch.flip();
+            batch = null;
+            writes.add(new Write(new ByteBuffer[] {bytes}, null, true, flushes));
+        } else if (flush != null) {
+            if (writes.isEmpty()) {
+                flush.complete(null);
+            } else {
+                writes.add(new Write(new ByteBuffer[0], null, true, flushes));
+            }
+        }
+    }
+
+    private boolean pollSend() throws IOException {
+        if (sendPipelineBusy) {
+            return false;
+        }
+        Action action = getAction(ActionQueue.SEND);
+        sendPipelineIdle = action instanceof Action.NoAction;
+        return handleAction(action, true);
+    }
+
+    private boolean pollReceive() throws IOException {
+        if (state == State.FAILING) {
+            return false;
+        }
+        if (receivePipelineBusy) {
+            return pendingRead != null && tryRead();
+        }
+        return handleAction(getAction(ActionQueue.RECEIVE), false);
+    }
+
+    private Action getAction(ActionQueue pipeline) {
+        try {
+            return handle.getAction(pipeline);
+        } catch (WebSocketProtocolException violation) {
+            // J2: the handle is FAILED and its send pipeline now offers the Close to write.
+            failure = violation;
+            state = State.FAILING;
+            failQueued(new IOException("the peer broke the protocol: " + violation.getMessage(), violation));
+            return Action.NO_ACTION;
+        }
+    }
+
+    private boolean handleAction(Action action, boolean sendPipeline) throws IOException {
+        if (action instanceof Action.NoAction) {
+            return false;
+        } else if (action instanceof Action.SendToNetwork send) {
+            if (sendPipeline) {
+                sendPipelineBusy = true;
+            } else {
+                receivePipelineBusy = true;
+            }
+            if (sendPipeline && batching && send.bufferType().isData() && state == State.OPEN) {
+                addToBatch(send);
+            } else {
+                flushBatch(null);
+                writes.add(new Write(send.buffers().toArray(ByteBuffer[]::new), send, sendPipeline, List.of()));
+                flushWrites();
+            }
+            return true;
+        } else if (action instanceof Action.ReceiveFromNetwork receive) {
+            receivePipelineBusy = true;
+            pendingRead = receive;
+            tryRead();
+            return true;
+        } else if (action instanceof Action.IndicateSendComplete sent) {
+            handle.completeAction(sent, 0);
+            onSendComplete(sent);
+            return true;
+        } else if (action instanceof Action.IndicateReceiveComplete received) {
+            receiveOutstanding = false;
+            try {
+                onReceiveComplete(received);
+            } finally {
+                handle.completeAction(received, 0);
+            }
+            return true;
+        } else {
+            throw new AssertionError(action);
+        }
+    }
+
+    private void addToBatch(Action.SendToNetwork send) {
+        long total = send.totalBytes();
+        if (batch == null || batch.remaining() < total) {
+            int needed = (int) Math.min(Integer.MAX_VALUE - 8, (batch == null ? 0 : batch.position()) + total);
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(needed, Math.min(settings.batchLimit(), 1 << 16)));
+            if (batch != null) {
+                bigger.put(batch.flip());
+            }
+            batch = bigger;
+        }
+        for (ByteBuffer b : send.buffers()) {
+            batch.put(b.duplicate());
+        }
+        handle.completeAction(send, total);
+        sendPipelineBusy = false;
+        if (batch.position() >= settings.batchLimit()) {
+            flushBatch(null);
+        }
+    }
+
+    private boolean tryRead() throws IOException {
+        Action.ReceiveFromNetwork read = pendingRead;
+        int n = transport.read(read.buffer());
+        if (n == 0) {
+            if (readDemanded.compareAndSet(false, true)) {
+                transport.demandRead();
+            }
+            return false;
+        }
+        pendingRead = null;
+        receivePipelineBusy = false;
+        if (n < 0) {
+            eof = true;
+            handle.completeAction(read, 0);
+        } else {
+            lastActivity = scheduler.nanoTime();
+            handle.completeAction(read, n);
+        }
+        return true;
+    }
+
+    private void onSendComplete(Action.IndicateSendComplete sent) {
+        if (sent.context() == CLOSE_CONTEXT) {
+            closeSent = true;
+            if (peerClose == null) {
+                timers.armClose(settings.closeTimeout());
+            }
+            return;
+        }
+        SendRequest done = current;
+        current = null;
+        if (done != null) {
+            queue.release(done);
+            done.complete(null);
+        }
+    }
+
+    private void onReceiveComplete(Action.IndicateReceiveComplete received) {
+        if (eof) {
+            terminate(CloseStatus.ABORTED.withReason("the connection ended without a Close frame (RFC 6455 §7.1.5)"),
+                    null);
+            return;
+        }
+        BufferType type = received.bufferType();
+        switch (type) {
+            case CLOSE -> onPeerClose(received.closeStatus());
+            case PONG -> {
+                if (received.data().equals(ByteBuffer.wrap(KEEPALIVE_PAYLOAD))) {
+                    timers.pongReceived();
+                    receiveWanted.set(true);
+                } else if (listener.onReceive(type, received.data())) {
+                    receiveWanted.set(true);
+                }
+            }
+            case UTF8_MESSAGE, UTF8_FRAGMENT, BINARY_MESSAGE, BINARY_FRAGMENT -> {
+                if (state != State.OPEN || closeRequest.get() != null) {
+                    receiveWanted.set(true); // closing: data is read to reach the peer's Close, then dropped
+                } else if (listener.onReceive(type, received.data())) {
+                    receiveWanted.set(true);
+                }
+            }
+            case PING, UNSOLICITED_PONG -> throw new IllegalStateException(
+                    "the handle reported a received " + type + ", which is a send-only type (spec §8.1)");
+            default -> throw new AssertionError(type);
+        }
+    }
+
+    private void onPeerClose(CloseStatus status) {
+        if (status.code() == CloseStatus.ABORTED.code()) {
+            terminate(status, null);
+            return;
+        }
+        peerClose = status;
+        closing = true;
+        if (state == State.OPEN) {
+            state = State.CLOSING;
+            // RFC 6455 §5.5.1: answer with a Close echoing the code; data not yet sent is dropped.
+            closeToSend = status.code() == CloseStatus.EMPTY.code() ? CloseStatus.EMPTY : new CloseStatus(status.code(), "");
+            IOException closed = new IOException("the peer closed the connection (" + describe(status) + ")");
+            for (SendRequest dropped : queue.drainData()) {
+                dropped.complete(closed);
+            }
+            timers.armClose(settings.closeTimeout());
+        }
+    }
+
+    private boolean tryFinish() {
+        if (state == State.CLOSING && closeSent && peerClose != null && writes.isEmpty()) {
+            endNow(localClose != null ? localClose : peerClose, null);
+            return true;
+        }
+        if (state == State.FAILING && sendPipelineIdle && !sendPipelineBusy && writes.isEmpty()) {
+            endNow(failure.closeStatus(), failure);
+            return true;
+        }
+        if (eof && state != State.CLOSED && !receiveOutstanding && pendingRead == null && writes.isEmpty()
+                && termination.get() == null) {
+            // The handle had no receive to cancel; the stream is over all the same.
+            terminate(CloseStatus.ABORTED.withReason("the connection ended without a Close frame (RFC 6455 §7.1.5)"),
+                    null);
+            return true;
+        }
+        return false;
+    }
+
+    void closeTimedOut() {
+        terminate(localClose != null ? localClose : CloseStatus.ABORTED.withReason(
+                "the close handshake did not finish within " + settings.closeTimeout().toMillis() + " ms"), null);
+    }
+
+    private void endNow(CloseStatus status, Throwable cause) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        closing = true;
+        timers.cancelAll();
+        IOException closed = new IOException("the connection is closed (" + describe(status) + ")", cause);
+        failQueued(closed);
+        if (current != null) {
+            current.complete(closed);
+            current = null;
+        }
+        for (Write write : writes) {
+            for (SendRequest flush : write.flushes()) {
+                flush.complete(closed);
+            }
+        }
+        writes.clear();
+        releaseHandle();
+        transport.close();
+        listener.onClosed(status, cause);
+    }
+
+    private void failQueued(IOException reason) {
+        for (SendRequest request : queue.close(reason)) {
+            request.complete(reason);
+        }
+    }
+
+    private void releaseHandle() {
+        try {
+            handle.abort();
+            for (int i = 0; i < 64; i++) {
+                Action action = handle.getAction(ActionQueue.ALL);
+                if (action instanceof Action.NoAction) {
+                    break;
+                }
+                handle.completeAction(action, 0);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "draining an aborted handle", e);
+        }
+        try {
+            handle.close();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "deleting the handle", e);
+        }
+    }
+
+    static String describe(CloseStatus status) {
+        return status.reason().isEmpty() ? String.valueOf(status.code()) : status.code() + " " + status.reason();
+    }
+}
