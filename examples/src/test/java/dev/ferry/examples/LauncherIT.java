@@ -1,0 +1,57 @@
+package dev.ferry.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.servlet.fixture.JdkClient;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/** The launcher as a person uses it: the page, the chat between two members, the echo endpoint. */
+class LauncherIT {
+
+    @Test
+    @Disabled("waits for the upgrade path: #3's server seam (dev.ferry.jakarta.server UpgradeBridge) and #4's SCI and upgrade filter")
+    void servesThePageTheChatAndTheEcho() throws Exception {
+        try (EmbeddedJetty server = Launcher.start(LauncherOptions.parse("--port", "0"))) {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(server.uri("http", "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("<title>Ferry chat</title>"), page.body());
+            HttpResponse<String> script = http.send(HttpRequest.newBuilder(server.uri("http", "/chat.js")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, script.statusCode());
+
+            try (JdkClient ann = JdkClient.connect(server.uri("ws", "/chat"))) {
+                assertEquals("* someone joined; 1 here", ann.next());
+                try (JdkClient bob = JdkClient.connect(server.uri("ws", "/chat"))) {
+                    assertEquals("* someone joined; 2 here", ann.next());
+                    assertEquals("* someone joined; 2 here", bob.next());
+                    ann.sendText("ann: grüß dich ✓", true);
+                    assertEquals("ann: grüß dich ✓", ann.next());
+                    assertEquals("ann: grüß dich ✓", bob.next());
+                    assertEquals(1000, bob.close(1000, "bye"));
+                }
+                assertEquals("* someone left", ann.next());
+            }
+
+            try (JdkClient echo = JdkClient.connect(server.uri("ws", "/echo"))) {
+                echo.sendText("ping ✓", true);
+                assertEquals("ping ✓", echo.next());
+            }
+        }
+    }
+
+    @Test
+    void anEndpointClassThatIsNotThereIsNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Launcher.start(LauncherOptions.parse("--port", "0", "--endpoint", "com.example.Missing")));
+        assertTrue(e.getMessage().startsWith("expected --endpoint com.example.Missing on the class path"),
+                e.getMessage());
+    }
+}
