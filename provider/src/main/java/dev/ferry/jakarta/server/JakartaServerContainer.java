@@ -220,6 +220,42 @@ public final class JakartaServerContainer implements ServerContainer {
     // ---- upgrade -----------------------------------------------------------------------------------------
 
     /**
+     * Decides one HTTP request: {@link UpgradeResult.NotApplicable} when it is not a WebSocket upgrade request
+     * (RFC 6455 §4.2.1: GET, {@code Upgrade: websocket}, {@code Connection: Upgrade}) or no endpoint matches its
+     * {@link UpgradeRequest#endpointPath()}; otherwise the handshake's outcome (see
+     * {@link #upgrade(UpgradeRequest, ServerEndpointConfig, Map)}). The first accepted upgrade closes deployment.
+     */
+    public UpgradeResult upgrade(UpgradeRequest request) {
+        Objects.requireNonNull(request, "request");
+        if (!ServerHandshake.isUpgradeRequest(request)) {
+            return new UpgradeResult.NotApplicable("not a WebSocket upgrade request");
+        }
+        EndpointRegistry.Match match = registry.match(request.endpointPath());
+        if (match == null) {
+            return new UpgradeResult.NotApplicable("no endpoint is deployed at " + request.endpointPath());
+        }
+        return upgrade(request, match.entry().config(), match.pathParameters());
+    }
+
+    /**
+     * Runs the opening handshake of {@code request} for a given endpoint configuration, deployed or not (this backs
+     * {@link #upgradeHttpToWebSocket}): origin check, subprotocol and extension negotiation, header validation by
+     * the protocol handle, {@code modifyHandshake}, endpoint instantiation. Never NotApplicable: a request that is
+     * not an upgrade is rejected with 400.
+     */
+    public UpgradeResult upgrade(UpgradeRequest request, ServerEndpointConfig config,
+                                 Map<String, String> pathParameters) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(config, "config");
+        UpgradeResult result = new ServerHandshake(this, request, config,
+                pathParameters == null ? Map.of() : pathParameters).run();
+        if (result instanceof UpgradeResult.Accepted) {
+            closeDeployment();
+        }
+        return result;
+    }
+
+    /**
      * Installs the bridge that makes {@link #upgradeHttpToWebSocket} work on the outer layer's request and
      * response objects (the servlet integration installs one). Replaces any previous bridge.
      */

@@ -1,0 +1,195 @@
+package dev.ferry.jakarta.server;
+
+import dev.ferry.jakarta.ExtensionHeader;
+import dev.ferry.jakarta.InstalledExtensions;
+import dev.ferry.jakarta.pojo.AnnotatedEndpoint;
+import dev.ferry.jakarta.pojo.EndpointModel;
+import dev.ferry.protocol.ExtensionFactory;
+import dev.ferry.protocol.HandleProperties;
+import dev.ferry.protocol.HttpHeader;
+import dev.ferry.protocol.VersionNotSupportedException;
+import dev.ferry.protocol.WebSocketHandle;
+import dev.ferry.protocol.WebSocketProtocolException;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.Extension;
+import jakarta.websocket.server.ServerEndpointConfig;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The server side of one opening handshake (RFC 6455 §4.2), in this order:
+ * <ol>
+ *   <li>the request must be a GET asking to upgrade to websocket (§4.2.1), else 400;</li>
+ *   <li>{@code Configurator.checkOrigin} with the {@code Origin} header (§4.2.2 step 4; 403 when refused);</li>
+ *   <li>{@code getNegotiatedSubprotocol} over the endpoint's and the client's lists, and
+ *       {@code getNegotiatedExtensions} over the installed and the requested extensions;</li>
+ *   <li>the protocol handle validates the request and formulates the 101 headers (426 with
+ *       {@code Sec-WebSocket-Version: 13} for another version, 400 for anything malformed); the extensions'
+ *       factories negotiate their parameters here;</li>
+ *   <li>{@code modifyHandshake} with the request and a mutable view of those headers;</li>
+ *   <li>{@code getEndpointInstance} (500 when it fails).</li>
+ * </ol>
+ * Used once, on one thread.
+ */
+final class ServerHandshake {
+
+    private static final System.Logger LOG = System.getLogger(ServerHandshake.class.getName());
+
+    private final JakartaServerContainer container;
+    private final UpgradeRequest request;
+    private final ServerEndpointConfig deployed;
+    private final Map<String, String> pathParameters;
+
+    ServerHandshake(JakartaServerContainer container, UpgradeRequest request, ServerEndpointConfig deployed,
+                    Map<String, String> pathParameters) {
+        this.container = container;
+        this.request = request;
+        this.deployed = deployed;
+        this.pathParameters = pathParameters;
+    }
+
+    /** Whether a request asks for a WebSocket upgrade at all (RFC 6455 §4.2.1 items 1, 3 and 4). */
+    static boolean isUpgradeRequest(UpgradeRequest request) {
+        return request.method().equals("GET")
+                && hasToken(request.headerValues("Upgrade"), "websocket")
+                && hasToken(request.headerValues("Connection"), "upgrade");
+    }
+
+    private static boolean hasToken(List<String> values, String token) {
+        for (String value : values) {
+            for (String element : value.split(",")) {
+                if (element.trim().equalsIgnoreCase(token)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    UpgradeResult run() {
+        if (!isUpgradeRequest(request)) {
+            return reject(400, "expected a GET with 'Upgrade: websocket' and 'Connection: Upgrade', got "
+                    + request.method() + " with Upgrade " + request.headerValues("Upgrade") + " and Connection "
+                    + request.headerValues("Connection") + " (RFC 6455 §4.2.1)");
+        }
+        ServerEndpointConfig.Configurator configurator = deployed.getConfigurator() != null
+                ? deployed.getConfigurator() : new DefaultConfigurator();
+        List<String> origins = request.headerValues("Origin");
+        String origin = origins.isEmpty() ? null : origins.get(0);
+        if (!configurator.checkOrigin(origin)) {
+            return reject(403, "origin " + origin + " refused by the endpoint's configurator (RFC 6455 §4.2.2)");
+        }
+        PerConnectionConfig config = new PerConnectionConfig(deployed, configurator);
+
+        List<String> requestedProtocols = tokens(request.headerValues("Sec-WebSocket-Protocol"));
+        String subprotocol = configurator.getNegotiatedSubprotocol(deployed.getSubprotocols(), requestedProtocols);
+        subprotocol = subprotocol == null || subprotocol.isEmpty() ? null : subprotocol;
+
+        InstalledExtensions installed = container.extensions();
+        List<Extension> requested = ExtensionHeader.parse(request.headerValues("Sec-WebSocket-Extensions"));
+        List<Extension> negotiated = configurator.getNegotiatedExtensions(available(installed), requested);
+        List<String> elements = new ArrayList<>();
+        List<ExtensionFactory> factories = new ArrayList<>();
+        for (Extension extension : negotiated == null ? List.<Extension>of() : negotiated) {
+            var factory = installed.find(extension.getName());
+            if (factory.isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, () -> "configurator of " + deployed.getPath()
+                        + " negotiated extension " + extension.getName() + ", which is not installed; left out");
+                continue;
+            }
+            elements.add(ExtensionHeader.format(extension));
+            if (!factories.contains(factory.get())) {
+                factories.add(factory.get());
+            }
+        }
+
+        WebSocketHandle handle = WebSocketHandle.createServer(HandleProperties.builder().extensions(factories).build());
+        List<HttpHeader> responseHeaders;
+        try {
+            responseHeaders = handle.beginServerHandshake(subprotocol, elements, request.headers());
+        } catch (VersionNotSupportedException e) {
+            handle.close();
+            return new UpgradeResult.Rejected(426, List.of(new HttpHeader("Sec-WebSocket-Version", "13")),
+                    e.getMessage());
+        } catch (WebSocketProtocolException | IllegalArgumentException e) {
+            handle.close();
+            return reject(400, e.getMessage());
+        }
+
+        JakartaHandshakeResponse response = new JakartaHandshakeResponse(responseHeaders);
+        Endpoint endpoint;
+        try {
+            configurator.modifyHandshake(config, new JakartaHandshakeRequest(request), response);
+            endpoint = endpoint(configurator);
+        } catch (InstantiationException | DeploymentException | RuntimeException e) {
+            handle.close();
+            LOG.log(System.Logger.Level.ERROR, () -> "handshake for endpoint " + deployed.getEndpointClass().getName()
+                    + " at " + request.endpointPath() + " failed", e);
+            return reject(500, "the endpoint could not be set up: " + e.getMessage());
+        }
+        List<HttpHeader> finalHeaders = response.toHeaders();
+        List<Extension> agreed = ExtensionHeader.parse(HttpHeader.values(finalHeaders, "Sec-WebSocket-Extensions"));
+        List<String> chosen = HttpHeader.values(finalHeaders, "Sec-WebSocket-Protocol");
+        return new UpgradeResult.Accepted(finalHeaders, chosen.isEmpty() ? "" : chosen.get(0), agreed, config,
+                pathParameters, endpoint, handle, request, container);
+    }
+
+    /**
+     * The extensions this endpoint may use: those its configuration lists that are installed, or every installed
+     * one when the configuration lists none (the usual case: {@code @ServerEndpoint} cannot list extensions).
+     */
+    private List<Extension> available(InstalledExtensions installed) {
+        List<Extension> all = new ArrayList<>(installed.asJakartaExtensions());
+        List<Extension> configured = deployed.getExtensions();
+        if (configured == null || configured.isEmpty()) {
+            return all;
+        }
+        List<Extension> usable = new ArrayList<>();
+        for (Extension extension : configured) {
+            if (installed.contains(extension.getName())) {
+                usable.add(extension);
+            }
+        }
+        return usable;
+    }
+
+    private Endpoint endpoint(ServerEndpointConfig.Configurator configurator)
+            throws InstantiationException, DeploymentException {
+        Class<?> type = deployed.getEndpointClass();
+        Object instance = configurator.getEndpointInstance(type);
+        if (instance == null) {
+            throw new InstantiationException("configurator " + configurator.getClass().getName()
+                    + " returned no instance of " + type.getName());
+        }
+        if (instance instanceof Endpoint programmatic) {
+            return programmatic;
+        }
+        EndpointModel model = container.model(type);
+        if (model == null) {
+            // Not deployed (upgradeHttpToWebSocket with an ad-hoc configuration): read it now.
+            model = EndpointModel.read(type, deployed.getDecoders(), List.copyOf(pathParameters.keySet()),
+                    deployed.getPath());
+        }
+        return new AnnotatedEndpoint(model, instance);
+    }
+
+    private static List<String> tokens(List<String> values) {
+        List<String> tokens = new ArrayList<>();
+        for (String value : values) {
+            for (String element : value.split(",")) {
+                String token = element.trim();
+                if (!token.isEmpty()) {
+                    tokens.add(token);
+                }
+            }
+        }
+        return tokens;
+    }
+
+    private static UpgradeResult.Rejected reject(int status, String body) {
+        return new UpgradeResult.Rejected(status, List.of(), body == null ? "" : body);
+    }
+}

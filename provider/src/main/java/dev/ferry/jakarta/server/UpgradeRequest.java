@@ -1,0 +1,142 @@
+package dev.ferry.jakarta.server;
+
+import dev.ferry.protocol.HttpHeader;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.Principal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * One HTTP request that may ask for a WebSocket upgrade, as the outer layer (the servlet integration, or a test)
+ * hands it to {@link JakartaServerContainer#upgrade(UpgradeRequest)}. No servlet types: the outer layer copies
+ * what the handshake and the session need. Immutable.
+ *
+ * @param method         the HTTP method; RFC 6455 §4.1 requires GET
+ * @param requestUri     the request URI as {@code Session.getRequestURI()} and {@code HandshakeRequest} report it:
+ *                       the path as received (including any application context path) and the query
+ * @param endpointPath   the path within the application (servlet path plus path info, percent-encoded, no query):
+ *                       what is matched against the endpoints' paths
+ * @param headers        the request headers, in order, names as received
+ * @param parameters     the request parameters ({@code HandshakeRequest.getParameterMap()}), in order
+ * @param userPrincipal  the authenticated user, or null
+ * @param userInRole     answers {@code HandshakeRequest.isUserInRole}
+ * @param httpSession    the HTTP session object, opaque here ({@code HandshakeRequest.getHttpSession()}), or null
+ * @param secure         whether the request came over TLS
+ * @param remoteAddress  the peer's address, when known
+ * @param localAddress   the local address, when known
+ */
+public record UpgradeRequest(String method, URI requestUri, String endpointPath, List<HttpHeader> headers,
+                             Map<String, List<String>> parameters, Principal userPrincipal,
+                             Predicate<String> userInRole, Object httpSession, boolean secure,
+                             Optional<InetSocketAddress> remoteAddress, Optional<InetSocketAddress> localAddress) {
+
+    public UpgradeRequest {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(requestUri, "requestUri");
+        Objects.requireNonNull(endpointPath, "endpointPath");
+        headers = List.copyOf(headers);
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        Objects.requireNonNull(parameters, "parameters").forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        parameters = java.util.Collections.unmodifiableMap(copy);
+        Objects.requireNonNull(userInRole, "userInRole");
+        Objects.requireNonNull(remoteAddress, "remoteAddress");
+        Objects.requireNonNull(localAddress, "localAddress");
+    }
+
+    /** A builder for a GET of {@code requestUri} whose endpoint path is the URI's raw path; nothing else set. */
+    public static Builder get(URI requestUri) {
+        return new Builder(requestUri);
+    }
+
+    /** The query string without {@code ?}, or null when there is none. */
+    public String queryString() {
+        return requestUri.getRawQuery();
+    }
+
+    /** The values of every header called {@code name}, ignoring case, in order. */
+    public List<String> headerValues(String name) {
+        return HttpHeader.values(headers, name);
+    }
+
+    /** Mutable builder; not thread safe. */
+    public static final class Builder {
+        private String method = "GET";
+        private final URI requestUri;
+        private String endpointPath;
+        private List<HttpHeader> headers = List.of();
+        private Map<String, List<String>> parameters = Map.of();
+        private Principal userPrincipal;
+        private Predicate<String> userInRole = role -> false;
+        private Object httpSession;
+        private boolean secure;
+        private InetSocketAddress remoteAddress;
+        private InetSocketAddress localAddress;
+
+        private Builder(URI requestUri) {
+            this.requestUri = Objects.requireNonNull(requestUri, "requestUri");
+            this.endpointPath = requestUri.getRawPath() == null ? "/" : requestUri.getRawPath();
+        }
+
+        public Builder method(String value) {
+            method = value;
+            return this;
+        }
+
+        public Builder endpointPath(String value) {
+            endpointPath = value;
+            return this;
+        }
+
+        public Builder headers(List<HttpHeader> value) {
+            headers = value;
+            return this;
+        }
+
+        public Builder parameters(Map<String, List<String>> value) {
+            parameters = value;
+            return this;
+        }
+
+        public Builder userPrincipal(Principal value) {
+            userPrincipal = value;
+            return this;
+        }
+
+        public Builder userInRole(Predicate<String> value) {
+            userInRole = value;
+            return this;
+        }
+
+        public Builder httpSession(Object value) {
+            httpSession = value;
+            return this;
+        }
+
+        public Builder secure(boolean value) {
+            secure = value;
+            return this;
+        }
+
+        public Builder remoteAddress(InetSocketAddress value) {
+            remoteAddress = value;
+            return this;
+        }
+
+        public Builder localAddress(InetSocketAddress value) {
+            localAddress = value;
+            return this;
+        }
+
+        public UpgradeRequest build() {
+            return new UpgradeRequest(method, requestUri, endpointPath, headers, parameters, userPrincipal,
+                    userInRole, httpSession, secure, Optional.ofNullable(remoteAddress),
+                    Optional.ofNullable(localAddress));
+        }
+    }
+}
