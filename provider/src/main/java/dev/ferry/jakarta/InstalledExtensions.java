@@ -2,6 +2,7 @@ package dev.ferry.jakarta;
 
 import dev.ferry.protocol.Extension;
 import dev.ferry.protocol.ExtensionFactory;
+import dev.ferry.protocol.extension.PerMessageDeflate;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -18,8 +19,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The extensions a container can run, by name: the SPI by which an extension is installed. Each is a
- * {@link ExtensionFactory} of the protocol component; the ones found through {@link ServiceLoader} (service
- * {@code dev.ferry.protocol.ExtensionFactory}) plus any {@link #install installed} programmatically. A later
+ * {@link ExtensionFactory} of the protocol component: the built-in permessage-deflate and the ones found through
+ * {@link ServiceLoader} (service {@code dev.ferry.protocol.ExtensionFactory}), see {@link #load}, plus any
+ * {@link #install installed} programmatically. A later
  * installation under the same name (compared case-insensitively) replaces the earlier one, so an application can
  * override a built-in extension. This backs {@code WebSocketContainer.getInstalledExtensions()} on both containers
  * and the factories given to each connection's handle.
@@ -38,9 +40,14 @@ public final class InstalledExtensions {
     public InstalledExtensions() {
     }
 
-    /** The factories registered with {@link ServiceLoader} visible to {@code loader}, in the loader's order. */
+    /**
+     * The built-in permessage-deflate ({@link PerMessageDeflate#defaults()}, RFC 7692), then the factories
+     * registered with {@link ServiceLoader} visible to {@code loader}, in the loader's order (a service named
+     * {@code permessage-deflate} replaces the built-in one).
+     */
     public static InstalledExtensions load(ClassLoader loader) {
         InstalledExtensions installed = new InstalledExtensions();
+        installed.install(PerMessageDeflate.defaults());
         for (ExtensionFactory factory : ServiceLoader.load(ExtensionFactory.class, loader)) {
             installed.install(factory);
         }

@@ -81,6 +81,7 @@ class InstalledExtensionsTest {
         try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()},
                 getClass().getClassLoader())) {
             InstalledExtensions loaded = InstalledExtensions.load(loader);
+            assertEquals("permessage-deflate", loaded.factories().get(0).name());
             assertTrue(loaded.find("loaded-ext").orElseThrow() instanceof LoadedFactory);
             jakarta.websocket.Extension reported = loaded.asJakartaExtensions().stream()
                     .filter(e -> e.getName().equals("loaded-ext")).findFirst().orElseThrow();
