@@ -1,7 +1,11 @@
 package dev.ferry.jakarta.server;
 
 import dev.ferry.jakarta.InstalledExtensions;
+import dev.ferry.jakarta.JakartaSession;
+import dev.ferry.jakarta.SessionHost;
 import dev.ferry.jakarta.pojo.EndpointModel;
+import dev.ferry.transport.ExecutorScheduler;
+import dev.ferry.transport.Scheduler;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.ContainerProvider;
 import jakarta.websocket.DeploymentException;
@@ -16,11 +20,17 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.lang.reflect.Modifier;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -33,10 +43,14 @@ import java.util.function.Supplier;
  * {@code addEndpoint} throws {@link IllegalStateException}, as the {@link ServerContainer} Javadoc requires once
  * the application accepts connections.
  *
+ * <p>It is also the {@link SessionHost} of the sessions it opens: they read the container defaults when they open,
+ * run their callbacks on the container's executor, and are counted per endpoint path for
+ * {@code Session.getOpenSessions()}.
+ *
  * <p>Thread contract: thread safe. {@code addEndpoint} calls are serialized on the container; upgrades and the
  * getters may run on any thread.
  */
-public final class JakartaServerContainer implements ServerContainer {
+public final class JakartaServerContainer implements ServerContainer, SessionHost {
 
     /** Default {@code maxMessageSize}-style buffer limits, in bytes (a demanding user expects a bound). */
     public static final int DEFAULT_MAX_MESSAGE_BUFFER_SIZE = 64 * 1024;
@@ -53,6 +67,12 @@ public final class JakartaServerContainer implements ServerContainer {
     private volatile int defaultMaxTextMessageBufferSize = DEFAULT_MAX_MESSAGE_BUFFER_SIZE;
     private volatile int defaultMaxBinaryMessageBufferSize = DEFAULT_MAX_MESSAGE_BUFFER_SIZE;
     private volatile long defaultAsyncSendTimeout;
+    private volatile Duration keepAliveInterval = Duration.ZERO;
+    private volatile Duration keepAliveTimeout = Duration.ZERO;
+
+    private final Executor executor;
+    private final Scheduler scheduler;
+    private final Map<String, Set<Session>> openSessionsByPath = new ConcurrentHashMap<>();
 
     /**
      * A container with the extensions installed through {@link java.util.ServiceLoader} on the thread's context
@@ -65,10 +85,26 @@ public final class JakartaServerContainer implements ServerContainer {
     }
 
     /**
+     * A container whose sessions run callbacks on a pool of daemon threads that exit when idle and time out on
+     * one daemon timer thread, so an idle container keeps no thread alive.
+     *
      * @param extensions      the extensions this container can run
      * @param clientContainer makes the container that serves {@code connectToServer}, on first use
      */
     public JakartaServerContainer(InstalledExtensions extensions, Supplier<WebSocketContainer> clientContainer) {
+        this(extensions, clientContainer, daemonPool(), new ExecutorScheduler("ferry-server"));
+    }
+
+    /**
+     * @param extensions      the extensions this container can run
+     * @param clientContainer makes the container that serves {@code connectToServer}, on first use
+     * @param executor        runs session callbacks (each session serializes its own on top of it)
+     * @param scheduler       runs the sessions' timers
+     */
+    public JakartaServerContainer(InstalledExtensions extensions, Supplier<WebSocketContainer> clientContainer,
+                                  Executor executor, Scheduler scheduler) {
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.extensions = Objects.requireNonNull(extensions, "extensions");
         Objects.requireNonNull(clientContainer, "clientContainer");
         this.clientContainer = new Supplier<>() {
@@ -88,6 +124,16 @@ public final class JakartaServerContainer implements ServerContainer {
                 return container;
             }
         };
+    }
+
+    private static Executor daemonPool() {
+        AtomicInteger count = new AtomicInteger();
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "ferry-server-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     // ---- deployment --------------------------------------------------------------------------------------
@@ -280,6 +326,90 @@ public final class JakartaServerContainer implements ServerContainer {
         }
         current.upgrade(this, httpServletRequest, httpServletResponse, sec,
                 pathParameters == null ? Map.of() : pathParameters);
+    }
+
+    // ---- SessionHost ---------------------------------------------------------------------------------------
+
+    @Override
+    public WebSocketContainer container() {
+        return this;
+    }
+
+    @Override
+    public long defaultMaxIdleTimeout() {
+        return defaultMaxSessionIdleTimeout;
+    }
+
+    @Override
+    public int defaultMaxTextMessageBufferSize() {
+        return defaultMaxTextMessageBufferSize;
+    }
+
+    @Override
+    public int defaultMaxBinaryMessageBufferSize() {
+        return defaultMaxBinaryMessageBufferSize;
+    }
+
+    @Override
+    public long defaultAsyncSendTimeout() {
+        return defaultAsyncSendTimeout;
+    }
+
+    @Override
+    public Executor executor() {
+        return executor;
+    }
+
+    @Override
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public void sessionOpened(JakartaSession session) {
+        openSessionsByPath.computeIfAbsent(pathOf(session), path -> ConcurrentHashMap.newKeySet()).add(session);
+    }
+
+    @Override
+    public void sessionClosed(JakartaSession session) {
+        Set<Session> sessions = openSessionsByPath.get(pathOf(session));
+        if (sessions != null) {
+            sessions.remove(session);
+        }
+    }
+
+    /** The open sessions of the same endpoint path as {@code session}. */
+    @Override
+    public Set<Session> openSessions(JakartaSession session) {
+        Set<Session> sessions = openSessionsByPath.get(pathOf(session));
+        return sessions == null ? Set.of() : Set.copyOf(sessions);
+    }
+
+    private static String pathOf(JakartaSession session) {
+        return session.endpointConfig() instanceof ServerEndpointConfig config ? config.getPath() : "";
+    }
+
+    @Override
+    public Duration keepAliveInterval() {
+        return keepAliveInterval;
+    }
+
+    @Override
+    public Duration keepAliveTimeout() {
+        return keepAliveTimeout;
+    }
+
+    /**
+     * Keepalive for the sessions opened from now on: a Ping every {@code interval}, ending a session (1006) whose
+     * Pong is not back within {@code timeout} (zero: the interval). {@link Duration#ZERO} turns it off (default).
+     */
+    public void setDefaultKeepAlive(Duration interval, Duration timeout) {
+        if (interval.isNegative() || timeout.isNegative()) {
+            throw new IllegalArgumentException("keepalive interval and timeout must not be negative, got "
+                    + interval + " and " + timeout);
+        }
+        keepAliveInterval = interval;
+        keepAliveTimeout = timeout;
     }
 
     // ---- WebSocketContainer ------------------------------------------------------------------------------

@@ -1,7 +1,11 @@
 package dev.ferry.jakarta.server;
 
+import dev.ferry.jakarta.JakartaSession;
+import dev.ferry.jakarta.QueryParameters;
+import dev.ferry.jakarta.SessionSpec;
 import dev.ferry.protocol.HttpHeader;
 import dev.ferry.protocol.WebSocketHandle;
+import dev.ferry.transport.Transport;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.Extension;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -9,6 +13,8 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What {@link JakartaServerContainer#upgrade} decided about one request:
@@ -66,6 +72,7 @@ public sealed interface UpgradeResult {
         private final WebSocketHandle handle;
         private final UpgradeRequest request;
         private final JakartaServerContainer container;
+        private final AtomicBoolean used = new AtomicBoolean();
 
         Accepted(List<HttpHeader> responseHeaders, String subprotocol, List<Extension> extensions,
                  ServerEndpointConfig config, Map<String, String> pathParameters, Endpoint endpoint,
@@ -126,9 +133,48 @@ public sealed interface UpgradeResult {
             return container;
         }
 
-        /** Releases the handle when the outer layer could not switch protocols; no session is opened. */
+        /**
+         * Opens the session once the outer layer has sent the 101 response and switched protocols:
+         * {@code onOpen} runs on the calling thread, then reading starts (see {@link JakartaSession#open}).
+         *
+         * @param transport the upgraded connection, not yet started; bytes the client sent right after its
+         *                  handshake must still be readable from it
+         * @throws IllegalStateException when this result was already opened or abandoned
+         */
+        public JakartaSession open(Transport transport) {
+            Objects.requireNonNull(transport, "transport");
+            claim("open");
+            Map<String, List<String>> parameters = request.parameters().isEmpty() && request.queryString() != null
+                    ? QueryParameters.parse(request.queryString()) : request.parameters();
+            Map<String, Object> userProperties = new ConcurrentHashMap<>();
+            synchronized (config.getUserProperties()) {
+                config.getUserProperties().forEach((key, value) -> {
+                    if (key != null && value != null) {
+                        userProperties.put(key, value);
+                    }
+                });
+            }
+            SessionSpec spec = new SessionSpec(request.requestUri(), request.queryString(), parameters,
+                    pathParameters, request.userPrincipal(), userProperties, subprotocol, extensions,
+                    request.secure() || transport.isSecure(), null);
+            return JakartaSession.open(container, handle, transport, endpoint, config, spec);
+        }
+
+        /**
+         * Releases the handle when the outer layer could not switch protocols; no session is opened.
+         *
+         * @throws IllegalStateException when this result was already opened or abandoned
+         */
         public void abandon() {
+            claim("abandon");
             handle.close();
+        }
+
+        private void claim(String action) {
+            if (!used.compareAndSet(false, true)) {
+                throw new IllegalStateException("cannot " + action + " an accepted upgrade twice: it was already "
+                        + "opened or abandoned");
+            }
         }
     }
 }

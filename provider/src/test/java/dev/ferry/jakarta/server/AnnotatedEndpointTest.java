@@ -1,0 +1,482 @@
+package dev.ferry.jakarta.server;
+
+import dev.ferry.jakarta.InstalledExtensions;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.DecodeException;
+import jakarta.websocket.Decoder;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.EncodeException;
+import jakarta.websocket.Encoder;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.PathParam;
+import jakarta.websocket.server.ServerEndpoint;
+import jakarta.websocket.server.ServerEndpointConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Annotated endpoints end to end: deployed on a {@link JakartaServerContainer}, reached through the upgrade seam,
+ * run over an in-memory transport against a client session. Every parameter form, return values, partial messages,
+ * decoders and encoders, path parameters, error and close sequencing, and {@code maxMessageSize}.
+ */
+class AnnotatedEndpointTest {
+
+    private final List<Connection> connections = new ArrayList<>();
+
+    @AfterEach
+    void closeConnections() {
+        connections.forEach(Connection::close);
+    }
+
+    private Connection connect(JakartaServerContainer container, String uri) {
+        Connection connection = Connection.open(container, uri);
+        connections.add(connection);
+        return connection;
+    }
+
+    private static JakartaServerContainer deploy(Class<?>... endpoints) throws DeploymentException {
+        JakartaServerContainer container = new JakartaServerContainer(new InstalledExtensions(), () -> {
+            throw new AssertionError("no client in these tests");
+        });
+        for (Class<?> endpoint : endpoints) {
+            container.addEndpoint(endpoint);
+        }
+        return container;
+    }
+
+    // ---- whole messages and return values -----------------------------------------------------------------
+
+    @ServerEndpoint("/text")
+    public static final class TextEcho {
+        @OnMessage
+        public String echo(String text, Session session) {
+            return text + "|" + session.getId().isEmpty();
+        }
+
+        @OnMessage
+        public ByteBuffer binary(ByteBuffer data) {
+            ByteBuffer copy = ByteBuffer.allocate(data.remaining() + 1);
+            copy.put(data).put((byte) 9).flip();
+            return copy;
+        }
+    }
+
+    @Test
+    void stringAndByteBufferMessagesAndTheirReturnValues() throws Exception {
+        Connection c = connect(deploy(TextEcho.class), "/text");
+        c.client.getBasicRemote().sendText("hello");
+        c.expectText("hello|false");
+        c.client.getBasicRemote().sendBinary(ByteBuffer.wrap(new byte[] {1, 2}));
+        assertArrayEquals(new byte[] {1, 2, 9}, (byte[]) c.next());
+    }
+
+    @ServerEndpoint("/primitive")
+    public static final class Primitive {
+        @OnMessage
+        public int increment(int value) {
+            return value + 1;
+        }
+
+        @OnMessage
+        public byte[] reverse(byte[] data) {
+            byte[] reversed = new byte[data.length];
+            for (int i = 0; i < data.length; i++) {
+                reversed[i] = data[data.length - 1 - i];
+            }
+            return reversed;
+        }
+    }
+
+    @Test
+    void primitivesAreDecodedFromTextAndReturnedAsTextAndByteArraysAsBinary() throws Exception {
+        Connection c = connect(deploy(Primitive.class), "/primitive");
+        c.client.getBasicRemote().sendText("41");
+        c.expectText("42");
+        c.client.getBasicRemote().sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        assertArrayEquals(new byte[] {3, 2, 1}, (byte[]) c.next());
+    }
+
+    @ServerEndpoint("/boxed")
+    public static final class Boxed {
+        @OnMessage
+        public Boolean negate(Boolean value) {
+            return !value;
+        }
+    }
+
+    @Test
+    void boxedPrimitivesToo() throws Exception {
+        Connection c = connect(deploy(Boxed.class), "/boxed");
+        c.client.getBasicRemote().sendText("true");
+        c.expectText("false");
+    }
+
+    @ServerEndpoint("/streams")
+    public static final class Streams {
+        @OnMessage
+        public String read(Reader reader) throws IOException {
+            StringBuilder text = new StringBuilder();
+            char[] chunk = new char[3];
+            for (int n; (n = reader.read(chunk)) >= 0; ) {
+                text.append(chunk, 0, n);
+            }
+            return "reader:" + text;
+        }
+
+        @OnMessage
+        public String read(InputStream in) throws IOException {
+            return "stream:" + in.readAllBytes().length;
+        }
+    }
+
+    @Test
+    void readerAndInputStreamReceiveWholeMessages() throws Exception {
+        Connection c = connect(deploy(Streams.class), "/streams");
+        c.client.getBasicRemote().sendText("streamed text");
+        c.expectText("reader:streamed text");
+        c.client.getBasicRemote().sendBinary(ByteBuffer.wrap(new byte[1000]));
+        c.expectText("stream:1000");
+    }
+
+    // ---- partial messages ----------------------------------------------------------------------------------
+
+    @ServerEndpoint("/partial")
+    public static final class Partial {
+        private final StringBuilder text = new StringBuilder();
+        private int binaryParts;
+        private int binaryBytes;
+
+        @OnMessage
+        public String text(String part, boolean last) {
+            text.append(part).append(last ? "" : "+");
+            if (!last) {
+                return null;
+            }
+            String whole = text.toString();
+            text.setLength(0);
+            return whole;
+        }
+
+        @OnMessage
+        public void binary(boolean last, byte[] part, Session session) throws IOException {
+            binaryParts++;
+            binaryBytes += part.length;
+            if (last) {
+                session.getBasicRemote().sendText("binary " + binaryParts + " parts, " + binaryBytes + " bytes");
+                binaryParts = 0;
+                binaryBytes = 0;
+            }
+        }
+    }
+
+    @Test
+    void partialMessagesArriveWithTheirLastFlag() throws Exception {
+        Connection c = connect(deploy(Partial.class), "/partial");
+        c.client.getBasicRemote().sendText("ab", false);
+        c.client.getBasicRemote().sendText("cd", false);
+        c.client.getBasicRemote().sendText("ef", true);
+        String received = (String) c.next();
+        // Parts may be split further or merged by the session, but the text and its end are preserved.
+        assertEquals("abcdef", received.replace("+", ""));
+        assertTrue(received.startsWith("ab"), received);
+        c.client.getBasicRemote().sendBinary(ByteBuffer.wrap(new byte[10]), false);
+        c.client.getBasicRemote().sendBinary(ByteBuffer.wrap(new byte[5]), true);
+        String binary = (String) c.next();
+        assertTrue(binary.endsWith(" parts, 15 bytes"), binary);
+    }
+
+    // ---- pongs ---------------------------------------------------------------------------------------------
+
+    @ServerEndpoint("/pong")
+    public static final class Pong {
+        @OnMessage
+        public void pong(PongMessage pong, Session session) throws IOException {
+            session.getBasicRemote().sendText("got pong " + StandardCharsets.UTF_8.decode(pong.getApplicationData()));
+        }
+    }
+
+    @Test
+    void pongMessagesReachThePongMethod() throws Exception {
+        Connection c = connect(deploy(Pong.class), "/pong");
+        c.client.getBasicRemote().sendPong(ByteBuffer.wrap("p1".getBytes(StandardCharsets.UTF_8)));
+        c.expectText("got pong p1");
+    }
+
+    // ---- decoders and encoders -----------------------------------------------------------------------------
+
+    public record Point(int x, int y) {
+    }
+
+    public static final class PointDecoder implements Decoder.Text<Point> {
+        @Override
+        public Point decode(String s) throws DecodeException {
+            String[] parts = s.split(",");
+            try {
+                return new Point(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+            } catch (RuntimeException e) {
+                throw new DecodeException(s, "expected x,y", e);
+            }
+        }
+
+        @Override
+        public boolean willDecode(String s) {
+            return s.contains(",");
+        }
+    }
+
+    public static final class PointEncoder implements Encoder.Text<Point> {
+        @Override
+        public String encode(Point point) throws EncodeException {
+            return "(" + point.x() + " " + point.y() + ")";
+        }
+    }
+
+    @ServerEndpoint(value = "/points", decoders = PointDecoder.class, encoders = PointEncoder.class)
+    public static final class Points {
+        @OnMessage
+        public Point swap(Point point) {
+            return new Point(point.y(), point.x());
+        }
+
+        @OnError
+        public void error(Throwable error, Session session) throws IOException {
+            session.getBasicRemote().sendText("error " + error.getClass().getSimpleName());
+        }
+    }
+
+    @Test
+    void decodedParametersAndEncodedReturnValues() throws Exception {
+        Connection c = connect(deploy(Points.class), "/points");
+        c.client.getBasicRemote().sendText("1,2");
+        c.expectText("(2 1)");
+        c.client.getBasicRemote().sendText("1,x");
+        c.expectText("error DecodeException");
+    }
+
+    // ---- path parameters and lifecycle parameters ----------------------------------------------------------
+
+    @ServerEndpoint("/rooms/{room}/{seat}")
+    public static final class Room {
+        @OnOpen
+        public void open(Session session, EndpointConfig config, @PathParam("room") String room,
+                         @PathParam("seat") Integer seat) throws IOException {
+            session.getBasicRemote().sendText("open " + room + " " + seat + " "
+                    + ((ServerEndpointConfig) config).getPath());
+        }
+
+        @OnMessage
+        public String message(String text, @PathParam("seat") int seat) {
+            return text + "@" + (seat + 1);
+        }
+
+        @OnError
+        public void error(Session session, Throwable error, @PathParam("room") String room) throws IOException {
+            session.getBasicRemote().sendText("error in " + room + ": " + error.getClass().getSimpleName());
+        }
+    }
+
+    @Test
+    void pathParametersAreDecodedAndConverted() throws Exception {
+        Connection c = connect(deploy(Room.class), "/rooms/blue%20room/7");
+        c.expectText("open blue room 7 /rooms/{room}/{seat}");
+        c.client.getBasicRemote().sendText("hi");
+        c.expectText("hi@8");
+    }
+
+    @Test
+    void aPathParameterThatDoesNotConvertGoesToOnError() throws Exception {
+        Connection c = connect(deploy(Room.class), "/rooms/red/seven");
+        c.expectText("error in red: DecodeException");
+        c.client.getBasicRemote().sendText("hi");
+        c.expectText("error in red: DecodeException");
+        assertTrue(c.server.isOpen());
+    }
+
+    // ---- errors, close and their order ---------------------------------------------------------------------
+
+    @ServerEndpoint("/lifecycle")
+    public static final class Lifecycle {
+        private BlockingQueue<String> log;
+
+        @OnOpen
+        @SuppressWarnings("unchecked")
+        public void open(EndpointConfig config) {
+            log = (BlockingQueue<String>) config.getUserProperties().get("log");
+            log.add("open");
+        }
+
+        @OnMessage
+        public void message(String text) {
+            log.add("message " + text);
+            throw new IllegalStateException("boom " + text);
+        }
+
+        @OnError
+        public void error(Throwable error) {
+            log.add("error " + error.getMessage());
+        }
+
+        @OnClose
+        public void close(CloseReason reason, Session session) {
+            log.add("close " + reason.getCloseCode().getCode());
+        }
+    }
+
+    @Test
+    void anExceptionGoesToOnErrorAndCloseArrivesOnceAfterIt() throws Exception {
+        BlockingQueue<String> log = new LinkedBlockingQueue<>();
+        JakartaServerContainer container = deploy();
+        ServerEndpointConfig config = ServerEndpointConfig.Builder.create(Lifecycle.class, "/lifecycle").build();
+        config.getUserProperties().put("log", log);
+        container.addEndpoint(config);
+        Connection c = connect(container, "/lifecycle");
+        assertEquals("open", log.poll(Connection.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        c.client.getBasicRemote().sendText("x");
+        assertEquals("message x", log.poll(Connection.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        assertEquals("error boom x", log.poll(Connection.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        assertTrue(c.server.isOpen(), "an @OnError method handles the error; the session stays open");
+        c.client.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "bye"));
+        assertEquals("close 1001", log.poll(Connection.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        c.expectClose(CloseReason.CloseCodes.GOING_AWAY);
+        assertEquals(null, log.poll(200, TimeUnit.MILLISECONDS), "exactly one close");
+    }
+
+    @ServerEndpoint("/unhandled")
+    public static final class Unhandled {
+        @OnMessage
+        public void message(String text) {
+            throw new IllegalArgumentException("no handler for this");
+        }
+    }
+
+    @Test
+    void anExceptionWithoutOnErrorClosesWith1011() throws Exception {
+        Connection c = connect(deploy(Unhandled.class), "/unhandled");
+        c.client.getBasicRemote().sendText("x");
+        c.expectClose(CloseReason.CloseCodes.UNEXPECTED_CONDITION);
+    }
+
+    @ServerEndpoint("/open-fails")
+    public static final class OpenFails {
+        @OnOpen
+        public void open() {
+            throw new IllegalStateException("cannot open");
+        }
+
+        @OnError
+        public void error(Session session, Throwable error) throws IOException {
+            session.close(new CloseReason(CloseReason.CloseCodes.CANNOT_ACCEPT, error.getMessage()));
+        }
+    }
+
+    @Test
+    void anExceptionInOnOpenGoesToOnError() throws Exception {
+        Connection c = connect(deploy(OpenFails.class), "/open-fails");
+        CloseReason reason = c.expectClose(CloseReason.CloseCodes.CANNOT_ACCEPT);
+        assertEquals("cannot open", reason.getReasonPhrase());
+    }
+
+    // ---- maxMessageSize ------------------------------------------------------------------------------------
+
+    @ServerEndpoint("/limited")
+    public static final class Limited {
+        @OnMessage(maxMessageSize = 8)
+        public String text(String text) {
+            return "ok " + text;
+        }
+    }
+
+    @Test
+    void aMessageOverMaxMessageSizeClosesWith1009() throws Exception {
+        Connection c = connect(deploy(Limited.class), "/limited");
+        c.client.getBasicRemote().sendText("12345678");
+        c.expectText("ok 12345678");
+        c.client.getBasicRemote().sendText("123456789");
+        c.expectClose(CloseReason.CloseCodes.TOO_BIG);
+    }
+
+    // ---- inheritance ---------------------------------------------------------------------------------------
+
+    public static class Base {
+        @OnMessage
+        public String text(String text) {
+            return "base " + text;
+        }
+
+        @OnOpen
+        public void open(Session session) throws IOException {
+            session.getBasicRemote().sendText("base open");
+        }
+    }
+
+    @ServerEndpoint("/derived")
+    public static final class Derived extends Base {
+        @Override
+        @OnOpen
+        public void open(Session session) throws IOException {
+            session.getBasicRemote().sendText("derived open");
+        }
+
+        @OnMessage
+        public byte[] binary(byte[] data) {
+            return data;
+        }
+    }
+
+    @Test
+    void annotatedMethodsOfSuperclassesCountAndOverridesWin() throws Exception {
+        Connection c = connect(deploy(Derived.class), "/derived");
+        c.expectText("derived open");
+        c.client.getBasicRemote().sendText("x");
+        c.expectText("base x");
+    }
+
+    // ---- what the session reports --------------------------------------------------------------------------
+
+    @ServerEndpoint(value = "/facts", subprotocols = "chat")
+    public static final class Facts {
+        @OnOpen
+        public void open(Session session) throws IOException {
+            session.getBasicRemote().sendText(session.getRequestURI() + " " + session.getQueryString() + " "
+                    + session.getRequestParameterMap().get("a") + " " + session.getNegotiatedSubprotocol() + " "
+                    + session.getOpenSessions().size());
+        }
+    }
+
+    @Test
+    void theSessionReportsTheHandshakesFacts() throws Exception {
+        JakartaServerContainer container = deploy(Facts.class);
+        Connection c = Connection.open(container, "/facts?a=1&a=2", List.of("chat"));
+        connections.add(c);
+        c.expectText("/facts?a=1&a=2 a=1&a=2 [1, 2] chat 1");
+        Connection second = Connection.open(container, "/facts", List.of());
+        connections.add(second);
+        Object event = second.next();
+        assertNotNull(event);
+        assertInstanceOf(String.class, event);
+        assertTrue(((String) event).endsWith(" 2"), (String) event);
+    }
+}
