@@ -4,11 +4,12 @@ import jakarta.websocket.Extension;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
- * {@code Sec-WebSocket-Extensions} values as Jakarta {@link Extension}s, both ways (RFC 6455 §9.1):
- * {@code extension-list = 1#( token *( ";" token [ "=" ( token / quoted-string ) ] ) )}. Stateless.
+ * {@code Sec-WebSocket-Extensions} values as Jakarta {@link Extension}s ({@link JakartaExtension} values), both
+ * ways (RFC 6455 §9.1): {@code extension-list = 1#( token *( ";" token [ "=" ( token / quoted-string ) ] ) )}.
+ * Unlike {@link JakartaExtension#parse}, which reads one element it trusts, this reads whole header values from a
+ * peer: commas inside quoted strings, empty list elements and malformed elements. Stateless.
  */
 public final class ExtensionHeader {
 
@@ -17,12 +18,7 @@ public final class ExtensionHeader {
 
     /** A Jakarta extension value. */
     public static Extension extension(String name, List<Extension.Parameter> parameters) {
-        return new Element(name, parameters);
-    }
-
-    /** A Jakarta extension parameter value; {@code value} may be null for a bare {@code ; name}. */
-    public static Extension.Parameter parameter(String name, String value) {
-        return new Param(name, value);
+        return new JakartaExtension(name, parameters);
     }
 
     /** Parses every header value given, in order; malformed elements are skipped. */
@@ -56,10 +52,10 @@ public final class ExtensionHeader {
                     valid = false;
                     break;
                 }
-                parameters.add(new Param(paramName, paramValue));
+                parameters.add(new JakartaExtension.Parameter(paramName, paramValue));
             }
             if (valid) {
-                extensions.add(new Element(name, parameters));
+                extensions.add(new JakartaExtension(name, parameters));
             }
         }
         return extensions;
@@ -144,43 +140,5 @@ public final class ExtensionHeader {
             }
         }
         return true;
-    }
-
-    private record Element(String name, List<Extension.Parameter> parameters) implements Extension {
-        Element {
-            Objects.requireNonNull(name, "name");
-            parameters = List.copyOf(parameters);
-        }
-
-        @Override
-        public String getName() {
-            return name;
-        }
-
-        @Override
-        public List<Extension.Parameter> getParameters() {
-            return parameters;
-        }
-
-        @Override
-        public String toString() {
-            return format(this);
-        }
-    }
-
-    private record Param(String name, String value) implements Extension.Parameter {
-        Param {
-            Objects.requireNonNull(name, "name");
-        }
-
-        @Override
-        public String getName() {
-            return name;
-        }
-
-        @Override
-        public String getValue() {
-            return value;
-        }
     }
 }

@@ -8,7 +8,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 class ExtensionHeaderTest {
 
@@ -32,11 +31,11 @@ class ExtensionHeaderTest {
     }
 
     @Test
-    void aBareParameterHasANullValue() {
+    void aBareParameterHasAnEmptyValue() {
         Extension extension = ExtensionHeader.parse("permessage-deflate; server_no_context_takeover").get(0);
         assertEquals("permessage-deflate", extension.getName());
         assertEquals("server_no_context_takeover", extension.getParameters().get(0).getName());
-        assertNull(extension.getParameters().get(0).getValue());
+        assertEquals("", extension.getParameters().get(0).getValue());
     }
 
     @Test

@@ -39,9 +39,11 @@ import java.util.function.Supplier;
  * (Jakarta WebSocket 2.2 §3.1.1, {@link EndpointRegistry}), holds the container defaults, and answers the
  * outer layer's upgrade requests through {@link #upgrade(UpgradeRequest)}.
  *
- * <p>Deployment closes when the first connection is upgraded (or at {@link #closeDeployment()}); after that
- * {@code addEndpoint} throws {@link IllegalStateException}, as the {@link ServerContainer} Javadoc requires once
- * the application accepts connections.
+ * <p>Endpoints may be added while the container already accepts connections: since Jakarta WebSocket 2.1 the
+ * {@link ServerContainer} Javadoc says "server endpoints may also be registered after the web application has
+ * started", and the registry publishes each addition atomically. The outer layer that owns the application's
+ * lifecycle may call {@link #closeDeployment()} (for example when the application stops); after that
+ * {@code addEndpoint} throws {@link IllegalStateException}.
  *
  * <p>It is also the {@link SessionHost} of the sessions it opens: they read the container defaults when they open,
  * run their callbacks on the container's executor, and are counted per endpoint path for
@@ -186,8 +188,8 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
         synchronized (deploymentLock) {
             if (deploymentClosed) {
                 throw new IllegalStateException("cannot deploy " + type.getName() + " at '" + config.getPath()
-                        + "': deployment is closed because the container already accepts connections "
-                        + "(ServerContainer Javadoc)");
+                        + "': deployment of this container is closed (the application is no longer deploying "
+                        + "endpoints, ServerContainer Javadoc)");
             }
             UriTemplate template;
             try {
@@ -269,7 +271,7 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
      * Decides one HTTP request: {@link UpgradeResult.NotApplicable} when it is not a WebSocket upgrade request
      * (RFC 6455 §4.2.1: GET, {@code Upgrade: websocket}, {@code Connection: Upgrade}) or no endpoint matches its
      * {@link UpgradeRequest#endpointPath()}; otherwise the handshake's outcome (see
-     * {@link #upgrade(UpgradeRequest, ServerEndpointConfig, Map)}). The first accepted upgrade closes deployment.
+     * {@link #upgrade(UpgradeRequest, ServerEndpointConfig, Map)}).
      */
     public UpgradeResult upgrade(UpgradeRequest request) {
         Objects.requireNonNull(request, "request");
@@ -293,12 +295,7 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
                                  Map<String, String> pathParameters) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(config, "config");
-        UpgradeResult result = new ServerHandshake(this, request, config,
-                pathParameters == null ? Map.of() : pathParameters).run();
-        if (result instanceof UpgradeResult.Accepted) {
-            closeDeployment();
-        }
-        return result;
+        return new ServerHandshake(this, request, config, pathParameters == null ? Map.of() : pathParameters).run();
     }
 
     /**

@@ -454,6 +454,21 @@ class AnnotatedEndpointTest {
         c.expectText("base x");
     }
 
+    @Test
+    void theContainerDefaultsApplyToNewSessions() throws Exception {
+        JakartaServerContainer container = deploy(TextEcho.class);
+        container.setDefaultMaxSessionIdleTimeout(123_456);
+        container.setDefaultMaxTextMessageBufferSize(1000);
+        container.setDefaultMaxBinaryMessageBufferSize(2000);
+        container.setAsyncSendTimeout(7_000);
+        Connection c = connect(container, "/text");
+        assertEquals(123_456, c.server.getMaxIdleTimeout());
+        assertEquals(1000, c.server.getMaxTextMessageBufferSize());
+        assertEquals(2000, c.server.getMaxBinaryMessageBufferSize());
+        assertEquals(7_000, c.server.getAsyncRemote().getSendTimeout());
+        assertEquals(container, c.server.getContainer());
+    }
+
     // ---- what the session reports --------------------------------------------------------------------------
 
     @ServerEndpoint(value = "/facts", subprotocols = "chat")

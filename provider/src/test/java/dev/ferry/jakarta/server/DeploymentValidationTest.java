@@ -348,7 +348,7 @@ class DeploymentValidationTest {
         container.closeDeployment();
         IllegalStateException failure = assertThrows(IllegalStateException.class, () -> container.addEndpoint(
                 ServerEndpointConfig.Builder.create(Programmatic.class, "/q").build()));
-        assertTrue(failure.getMessage().contains("deployment is closed"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("deployment of this container is closed"), failure.getMessage());
         assertThrows(IllegalStateException.class, () -> container.addEndpoint(EveryFormOnce.class));
     }
 

@@ -124,7 +124,6 @@ class UpgradeTest {
         assertEquals("", accepted.subprotocol());
         assertEquals(List.of(), accepted.extensions());
         assertInstanceOf(Echo.class, accepted.endpoint());
-        assertTrue(container.isDeploymentClosed());
         accepted.abandon();
     }
 
@@ -168,7 +167,6 @@ class UpgradeTest {
                 container().upgrade(request("/echo", handshake("Sec-WebSocket-Version", "8"))));
         assertEquals(426, rejected.status());
         assertEquals(List.of("13"), HttpHeader.values(rejected.headers(), "Sec-WebSocket-Version"));
-        assertFalse(container().isDeploymentClosed());
         UpgradeResult.Rejected missing = assertInstanceOf(UpgradeResult.Rejected.class,
                 container().upgrade(request("/echo", handshake("Sec-WebSocket-Version", null))));
         assertEquals(426, missing.status());
@@ -205,7 +203,6 @@ class UpgradeTest {
                 container.upgrade(request("/echo", handshake("Connection", "keep-alive"))));
         assertInstanceOf(UpgradeResult.NotApplicable.class, container.upgrade(UpgradeRequest
                 .get(URI.create("/echo")).method("POST").headers(handshake()).build()));
-        assertFalse(container.isDeploymentClosed());
     }
 
     @Test
@@ -239,6 +236,29 @@ class UpgradeTest {
         ServerEndpointConfig deployed = container.match("/echo").entry().config();
         assertNull(deployed.getUserProperties().get("user-agent"));
         accepted.abandon();
+    }
+
+    @Test
+    void endpointsAddedAfterConnectionsWereAcceptedAreServedToo() throws DeploymentException {
+        JakartaServerContainer container = container();
+        assertInstanceOf(UpgradeResult.Accepted.class, container.upgrade(request("/echo", handshake()))).abandon();
+        assertInstanceOf(UpgradeResult.NotApplicable.class, container.upgrade(request("/late", handshake())));
+        container.addEndpoint(ServerEndpointConfig.Builder.create(Echo.class, "/late").build());
+        assertInstanceOf(UpgradeResult.Accepted.class, container.upgrade(request("/late", handshake()))).abandon();
+    }
+
+    @Test
+    void upgradeHttpToWebSocketGoesThroughTheInstalledBridge() throws Exception {
+        JakartaServerContainer container = container();
+        ServerEndpointConfig config = ServerEndpointConfig.Builder.create(Echo.class, "/x").build();
+        IllegalStateException none = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> container.upgradeHttpToWebSocket("request", "response", config, Map.of()));
+        assertTrue(none.getMessage().contains("UpgradeBridge"), none.getMessage());
+        List<Object> calls = new ArrayList<>();
+        container.setUpgradeBridge((target, request, response, sec, pathParameters) ->
+                calls.addAll(List.of(target, request, response, sec, pathParameters)));
+        container.upgradeHttpToWebSocket("request", "response", config, Map.of("k", "v"));
+        assertEquals(List.of(container, "request", "response", config, Map.of("k", "v")), calls);
     }
 
     @Test
