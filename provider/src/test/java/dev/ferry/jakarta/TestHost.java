@@ -1,0 +1,99 @@
+package dev.ferry.jakarta;
+
+import dev.ferry.transport.ConnectionDriver;
+import dev.ferry.transport.ManualScheduler;
+import dev.ferry.transport.Scheduler;
+import jakarta.websocket.Session;
+import jakarta.websocket.WebSocketContainer;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.List;
+
+/** A {@link SessionHost} for tests: a daemon thread pool, a manual clock, and a record of sessions. */
+final class TestHost implements SessionHost {
+
+    final ExecutorService executor;
+    final ManualScheduler scheduler = new ManualScheduler();
+    final Set<Session> open = ConcurrentHashMap.newKeySet();
+    final List<JakartaSession> closed = new CopyOnWriteArrayList<>();
+    volatile long idleTimeout;
+    volatile int maxText = 1 << 20;
+    volatile int maxBinary = 1 << 20;
+    volatile long asyncSendTimeout;
+    volatile Duration keepAlive = Duration.ZERO;
+    volatile ConnectionDriver.Settings settings = ConnectionDriver.Settings.defaults();
+    volatile long blockingSendTimeout = 10_000;
+
+    TestHost(ExecutorService executor) {
+        this.executor = executor;
+    }
+
+    @Override
+    public WebSocketContainer container() {
+        return null;
+    }
+
+    @Override
+    public long defaultMaxIdleTimeout() {
+        return idleTimeout;
+    }
+
+    @Override
+    public int defaultMaxTextMessageBufferSize() {
+        return maxText;
+    }
+
+    @Override
+    public int defaultMaxBinaryMessageBufferSize() {
+        return maxBinary;
+    }
+
+    @Override
+    public long defaultAsyncSendTimeout() {
+        return asyncSendTimeout;
+    }
+
+    @Override
+    public ExecutorService executor() {
+        return executor;
+    }
+
+    @Override
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public void sessionOpened(JakartaSession session) {
+        open.add(session);
+    }
+
+    @Override
+    public void sessionClosed(JakartaSession session) {
+        open.remove(session);
+        closed.add(session);
+    }
+
+    @Override
+    public Set<Session> openSessions(JakartaSession session) {
+        return Set.copyOf(open);
+    }
+
+    @Override
+    public Duration keepAliveInterval() {
+        return keepAlive;
+    }
+
+    @Override
+    public ConnectionDriver.Settings driverSettings() {
+        return settings;
+    }
+
+    @Override
+    public long blockingSendTimeout() {
+        return blockingSendTimeout;
+    }
+}
