@@ -89,6 +89,11 @@ final class SessionPair implements AutoCloseable {
     public void close() throws InterruptedException {
         wires.client().close();
         wires.server().close();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while ((client != null && !clientHost.closed.contains(client)
+                || server != null && !serverHost.closed.contains(server)) && System.nanoTime() < deadline) {
+            Thread.sleep(2); // bounded: lets onClose run before the pool goes away
+        }
         executor.shutdownNow();
         executor.awaitTermination(5, TimeUnit.SECONDS);
     }

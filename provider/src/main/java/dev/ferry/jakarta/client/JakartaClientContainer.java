@@ -1,0 +1,434 @@
+package dev.ferry.jakarta.client;
+
+import dev.ferry.jakarta.ExtensionHeader;
+import dev.ferry.jakarta.InstalledExtensions;
+import dev.ferry.jakarta.JakartaSession;
+import dev.ferry.jakarta.SessionHost;
+import dev.ferry.jakarta.SessionSpec;
+import dev.ferry.jakarta.pojo.AnnotatedEndpoint;
+import dev.ferry.jakarta.pojo.EndpointModel;
+import dev.ferry.protocol.ClientHandshakeResult;
+import dev.ferry.protocol.ExtensionFactory;
+import dev.ferry.protocol.HandleProperties;
+import dev.ferry.protocol.HttpHeader;
+import dev.ferry.protocol.WebSocketHandle;
+import dev.ferry.protocol.WebSocketProtocolException;
+import dev.ferry.protocol.extension.PerMessageDeflate;
+import dev.ferry.transport.ClientChannel;
+import dev.ferry.transport.ExecutorScheduler;
+import dev.ferry.transport.NioLoop;
+import dev.ferry.transport.Scheduler;
+import dev.ferry.transport.Transport;
+import jakarta.websocket.ClientEndpoint;
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.Extension;
+import jakarta.websocket.Session;
+import jakarta.websocket.WebSocketContainer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * Ferry's client {@link WebSocketContainer}: connects annotated and programmatic endpoints to {@code ws://} and
+ * {@code wss://} servers.
+ *
+ * <p>A connection: TCP connect and, for {@code wss}, a TLS handshake with SNI and hostname verification
+ * (endpoint identification "HTTPS") using {@link ClientEndpointConfig#getSSLContext()} or the JVM default; then the
+ * HTTP/1.1 upgrade request, which {@code Configurator.beforeRequest} may change, and the 101 response (at most
+ * 16 KiB of headers), which {@code Configurator.afterResponse} sees. All of it must finish within the connect
+ * timeout ({@link #setConnectTimeout}, default 30 s), on the calling thread. Failures: a refused or unreachable
+ * port, a timeout or a connection that ends early throw {@link IOException}; an invalid URI, a status other than
+ * 101, or a response that breaks RFC 6455 §4.1 (missing upgrade headers, wrong accept key, a subprotocol or
+ * extension that was not offered) throw {@link DeploymentException} naming what was expected and what came.
+ *
+ * <p>Extensions: the ones in the endpoint configuration that are installed, or, when it lists none, every
+ * installed extension; permessage-deflate (RFC 7692) is installed by default, and more come from
+ * {@link InstalledExtensions} ({@code ServiceLoader}).
+ *
+ * <p>Threads: one daemon selector thread serves every connection of this container and one small daemon pool runs
+ * endpoint callbacks; both exit when idle, so the container never keeps a JVM alive and costs no thread when no
+ * connection is open.
+ *
+ * <p>Thread contract: thread safe.
+ */
+public final class JakartaClientContainer implements WebSocketContainer, SessionHost {
+
+    private static final AtomicInteger CONTAINERS = new AtomicInteger();
+
+    private final NioLoop loop;
+    private final ExecutorScheduler scheduler;
+    private final ThreadPoolExecutor executor;
+    private final InstalledExtensions extensions;
+    private final Set<Session> open = ConcurrentHashMap.newKeySet();
+    private volatile long maxIdleTimeout;
+    private volatile int maxTextMessageBufferSize = 1 << 20;
+    private volatile int maxBinaryMessageBufferSize = 1 << 20;
+    private volatile long asyncSendTimeout;
+    private volatile long connectTimeout = 30_000;
+    private volatile Duration keepAliveInterval = Duration.ZERO;
+    private volatile Duration keepAliveTimeout = Duration.ZERO;
+
+    /** A container with the extensions found by {@code ServiceLoader} plus permessage-deflate. */
+    public JakartaClientContainer() {
+        String name = "ferry-client-" + CONTAINERS.incrementAndGet();
+        this.loop = new NioLoop(name + "-io");
+        this.scheduler = new ExecutorScheduler(name);
+        int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        AtomicInteger count = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, name + "-callback-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        this.executor.allowCoreThreadTimeOut(true);
+        InstalledExtensions installed = new InstalledExtensions();
+        installed.install(PerMessageDeflate.defaults());
+        for (ExtensionFactory factory : InstalledExtensions.load(Thread.currentThread().getContextClassLoader())
+                .factories()) {
+            installed.install(factory);
+        }
+        this.extensions = installed;
+    }
+
+    // ------------------------------------------------------------------ connectToServer
+
+    @Override
+    public Session connectToServer(Object annotatedEndpointInstance, URI path) throws DeploymentException, IOException {
+        if (annotatedEndpointInstance == null) {
+            throw new DeploymentException("the endpoint instance must not be null");
+        }
+        if (annotatedEndpointInstance instanceof Endpoint endpoint) {
+            return connect(endpoint, ClientEndpointConfig.Builder.create().build(), path);
+        }
+        Class<?> type = annotatedEndpointInstance.getClass();
+        return connect(new AnnotatedEndpoint(EndpointModel.readClient(type), annotatedEndpointInstance),
+                annotatedConfig(type), path);
+    }
+
+    @Override
+    public Session connectToServer(Class<?> annotatedEndpointClass, URI path) throws DeploymentException, IOException {
+        if (annotatedEndpointClass == null) {
+            throw new DeploymentException("the endpoint class must not be null");
+        }
+        if (Endpoint.class.isAssignableFrom(annotatedEndpointClass)) {
+            return connect((Endpoint) instantiate(annotatedEndpointClass), ClientEndpointConfig.Builder.create().build(),
+                    path);
+        }
+        EndpointModel model = EndpointModel.readClient(annotatedEndpointClass);
+        return connect(new AnnotatedEndpoint(model, instantiate(annotatedEndpointClass)),
+                annotatedConfig(annotatedEndpointClass), path);
+    }
+
+    @Override
+    public Session connectToServer(Endpoint endpointInstance, ClientEndpointConfig config, URI path)
+            throws DeploymentException, IOException {
+        if (endpointInstance == null) {
+            throw new DeploymentException("the endpoint instance must not be null");
+        }
+        return connect(endpointInstance, config == null ? ClientEndpointConfig.Builder.create().build() : config, path);
+    }
+
+    @Override
+    public Session connectToServer(Class<? extends Endpoint> endpointClass, ClientEndpointConfig config, URI path)
+            throws DeploymentException, IOException {
+        if (endpointClass == null) {
+            throw new DeploymentException("the endpoint class must not be null");
+        }
+        return connectToServer(instantiate(endpointClass), config, path);
+    }
+
+    private static <T> T instantiate(Class<T> type) throws DeploymentException {
+        try {
+            return type.getConstructor().newInstance();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new DeploymentException("cannot create endpoint " + type.getName()
+                    + ": it needs a public no-argument constructor", e);
+        }
+    }
+
+    /** The configuration an {@link ClientEndpoint @ClientEndpoint} annotation describes. */
+    private static ClientEndpointConfig annotatedConfig(Class<?> type) throws DeploymentException {
+        ClientEndpoint annotation = type.getAnnotation(ClientEndpoint.class);
+        if (annotation == null) {
+            throw new DeploymentException(type.getName() + " is not annotated with @ClientEndpoint");
+        }
+        return ClientEndpointConfig.Builder.create()
+                .preferredSubprotocols(List.of(annotation.subprotocols()))
+                .encoders(List.of(annotation.encoders()))
+                .decoders(List.of(annotation.decoders()))
+                .configurator(instantiate(annotation.configurator()))
+                .build();
+    }
+
+    private Session connect(Endpoint endpoint, ClientEndpointConfig config, URI uri)
+            throws DeploymentException, IOException {
+        Target target = Target.of(uri);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeout);
+        SSLEngine sslEngine = target.secure() ? sslEngine(config, target) : null;
+        ClientChannel channel = ClientChannel.connect(new InetSocketAddress(target.host(), target.port()), sslEngine,
+                deadline);
+        boolean handedOff = false;
+        try {
+            List<ExtensionFactory> factories = offeredFactories(config);
+            WebSocketHandle handle = WebSocketHandle.createClient(HandleProperties.builder().extensions(factories).build());
+            List<String> offers = new ArrayList<>();
+            for (ExtensionFactory factory : factories) {
+                offers.add(factory.name());
+            }
+            List<String> subprotocols = config.getPreferredSubprotocols() == null ? List.of()
+                    : config.getPreferredSubprotocols();
+            Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            headers.put("Host", List.of(target.hostHeader()));
+            for (HttpHeader header : handle.beginClientHandshake(subprotocols, offers, List.of())) {
+                headers.computeIfAbsent(header.name(), n -> new ArrayList<>()).add(header.value());
+            }
+            config.getConfigurator().beforeRequest(headers);
+            channel.write(requestBytes(target, headers), deadline);
+
+            UpgradeResponse response = UpgradeResponse.read(channel, deadline, uri.toString());
+            if (response.status() != 101) {
+                throw new DeploymentException("expected status 101 Switching Protocols from " + uri + ", got "
+                        + response.status() + " " + response.reason() + " (RFC 6455 §4.1)");
+            }
+            ClientHandshakeResult result;
+            try {
+                result = handle.endClientHandshake(response.headers());
+            } catch (WebSocketProtocolException e) {
+                throw new DeploymentException("invalid upgrade response from " + uri + ": " + e.getMessage(), e);
+            }
+            config.getConfigurator().afterResponse(new JakartaHandshakeResponse(response.headers()));
+
+            String subprotocol = result.selectedSubprotocol().isPresent()
+                    ? subprotocols.get(result.selectedSubprotocol().getAsInt()) : "";
+            List<Extension> negotiated = new ArrayList<>();
+            for (String element : result.negotiatedExtensions()) {
+                negotiated.addAll(ExtensionHeader.parse(element));
+            }
+            SessionSpec spec = SessionSpec.of(uri, Map.of(), null, config.getUserProperties(), subprotocol, negotiated,
+                    target.secure());
+            Transport transport = channel.toTransport(loop, response.leftover());
+            handedOff = true;
+            return JakartaSession.open(this, handle, transport, endpoint, config, spec);
+        } finally {
+            if (!handedOff) {
+                channel.close();
+            }
+        }
+    }
+
+    private List<ExtensionFactory> offeredFactories(ClientEndpointConfig config) {
+        List<Extension> requested = config.getExtensions() == null ? List.of() : config.getExtensions();
+        if (requested.isEmpty()) {
+            return extensions.factories();
+        }
+        List<ExtensionFactory> offered = new ArrayList<>();
+        for (Extension extension : requested) {
+            extensions.find(extension.getName()).ifPresent(factory -> {
+                if (!offered.contains(factory)) {
+                    offered.add(factory);
+                }
+            });
+        }
+        return offered;
+    }
+
+    private static ByteBuffer requestBytes(Target target, Map<String, List<String>> headers) {
+        StringBuilder request = new StringBuilder(256);
+        request.append("GET ").append(target.requestTarget()).append(" HTTP/1.1\r\n");
+        headers.forEach((name, values) -> {
+            for (String value : values) {
+                if (name.indexOf('\r') >= 0 || name.indexOf('\n') >= 0 || value.indexOf('\r') >= 0
+                        || value.indexOf('\n') >= 0) {
+                    throw new IllegalArgumentException("header " + name + " holds a line break (RFC 9110 §5.5)");
+                }
+                request.append(name).append(": ").append(value).append("\r\n");
+            }
+        });
+        request.append("\r\n");
+        return ByteBuffer.wrap(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private static SSLEngine sslEngine(ClientEndpointConfig config, Target target) throws IOException {
+        SSLContext context = config.getSSLContext();
+        if (context == null) {
+            try {
+                context = SSLContext.getDefault();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IOException("no default SSLContext for wss", e);
+            }
+        }
+        SSLEngine engine = context.createSSLEngine(target.host(), target.port());
+        engine.setUseClientMode(true);
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS"); // RFC 6125 hostname verification
+        if (!target.isIpLiteral()) {
+            parameters.setServerNames(List.of(new SNIHostName(target.host())));
+        }
+        engine.setSSLParameters(parameters);
+        return engine;
+    }
+
+    // ------------------------------------------------------------------ container defaults
+
+    @Override
+    public long getDefaultAsyncSendTimeout() {
+        return asyncSendTimeout;
+    }
+
+    @Override
+    public void setAsyncSendTimeout(long timeoutmillis) {
+        asyncSendTimeout = timeoutmillis;
+    }
+
+    @Override
+    public long getDefaultMaxSessionIdleTimeout() {
+        return maxIdleTimeout;
+    }
+
+    @Override
+    public void setDefaultMaxSessionIdleTimeout(long timeout) {
+        maxIdleTimeout = timeout;
+    }
+
+    @Override
+    public int getDefaultMaxBinaryMessageBufferSize() {
+        return maxBinaryMessageBufferSize;
+    }
+
+    @Override
+    public void setDefaultMaxBinaryMessageBufferSize(int max) {
+        maxBinaryMessageBufferSize = max;
+    }
+
+    @Override
+    public int getDefaultMaxTextMessageBufferSize() {
+        return maxTextMessageBufferSize;
+    }
+
+    @Override
+    public void setDefaultMaxTextMessageBufferSize(int max) {
+        maxTextMessageBufferSize = max;
+    }
+
+    @Override
+    public Set<Extension> getInstalledExtensions() {
+        return extensions.asJakartaExtensions();
+    }
+
+    /** How long connecting, the TLS handshake and the upgrade may take together, in milliseconds (default 30000). */
+    public void setConnectTimeout(long millis) {
+        if (millis <= 0) {
+            throw new IllegalArgumentException("connect timeout must be positive, got " + millis);
+        }
+        connectTimeout = millis;
+    }
+
+    /** The connect timeout in milliseconds. */
+    public long getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    /**
+     * Keepalive for sessions opened from now on: a Ping every {@code interval}, closing the session (1006) when a
+     * Pong is not back within {@code timeout} (zero: the interval). {@link Duration#ZERO} turns it off (default).
+     */
+    public void setDefaultKeepAlive(Duration interval, Duration timeout) {
+        keepAliveInterval = interval == null ? Duration.ZERO : interval;
+        keepAliveTimeout = timeout == null ? Duration.ZERO : timeout;
+    }
+
+    /** The extensions this container can offer; install more here before connecting. */
+    public InstalledExtensions extensions() {
+        return extensions;
+    }
+
+    // ------------------------------------------------------------------ SessionHost
+
+    @Override
+    public WebSocketContainer container() {
+        return this;
+    }
+
+    @Override
+    public long defaultMaxIdleTimeout() {
+        return maxIdleTimeout;
+    }
+
+    @Override
+    public int defaultMaxTextMessageBufferSize() {
+        return maxTextMessageBufferSize;
+    }
+
+    @Override
+    public int defaultMaxBinaryMessageBufferSize() {
+        return maxBinaryMessageBufferSize;
+    }
+
+    @Override
+    public long defaultAsyncSendTimeout() {
+        return asyncSendTimeout;
+    }
+
+    @Override
+    public ThreadPoolExecutor executor() {
+        return executor;
+    }
+
+    @Override
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public void sessionOpened(JakartaSession session) {
+        open.add(session);
+    }
+
+    @Override
+    public void sessionClosed(JakartaSession session) {
+        open.remove(session);
+    }
+
+    /** Every open session of this container. */
+    @Override
+    public Set<Session> openSessions(JakartaSession session) {
+        Set<Session> snapshot = ConcurrentHashMap.newKeySet();
+        for (Session s : open) {
+            if (s.isOpen()) {
+                snapshot.add(s);
+            }
+        }
+        return Set.copyOf(snapshot);
+    }
+
+    @Override
+    public Duration keepAliveInterval() {
+        return keepAliveInterval;
+    }
+
+    @Override
+    public Duration keepAliveTimeout() {
+        return keepAliveTimeout;
+    }
+}
