@@ -97,29 +97,46 @@ public final class InstalledExtensions {
 
     /** An extension that is negotiated by name and does nothing else (no RSV bits, payloads untouched). */
     public static ExtensionFactory noOp(String name) {
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("extension name must not be blank, got '" + name + "'");
-        }
-        return new NoOpFactory(name);
+        return new NoOp(name);
     }
 
     private static String key(String name) {
         return name.toLowerCase(Locale.ROOT);
     }
 
-    private record NoOpFactory(String name) implements ExtensionFactory {
+    /**
+     * An extension negotiated by name only: it accepts every offer of its name as is and claims no RSV bits, so
+     * payloads pass untouched. Subclass it with a public no-arg constructor to install one through
+     * {@link ServiceLoader}: {@code public final class Ext1 extends InstalledExtensions.NoOp { public Ext1() {
+     * super("ext1"); } }} listed in {@code META-INF/services/dev.ferry.protocol.ExtensionFactory}. Immutable.
+     */
+    public static class NoOp implements ExtensionFactory {
+        private final String name;
+
+        public NoOp(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("extension name must not be blank, got '" + name + "'");
+            }
+            this.name = name;
+        }
+
         @Override
-        public String offer() {
+        public final String name() {
             return name;
         }
 
         @Override
-        public Extension accept(String offer) {
+        public final String offer() {
+            return name;
+        }
+
+        @Override
+        public final Extension accept(String offer) {
             return new NoOpExtension(name, offer);
         }
 
         @Override
-        public Extension confirm(String offer, String response) {
+        public final Extension confirm(String offer, String response) {
             return new NoOpExtension(name, response);
         }
     }

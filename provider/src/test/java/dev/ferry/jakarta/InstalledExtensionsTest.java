@@ -71,13 +71,20 @@ class InstalledExtensionsTest {
         }
     }
 
+    /** How the TCK runner installs its no-op extensions by name. */
+    public static final class Ext1 extends InstalledExtensions.NoOp {
+        public Ext1() {
+            super("ext1");
+        }
+    }
+
     @Test
     void factoriesRegisteredAsServicesAreLoadedAndReportedWithTheirOffer(@org.junit.jupiter.api.io.TempDir
                                                                          java.nio.file.Path dir) throws Exception {
         java.nio.file.Path services = dir.resolve("META-INF/services");
         java.nio.file.Files.createDirectories(services);
         java.nio.file.Files.writeString(services.resolve(ExtensionFactory.class.getName()),
-                LoadedFactory.class.getName() + "\n");
+                LoadedFactory.class.getName() + "\n" + Ext1.class.getName() + "\n");
         try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()},
                 getClass().getClassLoader())) {
             InstalledExtensions loaded = InstalledExtensions.load(loader);
@@ -86,6 +93,7 @@ class InstalledExtensionsTest {
             jakarta.websocket.Extension reported = loaded.asJakartaExtensions().stream()
                     .filter(e -> e.getName().equals("loaded-ext")).findFirst().orElseThrow();
             assertEquals("p", reported.getParameters().get(0).getName());
+            assertTrue(loaded.find("ext1").orElseThrow() instanceof Ext1);
             assertEquals("1", reported.getParameters().get(0).getValue());
         }
     }

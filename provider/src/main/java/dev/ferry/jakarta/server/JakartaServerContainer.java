@@ -198,6 +198,7 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
                 throw new DeploymentException("endpoint " + type.getName() + ": " + e.getMessage());
             }
             checkInstantiable(type);
+            checkCodecs(type, config);
             if (!Endpoint.class.isAssignableFrom(type)) {
                 models.put(type, EndpointModel.read(type, config.getDecoders(), template.variables(),
                         template.path()));
@@ -214,6 +215,47 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
         if (type.isMemberClass() && !Modifier.isStatic(type.getModifiers())) {
             throw new DeploymentException("endpoint " + type.getName()
                     + " is an inner (non-static) class; the container cannot instantiate it");
+        }
+    }
+
+    /**
+     * Decoders and encoders are created per session; one that cannot be created would fail every connection,
+     * so it fails deployment instead.
+     */
+    private static void checkCodecs(Class<?> endpoint, ServerEndpointConfig config) throws DeploymentException {
+        for (Class<?> decoder : config.getDecoders()) {
+            checkCodec(endpoint, "decoder", decoder, jakarta.websocket.Decoder.Text.class,
+                    jakarta.websocket.Decoder.TextStream.class, jakarta.websocket.Decoder.Binary.class,
+                    jakarta.websocket.Decoder.BinaryStream.class);
+        }
+        for (Class<?> encoder : config.getEncoders()) {
+            checkCodec(endpoint, "encoder", encoder, jakarta.websocket.Encoder.Text.class,
+                    jakarta.websocket.Encoder.TextStream.class, jakarta.websocket.Encoder.Binary.class,
+                    jakarta.websocket.Encoder.BinaryStream.class);
+        }
+    }
+
+    private static void checkCodec(Class<?> endpoint, String role, Class<?> codec, Class<?>... kinds)
+            throws DeploymentException {
+        boolean known = false;
+        for (Class<?> kind : kinds) {
+            known |= kind.isAssignableFrom(codec);
+        }
+        String problem = null;
+        if (!known) {
+            problem = "implements none of Text, TextStream, Binary, BinaryStream";
+        } else if (codec.isInterface() || Modifier.isAbstract(codec.getModifiers())) {
+            problem = "is abstract";
+        } else {
+            try {
+                codec.getDeclaredConstructor();
+            } catch (NoSuchMethodException e) {
+                problem = "has no no-arg constructor";
+            }
+        }
+        if (problem != null) {
+            throw new DeploymentException("endpoint " + endpoint.getName() + ": " + role + " " + codec.getName()
+                    + " " + problem + " (Jakarta WebSocket 2.2 §3.2: the container creates one per session)");
         }
     }
 
@@ -237,6 +279,25 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
     public void closeDeployment() {
         synchronized (deploymentLock) {
             deploymentClosed = true;
+        }
+    }
+
+    /**
+     * Stops the container: closes deployment and closes every open session with 1001 (going away, RFC 6455
+     * §7.4.1), as when the application stops. Sessions finish their close handshakes on their own.
+     */
+    public void shutdown() {
+        closeDeployment();
+        for (Set<Session> sessions : openSessionsByPath.values()) {
+            for (Session session : Set.copyOf(sessions)) {
+                try {
+                    session.close(new jakarta.websocket.CloseReason(
+                            jakarta.websocket.CloseReason.CloseCodes.GOING_AWAY, "server shutting down"));
+                } catch (IOException | RuntimeException e) {
+                    System.getLogger(JakartaServerContainer.class.getName()).log(System.Logger.Level.DEBUG,
+                            "closing session " + session.getId() + " at shutdown failed", e);
+                }
+            }
         }
     }
 

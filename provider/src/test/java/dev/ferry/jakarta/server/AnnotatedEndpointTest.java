@@ -469,6 +469,18 @@ class AnnotatedEndpointTest {
         assertEquals(container, c.server.getContainer());
     }
 
+    @Test
+    void shutdownClosesEverySessionWithGoingAway() throws Exception {
+        JakartaServerContainer container = deploy(TextEcho.class, Primitive.class);
+        Connection first = connect(container, "/text");
+        Connection second = connect(container, "/primitive");
+        container.shutdown();
+        first.expectClose(CloseReason.CloseCodes.GOING_AWAY);
+        second.expectClose(CloseReason.CloseCodes.GOING_AWAY);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> container.addEndpoint(Boxed.class));
+    }
+
     // ---- what the session reports --------------------------------------------------------------------------
 
     @ServerEndpoint(value = "/facts", subprotocols = "chat")

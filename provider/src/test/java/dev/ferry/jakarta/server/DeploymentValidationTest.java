@@ -223,6 +223,37 @@ class DeploymentValidationTest {
     public static final class NotAnnotated {
     }
 
+    public static final class NoDefaultConstructorDecoder implements Decoder.Text<Foo> {
+        public NoDefaultConstructorDecoder(String required) {
+        }
+
+        @Override
+        public Foo decode(String s) {
+            return new Foo();
+        }
+
+        @Override
+        public boolean willDecode(String s) {
+            return true;
+        }
+    }
+
+    @ServerEndpoint(value = "/bad-decoder", decoders = NoDefaultConstructorDecoder.class)
+    public static final class BadDecoder {
+        @OnMessage
+        public void message(Foo foo) {
+        }
+    }
+
+    public static final class BadConfigurator extends ServerEndpointConfig.Configurator {
+        public BadConfigurator(String required) {
+        }
+    }
+
+    @ServerEndpoint(value = "/bad-configurator", configurator = BadConfigurator.class)
+    public static final class UncreatableConfigurator {
+    }
+
     static Stream<Arguments> badEndpoints() {
         return Stream.of(
                 Arguments.of(TwoTextHandlers.class, "second(String, Session)", "TEXT messages"),
@@ -247,7 +278,10 @@ class DeploymentValidationTest {
                 Arguments.of(RelativePath.class, "", "must start with '/'"),
                 Arguments.of(DotDotPath.class, "", "relative segment '..'"),
                 Arguments.of(AbstractEndpoint.class, "", "abstract"),
-                Arguments.of(NotAnnotated.class, "", "not annotated with @ServerEndpoint"));
+                Arguments.of(NotAnnotated.class, "", "not annotated with @ServerEndpoint"),
+                Arguments.of(BadDecoder.class, NoDefaultConstructorDecoder.class.getName(), "no no-arg constructor"),
+                Arguments.of(UncreatableConfigurator.class, BadConfigurator.class.getName(),
+                        "cannot create its configurator"));
     }
 
     @ParameterizedTest(name = "{0}")
