@@ -451,7 +451,8 @@ public final class ConnectionDriver {
         if (receivePipelineBusy) {
             return pendingRead != null && tryRead();
         }
-        return handleAction(getAction(ActionQueue.RECEIVE), false);
+        boolean progress = handleAction(getAction(ActionQueue.RECEIVE), false);
+        return progress || state == State.FAILING; // a violation: go on to write the handle's Close
     }
 
     private Action getAction(ActionQueue pipeline) {
@@ -461,6 +462,7 @@ public final class ConnectionDriver {
             // J2: the handle is FAILED and its send pipeline now offers the Close to write.
             failure = violation;
             state = State.FAILING;
+            sendPipelineIdle = false;
             failQueued(new IOException("the peer broke the protocol: " + violation.getMessage(), violation));
             return Action.NO_ACTION;
         }

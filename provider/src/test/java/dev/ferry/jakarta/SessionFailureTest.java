@@ -1,0 +1,211 @@
+package dev.ferry.jakarta;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.protocol.WebSocketProtocolException;
+import dev.ferry.transport.ConnectionDriver;
+import dev.ferry.transport.SendQueueFullException;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendResult;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** How sessions end badly: violations, silence, slow peers, oversized messages, timers. */
+class SessionFailureTest {
+
+    private SessionPair pair;
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        if (pair != null) {
+            pair.close();
+        }
+    }
+
+    /** A pair whose client is a session and whose server is played by the test. */
+    private RawPeer rawServer(RecordingEndpoint client, int capacity) {
+        pair = SessionPair.create(capacity);
+        pair.openClient(client, SessionPair.config());
+        return new RawPeer(pair.wires.server());
+    }
+
+    @Test
+    void aProtocolViolationSendsCloseThenOnErrorThenOneOnClose() throws Exception {
+        RecordingEndpoint client = JakartaSessionTest.collecting();
+        RawPeer server = rawServer(client, 1 << 16);
+        server.write(0x83, 0x00); // FIN, reserved opcode 3 (RFC 6455 §5.2)
+        RawPeer.Frame close = server.readFrame();
+        assertEquals(0x8, close.opcode());
+        assertEquals(1002, close.closeCode());
+        assertTrue(server.atEndOfStream(), "the client closes TCP after its Close");
+        assertInstanceOf(WebSocketProtocolException.class, client.awaitError());
+        assertEquals(1002, client.awaitClose().getCloseCode().getCode());
+        JakartaSessionTest.awaitSessionClosed(pair.clientHost, pair.client);
+        List<String> events = List.copyOf(client.events);
+        assertEquals(3, events.size(), "events: " + events);
+        assertTrue(events.get(1).startsWith("error "), "onError comes before onClose: " + events);
+        assertEquals("close 1002", events.get(2));
+    }
+
+    @Test
+    void thePeersCloseIsEchoed() throws Exception {
+        RecordingEndpoint client = JakartaSessionTest.collecting();
+        RawPeer server = rawServer(client, 1 << 16);
+        server.write(0x88, 0x05, 0x0F, 0xA0, 'b', 'y', 'e'); // Close 4000 "bye"
+        RawPeer.Frame echo = server.readFrame();
+        assertEquals(0x8, echo.opcode());
+        assertEquals(4000, echo.closeCode());
+        CloseReason reason = client.awaitClose();
+        assertEquals(4000, reason.getCloseCode().getCode());
+        assertEquals("bye", reason.getReasonPhrase());
+        assertTrue(server.atEndOfStream());
+    }
+
+    @Test
+    void aCloseWithoutAnswerTimesOut() throws Exception {
+        RecordingEndpoint client = JakartaSessionTest.collecting();
+        RawPeer server = rawServer(client, 1 << 16);
+        pair.client.close(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "done"));
+        assertEquals(1000, server.readFrame().closeCode());
+        assertTrue(client.closes.isEmpty(), "still waiting for the peer's Close");
+        pair.clientHost.scheduler.advance(ConnectionDriver.Settings.defaults().closeTimeout());
+        assertEquals(1000, client.awaitClose().getCloseCode().getCode());
+        assertTrue(server.atEndOfStream());
+    }
+
+    @Test
+    void idleSessionsCloseWith1001() throws Exception {
+        RecordingEndpoint client = JakartaSessionTest.collecting();
+        RecordingEndpoint server = JakartaSessionTest.collecting();
+        pair = SessionPair.create();
+        pair.clientHost.idleTimeout = 1000;
+        pair.open(client, server);
+        assertEquals(1000, pair.client.getMaxIdleTimeout());
+        pair.clientHost.scheduler.advance(Duration.ofMillis(999));
+        assertTrue(pair.client.isOpen());
+        pair.clientHost.scheduler.advance(Duration.ofMillis(1));
+        assertEquals(1001, server.awaitClose().getCloseCode().getCode());
+        assertEquals(1001, client.awaitClose().getCloseCode().getCode());
+    }
+
+    @Test
+    void keepaliveClosesWhenNoPongComes() throws Exception {
+        RecordingEndpoint client = JakartaSessionTest.collecting();
+        pair = SessionPair.create();
+        pair.clientHost.keepAlive = Duration.ofSeconds(5);
+        pair.openClient(client, SessionPair.config());
+        RawPeer server = new RawPeer(pair.wires.server());
+        pair.clientHost.scheduler.advance(Duration.ofSeconds(5));
+        assertEquals(0x9, server.readFrame().opcode(), "a keepalive Ping");
+        assertTrue(client.closes.isEmpty());
+        pair.clientHost.scheduler.advance(Duration.ofSeconds(5));
+        assertEquals(1006, client.awaitClose().getCloseCode().getCode());
+    }
+
+    @Test
+    void keepaliveStaysOpenWhilePongsCome() throws Exception {
+        RecordingEndpoint client = JakartaSessionTest.collecting();
+        pair = SessionPair.create();
+        pair.clientHost.keepAlive = Duration.ofSeconds(5);
+        pair.open(client, JakartaSessionTest.collecting());
+        for (int round = 0; round < 3; round++) {
+            pair.clientHost.scheduler.advance(Duration.ofSeconds(5));
+            awaitPendingTimers(1); // the Pong cancelled its deadline; only the next tick is left
+        }
+        assertTrue(pair.client.isOpen());
+        assertTrue(client.closes.isEmpty());
+    }
+
+    private void awaitPendingTimers(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pair.clientHost.scheduler.pending() != count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + count + " timers, got " + pair.clientHost.scheduler.pending());
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
+    void aFullSendQueueFailsAsyncSendsAtOnceAndBlockingSendsAfterTheirTimeout() throws Exception {
+        RecordingEndpoint client = JakartaSessionTest.collecting();
+        pair = SessionPair.create(256);
+        pair.clientHost.settings = new ConnectionDriver.Settings(Duration.ofSeconds(10), 1000, 64 << 10);
+        pair.clientHost.blockingSendTimeout = 100;
+        pair.openClient(client, SessionPair.config());
+        new RawPeer(pair.wires.server()); // never reads
+        BlockingQueue<SendResult> results = new LinkedBlockingQueue<>();
+        pair.client.getAsyncRemote().sendBinary(ByteBuffer.allocate(400), results::add);
+        pair.client.getAsyncRemote().sendBinary(ByteBuffer.allocate(400), results::add);
+        pair.client.getAsyncRemote().sendBinary(ByteBuffer.allocate(400), results::add);
+        SendResult refused = results.poll(10, TimeUnit.SECONDS);
+        assertInstanceOf(SendQueueFullException.class, refused.getException());
+        assertNull(results.poll(), "the first two are queued, not failed");
+        assertThrows(SendQueueFullException.class,
+                () -> pair.client.getBasicRemote().sendBinary(ByteBuffer.allocate(400)));
+    }
+
+    @Test
+    void aBlockedSendFailsWhenTheConnectionDies() throws Exception {
+        RecordingEndpoint client = JakartaSessionTest.collecting();
+        pair = SessionPair.create(256);
+        pair.openClient(client, SessionPair.config());
+        new RawPeer(pair.wires.server());
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread sender = new Thread(() -> {
+            try {
+                pair.client.getBasicRemote().sendBinary(ByteBuffer.allocate(10_000));
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        sender.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pair.wires.client().bytesWritten() < 256) { // the pipe is full; the send is stuck
+            assertTrue(System.nanoTime() < deadline, "the client never filled the pipe");
+            Thread.sleep(1);
+        }
+        pair.wires.server().close();
+        assertInstanceOf(IOException.class, outcome.get(10, TimeUnit.SECONDS));
+        assertEquals(1006, client.awaitClose().getCloseCode().getCode());
+    }
+
+    @Test
+    void aTextMessageOverTheLimitClosesWith1009() throws Exception {
+        RecordingEndpoint client = JakartaSessionTest.collecting();
+        RecordingEndpoint server = JakartaSessionTest.collecting();
+        pair = SessionPair.create();
+        pair.serverHost.maxText = 10;
+        pair.open(client, server);
+        pair.client.getBasicRemote().sendText("0123456789");
+        assertEquals("0123456789", server.nextMessage());
+        pair.client.getBasicRemote().sendText("0123456789X");
+        assertEquals(1009, server.awaitClose().getCloseCode().getCode());
+        assertEquals(1009, client.awaitClose().getCloseCode().getCode());
+    }
+
+    @Test
+    void closeCodesThatCannotBeSent() throws Exception {
+        RecordingEndpoint client = JakartaSessionTest.collecting();
+        pair = SessionPair.create().open(client, JakartaSessionTest.collecting());
+        assertThrows(IllegalArgumentException.class,
+                () -> pair.client.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(2000), "")));
+        pair.client.close(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "drop"));
+        CloseReason reason = client.awaitClose();
+        assertEquals(1006, reason.getCloseCode().getCode());
+        assertEquals("drop", reason.getReasonPhrase());
+    }
+}
