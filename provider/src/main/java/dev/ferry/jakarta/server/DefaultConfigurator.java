@@ -38,6 +38,9 @@ public class DefaultConfigurator extends ServerEndpointConfig.Configurator {
      */
     @Override
     public String getNegotiatedSubprotocol(List<String> supported, List<String> requested) {
+        if (supported == null || requested == null) {
+            return "";
+        }
         for (String candidate : requested) {
             if (supported.contains(candidate)) {
                 return candidate;
@@ -55,6 +58,9 @@ public class DefaultConfigurator extends ServerEndpointConfig.Configurator {
     @Override
     public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
         List<Extension> negotiated = new ArrayList<>();
+        if (installed == null || requested == null) {
+            return negotiated;
+        }
         for (Extension offer : requested) {
             for (Extension available : installed) {
                 if (available.getName().equalsIgnoreCase(offer.getName())) {

@@ -28,18 +28,25 @@ public final class JakartaHandshakeResponse implements HandshakeResponse {
         return headers;
     }
 
-    /** The headers as they are now, one {@link HttpHeader} per value; null names and values are skipped. */
+    /**
+     * The headers as they are now, one {@link HttpHeader} per value. Null or empty names, null values, and names or
+     * values holding CR or LF (which would split the response, RFC 7230 §3.2) are left out.
+     */
     public List<HttpHeader> toHeaders() {
         List<HttpHeader> list = new ArrayList<>();
         headers.forEach((name, values) -> {
-            if (name != null && !name.isEmpty() && values != null) {
+            if (name != null && !name.isEmpty() && isSafe(name) && values != null) {
                 for (String value : values) {
-                    if (value != null) {
+                    if (value != null && isSafe(value)) {
                         list.add(new HttpHeader(name, value));
                     }
                 }
             }
         });
         return List.copyOf(list);
+    }
+
+    private static boolean isSafe(String text) {
+        return text.indexOf('\r') < 0 && text.indexOf('\n') < 0;
     }
 }

@@ -329,14 +329,14 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
     // ---- upgrade -----------------------------------------------------------------------------------------
 
     /**
-     * Decides one HTTP request: {@link UpgradeResult.NotApplicable} when it is not a WebSocket upgrade request
-     * (RFC 6455 §4.2.1: GET, {@code Upgrade: websocket}, {@code Connection: Upgrade}) or no endpoint matches its
-     * {@link UpgradeRequest#endpointPath()}; otherwise the handshake's outcome (see
+     * Decides one HTTP request: {@link UpgradeResult.NotApplicable} when it does not ask for WebSocket (a GET with
+     * {@code Upgrade: websocket}) or no endpoint matches its {@link UpgradeRequest#endpointPath()}; otherwise the
+     * handshake's outcome, a 400 included when the rest of the handshake is wrong (see
      * {@link #upgrade(UpgradeRequest, ServerEndpointConfig, Map)}).
      */
     public UpgradeResult upgrade(UpgradeRequest request) {
         Objects.requireNonNull(request, "request");
-        if (!ServerHandshake.isUpgradeRequest(request)) {
+        if (!ServerHandshake.asksForWebSocket(request)) {
             return new UpgradeResult.NotApplicable("not a WebSocket upgrade request");
         }
         EndpointRegistry.Match match = registry.match(request.endpointPath());

@@ -51,11 +51,18 @@ final class ServerHandshake {
         this.pathParameters = pathParameters;
     }
 
-    /** Whether a request asks for a WebSocket upgrade at all (RFC 6455 §4.2.1 items 1, 3 and 4). */
-    static boolean isUpgradeRequest(UpgradeRequest request) {
-        return request.method().equals("GET")
-                && hasToken(request.headerValues("Upgrade"), "websocket")
-                && hasToken(request.headerValues("Connection"), "upgrade");
+    /**
+     * Whether a request asks for a WebSocket upgrade at all: a GET with {@code Upgrade: websocket}. Anything else
+     * is ordinary HTTP that the outer layer may serve on the same path; a request that asks but gets the rest of
+     * the handshake wrong is rejected by {@link #run}.
+     */
+    static boolean asksForWebSocket(UpgradeRequest request) {
+        return request.method().equals("GET") && hasToken(request.headerValues("Upgrade"), "websocket");
+    }
+
+    /** RFC 6455 §4.2.1 items 1, 3 and 4. */
+    private static boolean isUpgradeRequest(UpgradeRequest request) {
+        return asksForWebSocket(request) && hasToken(request.headerValues("Connection"), "upgrade");
     }
 
     private static boolean hasToken(List<String> values, String token) {

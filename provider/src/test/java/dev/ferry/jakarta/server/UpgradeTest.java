@@ -199,10 +199,16 @@ class UpgradeTest {
         assertInstanceOf(UpgradeResult.NotApplicable.class, container.upgrade(request("/chat", handshake())));
         assertInstanceOf(UpgradeResult.NotApplicable.class,
                 container.upgrade(request("/echo", handshake("Upgrade", null))));
-        assertInstanceOf(UpgradeResult.NotApplicable.class,
-                container.upgrade(request("/echo", handshake("Connection", "keep-alive"))));
         assertInstanceOf(UpgradeResult.NotApplicable.class, container.upgrade(UpgradeRequest
                 .get(URI.create("/echo")).method("POST").headers(handshake()).build()));
+    }
+
+    @Test
+    void aRequestForWebSocketWithoutConnectionUpgradeIs400() throws DeploymentException {
+        UpgradeResult result = container().upgrade(request("/echo", handshake("Connection", "keep-alive")));
+        UpgradeResult.Rejected rejected = assertInstanceOf(UpgradeResult.Rejected.class, result);
+        assertEquals(400, rejected.status());
+        assertTrue(rejected.body().contains("RFC 6455 §4.2.1"), rejected.body());
     }
 
     @Test
@@ -267,6 +273,16 @@ class UpgradeTest {
         UpgradeResult.Rejected rejected = assertInstanceOf(UpgradeResult.Rejected.class, result);
         assertEquals(500, rejected.status());
         assertTrue(rejected.body().contains("no instances today"), rejected.body());
+    }
+
+    @Test
+    void handshakeResponseHeadersThatWouldSplitTheResponseAreLeftOut() {
+        JakartaHandshakeResponse response = new JakartaHandshakeResponse(List.of(new HttpHeader("Upgrade", "websocket")));
+        response.getHeaders().put("X-Bad", List.of("a\r\nSet-Cookie: stolen", "fine"));
+        response.getHeaders().put("X-Evil\nName", List.of("v"));
+        response.getHeaders().get("upgrade").add("second");
+        assertEquals(List.of(new HttpHeader("Upgrade", "websocket"), new HttpHeader("Upgrade", "second"),
+                new HttpHeader("X-Bad", "fine")), response.toHeaders());
     }
 
     @Test
