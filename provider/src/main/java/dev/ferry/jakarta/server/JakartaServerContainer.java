@@ -18,7 +18,6 @@ import jakarta.websocket.server.ServerEndpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import java.io.IOException;
-import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -148,26 +147,7 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
      */
     @Override
     public void addEndpoint(Class<?> endpointClass) throws DeploymentException {
-        Objects.requireNonNull(endpointClass, "endpointClass");
-        ServerEndpoint annotation = endpointClass.getAnnotation(ServerEndpoint.class);
-        if (annotation == null) {
-            throw new DeploymentException("endpoint " + endpointClass.getName()
-                    + " is not annotated with @ServerEndpoint; deploy a programmatic Endpoint with a "
-                    + "ServerEndpointConfig instead");
-        }
-        try {
-            UriTemplate.parse(annotation.value()); // before the Builder, which rejects relative paths less clearly
-        } catch (DeploymentException e) {
-            throw new DeploymentException("endpoint " + endpointClass.getName() + ": " + e.getMessage());
-        }
-        ServerEndpointConfig.Configurator configurator = configurator(endpointClass, annotation);
-        ServerEndpointConfig config = ServerEndpointConfig.Builder.create(endpointClass, annotation.value())
-                .subprotocols(List.of(annotation.subprotocols()))
-                .decoders(List.of(annotation.decoders()))
-                .encoders(List.of(annotation.encoders()))
-                .configurator(configurator)
-                .build();
-        addEndpoint(config);
+        addEndpoint(EndpointDeployment.configOf(Objects.requireNonNull(endpointClass, "endpointClass")));
     }
 
     /**
@@ -180,100 +160,20 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
     @Override
     public void addEndpoint(ServerEndpointConfig config) throws DeploymentException {
         Objects.requireNonNull(config, "config");
-        Class<?> type = config.getEndpointClass();
-        if (type == null) {
-            throw new DeploymentException("ServerEndpointConfig for path '" + config.getPath()
-                    + "' has no endpoint class");
-        }
         synchronized (deploymentLock) {
             if (deploymentClosed) {
-                throw new IllegalStateException("cannot deploy " + type.getName() + " at '" + config.getPath()
-                        + "': deployment of this container is closed (the application is no longer deploying "
-                        + "endpoints, ServerContainer Javadoc)");
+                throw new IllegalStateException("cannot deploy " + config.getEndpointClass() + " at '"
+                        + config.getPath() + "': deployment of this container is closed (the application is no "
+                        + "longer deploying endpoints, ServerContainer Javadoc)");
             }
-            UriTemplate template;
-            try {
-                template = UriTemplate.parse(config.getPath());
-            } catch (DeploymentException e) {
-                throw new DeploymentException("endpoint " + type.getName() + ": " + e.getMessage());
+            EndpointDeployment.Validated validated = EndpointDeployment.validate(config);
+            registry.add(validated.template(), config);
+            if (validated.model() != null) {
+                models.put(config.getEndpointClass(), validated.model());
             }
-            checkInstantiable(type);
-            checkCodecs(type, config);
-            if (!Endpoint.class.isAssignableFrom(type)) {
-                models.put(type, EndpointModel.read(type, config.getDecoders(), template.variables(),
-                        template.path()));
-            }
-            registry.add(template, config);
         }
     }
 
-    private static void checkInstantiable(Class<?> type) throws DeploymentException {
-        if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
-            throw new DeploymentException("endpoint " + type.getName()
-                    + " is abstract or an interface; the container needs a concrete class to instantiate");
-        }
-        if (type.isMemberClass() && !Modifier.isStatic(type.getModifiers())) {
-            throw new DeploymentException("endpoint " + type.getName()
-                    + " is an inner (non-static) class; the container cannot instantiate it");
-        }
-    }
-
-    /**
-     * Decoders and encoders are created per session; one that cannot be created would fail every connection,
-     * so it fails deployment instead.
-     */
-    private static void checkCodecs(Class<?> endpoint, ServerEndpointConfig config) throws DeploymentException {
-        for (Class<?> decoder : config.getDecoders()) {
-            checkCodec(endpoint, "decoder", decoder, jakarta.websocket.Decoder.Text.class,
-                    jakarta.websocket.Decoder.TextStream.class, jakarta.websocket.Decoder.Binary.class,
-                    jakarta.websocket.Decoder.BinaryStream.class);
-        }
-        for (Class<?> encoder : config.getEncoders()) {
-            checkCodec(endpoint, "encoder", encoder, jakarta.websocket.Encoder.Text.class,
-                    jakarta.websocket.Encoder.TextStream.class, jakarta.websocket.Encoder.Binary.class,
-                    jakarta.websocket.Encoder.BinaryStream.class);
-        }
-    }
-
-    private static void checkCodec(Class<?> endpoint, String role, Class<?> codec, Class<?>... kinds)
-            throws DeploymentException {
-        boolean known = false;
-        for (Class<?> kind : kinds) {
-            known |= kind.isAssignableFrom(codec);
-        }
-        String problem = null;
-        if (!known) {
-            problem = "implements none of Text, TextStream, Binary, BinaryStream";
-        } else if (codec.isInterface() || Modifier.isAbstract(codec.getModifiers())) {
-            problem = "is abstract";
-        } else {
-            try {
-                codec.getDeclaredConstructor();
-            } catch (NoSuchMethodException e) {
-                problem = "has no no-arg constructor";
-            }
-        }
-        if (problem != null) {
-            throw new DeploymentException("endpoint " + endpoint.getName() + ": " + role + " " + codec.getName()
-                    + " " + problem + " (Jakarta WebSocket 2.2 §3.2: the container creates one per session)");
-        }
-    }
-
-    private static ServerEndpointConfig.Configurator configurator(Class<?> endpointClass, ServerEndpoint annotation)
-            throws DeploymentException {
-        Class<? extends ServerEndpointConfig.Configurator> type = annotation.configurator();
-        if (type == ServerEndpointConfig.Configurator.class) {
-            return new DefaultConfigurator();
-        }
-        try {
-            var constructor = type.getDeclaredConstructor();
-            constructor.trySetAccessible();
-            return constructor.newInstance();
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new DeploymentException("endpoint " + endpointClass.getName() + ": cannot create its configurator "
-                    + type.getName() + " (expected a public no-arg constructor): " + e, e);
-        }
-    }
 
     /** Closes deployment: later {@code addEndpoint} calls throw {@link IllegalStateException}. Idempotent. */
     public void closeDeployment() {
