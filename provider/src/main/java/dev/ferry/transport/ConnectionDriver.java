@@ -171,6 +171,7 @@ public final class ConnectionDriver {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.queue = new SendQueue(settings.sendQueueLimit());
         this.timers = new Timers(this, scheduler);
+        this.lastActivity = scheduler.nanoTime();
     }
 
     /** Starts the transport. Nothing is read until the first {@link #resumeReceiving()}. */
@@ -221,7 +222,7 @@ public final class ConnectionDriver {
     public void cancel(SendRequest request, Throwable cause) {
         if (queue.remove(request)) {
             request.complete(cause);
-        } else if (!request.isDone()) {
+        } else if (request.complete(cause)) {
             terminate(CloseStatus.ABORTED.withReason("a send could not finish in time"), cause);
         }
     }

@@ -95,10 +95,6 @@ public final class SendRequest {
         return true;
     }
 
-    synchronized boolean isDone() {
-        return done;
-    }
-
     @Override
     public String toString() {
         return "SendRequest[" + (type == null ? "FLUSH" : type) + ", " + data.remaining() + " bytes]";

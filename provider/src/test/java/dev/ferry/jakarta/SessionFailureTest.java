@@ -158,6 +158,27 @@ class SessionFailureTest {
     }
 
     @Test
+    void anAsyncSendTimeoutFailsQueuedSendsAndEndsAConnectionStuckMidFrame() throws Exception {
+        RecordingEndpoint client = JakartaSessionTest.collecting();
+        pair = SessionPair.create(256);
+        pair.clientHost.asyncSendTimeout = 1000;
+        pair.openClient(client, SessionPair.config());
+        new RawPeer(pair.wires.server()); // never reads
+        assertEquals(1000, pair.client.getAsyncRemote().getSendTimeout());
+        BlockingQueue<SendResult> stuck = new LinkedBlockingQueue<>();
+        BlockingQueue<SendResult> queued = new LinkedBlockingQueue<>();
+        pair.client.getAsyncRemote().sendBinary(ByteBuffer.allocate(10_000), stuck::add);
+        pair.client.getAsyncRemote().setSendTimeout(500);
+        pair.client.getAsyncRemote().sendText("behind it", queued::add);
+        pair.clientHost.scheduler.advance(Duration.ofMillis(500));
+        assertInstanceOf(java.net.SocketTimeoutException.class, queued.poll(10, TimeUnit.SECONDS).getException());
+        assertTrue(pair.client.isOpen(), "a send taken back before the wire costs nothing else");
+        pair.clientHost.scheduler.advance(Duration.ofMillis(500));
+        assertInstanceOf(java.net.SocketTimeoutException.class, stuck.poll(10, TimeUnit.SECONDS).getException());
+        assertEquals(1006, client.awaitClose().getCloseCode().getCode());
+    }
+
+    @Test
     void aBlockedSendFailsWhenTheConnectionDies() throws Exception {
         RecordingEndpoint client = JakartaSessionTest.collecting();
         pair = SessionPair.create(256);

@@ -55,7 +55,7 @@ import javax.net.ssl.SSLParameters;
  * <p>A connection: TCP connect and, for {@code wss}, a TLS handshake with SNI and hostname verification
  * (endpoint identification "HTTPS") using {@link ClientEndpointConfig#getSSLContext()} or the JVM default; then the
  * HTTP/1.1 upgrade request, which {@code Configurator.beforeRequest} may change, and the 101 response (at most
- * 16 KiB of headers), which {@code Configurator.afterResponse} sees. All of it must finish within the connect
+ * 16 KiB of headers), which {@code Configurator.afterResponse} sees (whatever its status). All of it must finish within the connect
  * timeout ({@link #setConnectTimeout}, default 30 s), on the calling thread. Failures: a refused or unreachable
  * port, a timeout or a connection that ends early throw {@link IOException}; an invalid URI, a status other than
  * 101, or a response that breaks RFC 6455 §4.1 (missing upgrade headers, wrong accept key, a subprotocol or
@@ -207,6 +207,7 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
             channel.write(requestBytes(target, headers), deadline);
 
             UpgradeResponse response = UpgradeResponse.read(channel, deadline, uri.toString());
+            config.getConfigurator().afterResponse(new JakartaHandshakeResponse(response.headers()));
             if (response.status() != 101) {
                 throw new DeploymentException("expected status 101 Switching Protocols from " + uri + ", got "
                         + response.status() + " " + response.reason() + " (RFC 6455 §4.1)");
@@ -217,7 +218,6 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
             } catch (WebSocketProtocolException e) {
                 throw new DeploymentException("invalid upgrade response from " + uri + ": " + e.getMessage(), e);
             }
-            config.getConfigurator().afterResponse(new JakartaHandshakeResponse(response.headers()));
 
             String subprotocol = result.selectedSubprotocol().isPresent()
                     ? subprotocols.get(result.selectedSubprotocol().getAsInt()) : "";

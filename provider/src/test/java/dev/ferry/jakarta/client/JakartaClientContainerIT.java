@@ -240,6 +240,17 @@ class JakartaClientContainerIT {
     }
 
     @Test
+    void aServerThatNeverAnswersHitsTheConnectTimeout() throws Exception {
+        JakartaClientContainer impatient = new JakartaClientContainer();
+        impatient.setConnectTimeout(300);
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            IOException failure = assertThrows(IOException.class, () -> impatient.connectToServer(new Collector(),
+                    ClientEndpointConfig.Builder.create().build(), uri("ws", "127.0.0.1", silent.getLocalPort(), "/")));
+            assertInstanceOf(java.net.SocketTimeoutException.class, failure);
+        }
+    }
+
+    @Test
     void aNonWebSocketUriIsADeploymentException() {
         assertThrows(DeploymentException.class, () -> container.connectToServer(new Collector(),
                 ClientEndpointConfig.Builder.create().build(), URI.create("http://127.0.0.1:1/")));
