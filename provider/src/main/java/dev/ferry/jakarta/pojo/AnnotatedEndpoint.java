@@ -181,11 +181,16 @@ public final class AnnotatedEndpoint extends Endpoint {
         return new EndpointMethod.Event(session, config, closeReason, error, payload, last, pathParameters);
     }
 
-    /** A close reason phrase from an error, cut to the 123 bytes a Close frame allows (RFC 6455 §5.5). */
+    /**
+     * A close reason phrase naming the error's class, within the 123 bytes a Close frame allows (RFC 6455 §5.5);
+     * the message stays in the log, since it may say more than a peer should learn.
+     */
     static String reason(Throwable error) {
         String text = error.getClass().getSimpleName();
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        return bytes.length <= 123 ? text : new String(bytes, 0, 123, StandardCharsets.US_ASCII);
+        while (text.getBytes(StandardCharsets.UTF_8).length > 123) {
+            text = text.substring(0, text.length() - 1);
+        }
+        return text;
     }
 
     private static int clamp(long size) {

@@ -101,6 +101,12 @@ final class ServerHandshake {
         List<String> elements = new ArrayList<>();
         List<ExtensionFactory> factories = new ArrayList<>();
         for (Extension extension : negotiated == null ? List.<Extension>of() : negotiated) {
+            if (requested.stream().noneMatch(offer -> offer.getName().equalsIgnoreCase(extension.getName()))) {
+                // RFC 6455 §9.1: the server may only accept what the client offered.
+                LOG.log(System.Logger.Level.WARNING, () -> "configurator of " + deployed.getPath()
+                        + " negotiated extension " + extension.getName() + ", which the client did not offer; left out");
+                continue;
+            }
             var factory = installed.find(extension.getName());
             if (factory.isEmpty()) {
                 LOG.log(System.Logger.Level.WARNING, () -> "configurator of " + deployed.getPath()

@@ -14,7 +14,9 @@
  *
  * // 2. Per HTTP request: copy what the handshake needs, ask the container.
  * UpgradeRequest request = UpgradeRequest.get(URI.create(requestUriWithQuery))
- *         .endpointPath(servletPathPlusPathInfo)       // what is matched against endpoint paths
+ *         .endpointPath(rawPathWithoutContextPath)     // matched against endpoint paths; still percent-encoded:
+ *                                                      // getRequestURI().substring(getContextPath().length()),
+ *                                                      // not the decoded getServletPath() + getPathInfo()
  *         .headers(allHeadersInOrder)                  // List<HttpHeader>
  *         .parameters(parameterMap)                    // Map<String, List<String>>
  *         .userPrincipal(principal).userInRole(request::isUserInRole)

@@ -70,6 +70,15 @@ class UpgradeTest {
         }
     }
 
+    /** Answers with an extension nobody offered, which the container must not put in the response. */
+    public static final class Pushy extends ServerEndpointConfig.Configurator {
+        @Override
+        public List<jakarta.websocket.Extension> getNegotiatedExtensions(
+                List<jakarta.websocket.Extension> installed, List<jakarta.websocket.Extension> requested) {
+            return installed;
+        }
+    }
+
     public static final class FailingInstance extends ServerEndpointConfig.Configurator {
         @Override
         public <T> T getEndpointInstance(Class<T> endpointClass) throws InstantiationException {
@@ -87,6 +96,8 @@ class UpgradeTest {
         container.addEndpoint(ServerEndpointConfig.Builder.create(Echo.class, "/echo")
                 .configurator(new Recording()).build());
         container.addEndpoint(Chat.class);
+        container.addEndpoint(ServerEndpointConfig.Builder.create(Echo.class, "/pushy")
+                .configurator(new Pushy()).build());
         container.addEndpoint(ServerEndpointConfig.Builder.create(Echo.class, "/broken")
                 .configurator(new FailingInstance()).build());
         return container;
@@ -158,6 +169,14 @@ class UpgradeTest {
         String header = String.join(",", HttpHeader.values(accepted.responseHeaders(), "Sec-WebSocket-Extensions"));
         assertTrue(header.contains("permessage-deflate") && header.contains("ext1") && !header.contains("x-unknown"),
                 header);
+        accepted.abandon();
+    }
+
+    @Test
+    void extensionsTheClientDidNotOfferAreNeverAccepted() throws DeploymentException {
+        UpgradeResult result = container().upgrade(request("/pushy", handshake("Sec-WebSocket-Extensions", "ext1")));
+        UpgradeResult.Accepted accepted = assertInstanceOf(UpgradeResult.Accepted.class, result);
+        assertEquals(List.of("ext1"), accepted.extensions().stream().map(jakarta.websocket.Extension::getName).toList());
         accepted.abandon();
     }
 
