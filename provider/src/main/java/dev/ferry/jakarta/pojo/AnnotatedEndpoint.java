@@ -14,8 +14,9 @@ import java.util.Objects;
 /**
  * Runs one instance of an annotated endpoint as a programmatic {@link Endpoint}: at open it registers one
  * {@link MessageHandler} per {@code @OnMessage} method on the session, applies each method's
- * {@code maxMessageSize} to the session's text or binary limit (the session closes with 1009 when a message
- * exceeds it), and calls {@code @OnOpen}; then it calls {@code @OnClose} and {@code @OnError} as the session
+ * {@code maxMessageSize} (to the session's text or binary limit for whole messages, by counting the parts of a
+ * partial one; either way a larger message closes the session with 1009, RFC 6455 §7.4.1), and calls
+ * {@code @OnOpen}; then it calls {@code @OnClose} and {@code @OnError} as the session
  * reports those events. A non-void {@code @OnMessage} result is sent back on the session's basic remote:
  * {@code String} as text, {@code byte[]} and {@code ByteBuffer} as binary, anything else through
  * {@code sendObject} (the session's encoders, including the built-in ones for primitives and their boxes).
@@ -108,7 +109,52 @@ public final class AnnotatedEndpoint extends Endpoint {
     }
 
     private <T> void addPartial(Class<T> type, MessageMethod message) {
-        session.addMessageHandler(type, (MessageHandler.Partial<T>) (part, last) -> deliver(message, part, last));
+        if (message.maxMessageSize() <= 0) {
+            session.addMessageHandler(type, (MessageHandler.Partial<T>) (part, last) -> deliver(message, part, last));
+            return;
+        }
+        // The session's buffer limits bound whole messages only; parts are counted here.
+        long[] received = new long[1];
+        session.addMessageHandler(type, (MessageHandler.Partial<T>) (part, last) -> {
+            received[0] += size(part);
+            if (received[0] > message.maxMessageSize()) {
+                received[0] = 0;
+                tooBig(message);
+                return;
+            }
+            if (last) {
+                received[0] = 0;
+            }
+            deliver(message, part, last);
+        });
+    }
+
+    /** The size of a part in bytes (UTF-8 for text). */
+    private static long size(Object part) {
+        if (part instanceof ByteBuffer buffer) {
+            return buffer.remaining();
+        }
+        if (part instanceof byte[] bytes) {
+            return bytes.length;
+        }
+        String text = (String) part;
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3; // a surrogate pair is 4
+        }
+        return bytes;
+    }
+
+    private void tooBig(MessageMethod message) {
+        try {
+            if (session.isOpen()) {
+                session.close(new CloseReason(CloseReason.CloseCodes.TOO_BIG, "message over "
+                        + message.maxMessageSize() + " bytes"));
+            }
+        } catch (Exception failure) {
+            LOG.log(System.Logger.Level.DEBUG, "closing session " + session.getId() + " (1009) failed", failure);
+        }
     }
 
     private void deliver(MessageMethod message, Object payload, boolean last) {

@@ -418,6 +418,25 @@ class AnnotatedEndpointTest {
         c.expectClose(CloseReason.CloseCodes.TOO_BIG);
     }
 
+    @ServerEndpoint("/limited-binary")
+    public static final class LimitedBinary {
+        @OnMessage(maxMessageSize = 100)
+        public void binary(ByteBuffer part, boolean last, Session session) throws IOException {
+            if (last) {
+                session.getBasicRemote().sendText("done");
+            }
+        }
+    }
+
+    @Test
+    void aBinaryMessageOverMaxMessageSizeClosesWith1009() throws Exception {
+        Connection c = connect(deploy(LimitedBinary.class), "/limited-binary");
+        c.client.getBasicRemote().sendBinary(ByteBuffer.wrap(new byte[100]));
+        c.expectText("done");
+        c.client.getBasicRemote().sendBinary(ByteBuffer.wrap(new byte[101]));
+        c.expectClose(CloseReason.CloseCodes.TOO_BIG);
+    }
+
     // ---- inheritance ---------------------------------------------------------------------------------------
 
     public static class Base {
@@ -479,6 +498,38 @@ class AnnotatedEndpointTest {
         second.expectClose(CloseReason.CloseCodes.GOING_AWAY);
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> container.addEndpoint(Boxed.class));
+    }
+
+    /** Hands each connection a value through the user properties, as applications pass handshake data on. */
+    public static final class HandingOn extends ServerEndpointConfig.Configurator {
+        @Override
+        public void modifyHandshake(ServerEndpointConfig sec, jakarta.websocket.server.HandshakeRequest request,
+                                    jakarta.websocket.HandshakeResponse response) {
+            sec.getUserProperties().put("host", request.getHeaders().get("Host").get(0));
+        }
+    }
+
+    @ServerEndpoint(value = "/handed-on", configurator = HandingOn.class)
+    public static final class HandedOn {
+        @OnOpen
+        public void open(Session session, EndpointConfig config) throws IOException {
+            session.getBasicRemote().sendText(session.getUserProperties().get("host") + " "
+                    + config.getUserProperties().get("host"));
+        }
+
+        @OnMessage
+        public void closeOnRequest(String code, Session session) throws IOException {
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(Integer.parseInt(code)), "asked"));
+        }
+    }
+
+    @Test
+    void whatModifyHandshakeStoresReachesTheSessionAndTheServerCanClose() throws Exception {
+        Connection c = connect(deploy(HandedOn.class), "/handed-on");
+        c.expectText("localhost localhost");
+        c.client.getBasicRemote().sendText("4001");
+        CloseReason reason = c.expectClose(CloseReason.CloseCodes.getCloseCode(4001));
+        assertEquals("asked", reason.getReasonPhrase());
     }
 
     // ---- what the session reports --------------------------------------------------------------------------
