@@ -13,6 +13,11 @@ final class HandlePair {
         this.server = new Peer(Handles.server(serverProperties, seed + 1));
     }
 
+    HandlePair(Peer client, Peer server) {
+        this.client = client;
+        this.server = server;
+    }
+
     HandlePair() {
         this(HandleProperties.defaults(), HandleProperties.defaults(), 42);
     }

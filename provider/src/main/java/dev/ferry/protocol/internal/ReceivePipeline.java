@@ -46,6 +46,7 @@ final class ReceivePipeline {
     private final FrameParser parser;
     private final ByteBuffer buffer;
     private final ByteBuffer view;
+    private final ByteBuffer extensionInput;
     private final Utf8Validator utf8 = new Utf8Validator();
     private final ByteBuffer pong = ByteBuffer.allocate(MAX_CONTROL_FRAME + 8);
     private List<Extension> extensions = List.of();
@@ -86,6 +87,7 @@ final class ReceivePipeline {
         this.parser = new FrameParser(role, properties.disableMasking());
         this.buffer = ByteBuffer.allocate(properties.receiveBufferSize());
         this.view = buffer.asReadOnlyBuffer();
+        this.extensionInput = buffer.asReadOnlyBuffer();
     }
 
     /** Installs the negotiated extensions; their RSV bits become legal on first data frames. */
@@ -273,8 +275,8 @@ final class ReceivePipeline {
             if (decoder == null) {
                 return deliver(buffer, view, start, available, last);
             }
-            view.limit(readPos).position(start);
-            decoder.decodeInput(view, last);
+            extensionInput.limit(readPos).position(start);
+            decoder.decodeInput(extensionInput, last);
             decoderFinalSupplied = last;
             decoderHasOutput = true;
         }
@@ -311,8 +313,8 @@ final class ReceivePipeline {
             return null;
         }
         if (decoder != null) {
-            view.limit(readPos).position(readPos);
-            decoder.decodeInput(view, frameFin);
+            extensionInput.limit(readPos).position(readPos);
+            decoder.decodeInput(extensionInput, frameFin);
             decoderFinalSupplied = frameFin;
             decoderHasOutput = true;
             return null;

@@ -58,6 +58,7 @@ final class SendPipeline {
     private long frameBytes;
 
     private BufferType messageFamily;
+    private boolean messageEncoded;
     private boolean closeQueued;
     private boolean closeWritten;
     private boolean closeFrameOutstanding;
@@ -130,7 +131,11 @@ final class SendPipeline {
         boolean last = sendType.isFinal();
         ByteBuffer body = data == null ? ByteBuffer.allocate(0) : data;
         int bits = 0;
-        if (encoder != null) {
+        if (first) {
+            // Asked once per message (Extension#encodes): false sends the whole message plain, RSV clear.
+            messageEncoded = encoder != null && encoder.encodes(body, last);
+        }
+        if (messageEncoded) {
             body = encoder.encode(body, first, last);
             bits = first ? encoder.rsvBits() : 0;
         }
