@@ -94,6 +94,11 @@ public final class EndpointRegistry {
         return null;
     }
 
+    /** Removes every endpoint: later matches find nothing. */
+    public void clear() {
+        snapshot = new Snapshot(Map.of(), Map.of(), Map.of());
+    }
+
     /** Every deployed endpoint, in no particular order. */
     public List<Entry> entries() {
         return List.copyOf(snapshot.byNormalizedPath.values());

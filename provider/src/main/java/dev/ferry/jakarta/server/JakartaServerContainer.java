@@ -38,6 +38,12 @@ import java.util.function.Supplier;
  * (Jakarta WebSocket 2.2 §3.1.1, {@link EndpointRegistry}), holds the container defaults, and answers the
  * outer layer's upgrade requests through {@link #upgrade(UpgradeRequest)}.
  *
+ * <p>A deployment error halts the application's deployment (Jakarta WebSocket 2.2 §5.2.1): the endpoints deployed
+ * before it are removed from service, and every later {@code addEndpoint} fails with a {@link DeploymentException},
+ * even for a valid endpoint. This holds while the application deploys, that is until the first connection is
+ * accepted; after that a failing {@code addEndpoint} rejects only its own endpoint, so a running application is
+ * not taken down by a late mistake.
+ *
  * <p>Endpoints may be added while the container already accepts connections: since Jakarta WebSocket 2.1 the
  * {@link ServerContainer} Javadoc says "server endpoints may also be registered after the web application has
  * started", and the registry publishes each addition atomically. The outer layer that owns the application's
@@ -62,6 +68,8 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
     private final Supplier<WebSocketContainer> clientContainer;
     private final Object deploymentLock = new Object();
     private volatile boolean deploymentClosed;
+    private volatile DeploymentException deploymentFailure; // set once; guarded by deploymentLock for writes
+    private volatile boolean serving; // a connection was accepted: the deployment phase is over
     private volatile UpgradeBridge bridge;
 
     private volatile long defaultMaxSessionIdleTimeout;
@@ -166,10 +174,25 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
                         + config.getPath() + "': deployment of this container is closed (the application is no "
                         + "longer deploying endpoints, ServerContainer Javadoc)");
             }
-            EndpointDeployment.Validated validated = EndpointDeployment.validate(config);
-            registry.add(validated.template(), config);
-            if (validated.model() != null) {
-                models.put(config.getEndpointClass(), validated.model());
+            if (deploymentFailure != null) {
+                throw new DeploymentException("cannot deploy " + config.getEndpointClass() + " at '"
+                        + config.getPath() + "': this application's deployment already failed, so no endpoint may "
+                        + "be deployed (Jakarta WebSocket 2.2 §5.2.1); the first error: "
+                        + deploymentFailure.getMessage(), deploymentFailure);
+            }
+            try {
+                EndpointDeployment.Validated validated = EndpointDeployment.validate(config);
+                registry.add(validated.template(), config);
+                if (validated.model() != null) {
+                    models.put(config.getEndpointClass(), validated.model());
+                }
+            } catch (DeploymentException e) {
+                if (!serving) {
+                    deploymentFailure = e;
+                    registry.clear();
+                    models.clear();
+                }
+                throw e;
             }
         }
     }
@@ -199,6 +222,11 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
                 }
             }
         }
+    }
+
+    /** The error that halted this application's deployment, or null when deployment has not failed. */
+    public DeploymentException deploymentFailure() {
+        return deploymentFailure;
     }
 
     /** Whether deployment is closed. */
@@ -256,7 +284,12 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
                                  Map<String, String> pathParameters) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(config, "config");
-        return new ServerHandshake(this, request, config, pathParameters == null ? Map.of() : pathParameters).run();
+        UpgradeResult result = new ServerHandshake(this, request, config,
+                pathParameters == null ? Map.of() : pathParameters).run();
+        if (result instanceof UpgradeResult.Accepted) {
+            serving = true;
+        }
+        return result;
     }
 
     /**

@@ -386,6 +386,22 @@ class DeploymentValidationTest {
         assertThrows(IllegalStateException.class, () -> container.addEndpoint(EveryFormOnce.class));
     }
 
+    /** Jakarta WebSocket 2.2 §5.2.1 (TCK negdep): one error halts the whole application's deployment. */
+    @Test
+    void aDeploymentErrorRemovesEarlierEndpointsAndRefusesLaterOnes() throws DeploymentException {
+        JakartaServerContainer container = container();
+        container.addEndpoint(ServerEndpointConfig.Builder.create(Programmatic.class, "/valid").build());
+        assertTrue(container.match("/valid") != null);
+        DeploymentException first = assertThrows(DeploymentException.class,
+                () -> container.addEndpoint(TwoTextHandlers.class));
+        assertTrue(container.match("/valid") == null, "the valid endpoint must be out of service");
+        DeploymentException later = assertThrows(DeploymentException.class, () -> container.addEndpoint(
+                ServerEndpointConfig.Builder.create(Programmatic.class, "/later").build()));
+        assertTrue(later.getMessage().contains("deployment already failed"), later.getMessage());
+        assertTrue(container.match("/later") == null);
+        assertTrue(first == container.deploymentFailure());
+    }
+
     @Test
     void programmaticEndpointsNeedOnlyAValidPath() {
         JakartaServerContainer container = container();

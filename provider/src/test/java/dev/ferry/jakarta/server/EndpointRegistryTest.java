@@ -88,6 +88,33 @@ class EndpointRegistryTest {
         assertEquals(expectedParams, match.pathParameters());
     }
 
+    private static final String TCK_SET = "/a|/{a}|/c/{d}|/{c}/d|/c/d|/{c}/{d}|/a/c/d|/a/c/{d}|/a/{c}/d|/a/{c}/{d}"
+            + "|/{a}/c/d|/{a}/c/{d}|/{a}/{c}/d|/{a}/{c}/{d}";
+
+    /** The TCK's URI-matching application (every combination of literals and variables over a, c, d). */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "/a, /a",
+            "/one, /{a}",
+            "/c/one, /c/{d}",
+            "/c/d, /c/d",
+            "/one/d, /{c}/d",
+            "/one/two, /{c}/{d}",
+            "/a/c/d, /a/c/d",
+            "/a/one/two, /a/{c}/{d}",
+            "/one/c/two, /{a}/c/{d}",
+            "/one/two/d, /{a}/{c}/d",
+            "/one/two/three, /{a}/{c}/{d}",
+            "/a/c/one, /a/c/{d}",
+            "/a/one/d, /a/{c}/d",
+            "/one/c/d, /{a}/c/d",
+            "/a/c/d/e, -",
+    })
+    void theTcksUriMatchingSet(String request, String expected) throws DeploymentException {
+        EndpointRegistry.Match match = registry(TCK_SET.split("\\|")).match(request);
+        assertEquals(expected, match == null ? "-" : match.entry().template().path());
+    }
+
     @Test
     void theOrderOfDeploymentDoesNotChangeTheMatch() throws DeploymentException {
         List<String> paths = List.of("/{a}/{b}/{c}", "/x/{b}/{c}", "/{a}/y/{c}", "/{a}/{b}/z", "/x/y/{c}");

@@ -273,6 +273,18 @@ class UpgradeTest {
     }
 
     @Test
+    void onceServingAFailingAddEndpointRejectsOnlyItself() throws DeploymentException {
+        JakartaServerContainer container = container();
+        assertInstanceOf(UpgradeResult.Accepted.class, container.upgrade(request("/echo", handshake()))).abandon();
+        org.junit.jupiter.api.Assertions.assertThrows(DeploymentException.class, () -> container.addEndpoint(
+                ServerEndpointConfig.Builder.create(Echo.class, "/echo").build()));
+        assertInstanceOf(UpgradeResult.Accepted.class, container.upgrade(request("/echo", handshake()))).abandon();
+        container.addEndpoint(ServerEndpointConfig.Builder.create(Echo.class, "/still-open").build());
+        assertInstanceOf(UpgradeResult.Accepted.class, container.upgrade(request("/still-open", handshake())))
+                .abandon();
+    }
+
+    @Test
     void upgradeHttpToWebSocketGoesThroughTheInstalledBridge() throws Exception {
         JakartaServerContainer container = container();
         ServerEndpointConfig config = ServerEndpointConfig.Builder.create(Echo.class, "/x").build();
