@@ -48,11 +48,15 @@ public sealed interface Action {
             return ActionType.SEND_TO_NETWORK;
         }
 
-        /** The sum of the buffers' remaining bytes: what a complete write reports. */
+        /**
+         * The frame's length in bytes: what a complete write reports. The handle hands out buffers that
+         * start at position 0, so this is the sum of their limits, and it stays right after the buffers
+         * were written (their positions advanced).
+         */
         public long totalBytes() {
             long total = 0;
             for (ByteBuffer b : buffers) {
-                total += b.remaining();
+                total += b.limit();
             }
             return total;
         }

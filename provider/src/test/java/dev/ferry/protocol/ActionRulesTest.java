@@ -40,6 +40,8 @@ class ActionRulesTest {
         assertTrue(s.buffers().get(1).isReadOnly(), "the caller's payload goes out as a read-only view");
         assertEquals(payload.position(), s.buffers().get(1).position());
         assertSame(Action.NO_ACTION, server.getAction(ActionQueue.SEND), "R2: one uncompleted action per pipeline");
+        s.buffers().forEach(b -> b.position(b.limit())); // as a channel write leaves them
+        assertEquals(7, s.totalBytes(), "totalBytes stays the frame length after writing");
         server.completeAction(s, 7);
         Action.IndicateSendComplete c = assertInstanceOf(Action.IndicateSendComplete.class, server.getAction(ActionQueue.SEND));
         assertEquals("ctx", c.context());

@@ -65,32 +65,32 @@ public final class FrameParser {
         boolean isFin = (b0 & 0x80) != 0;
         // Check what the first two bytes already tell, so a bad frame fails as early as possible.
         if (op == null) {
-            throw violation("a known opcode, got reserved opcode 0x" + Integer.toHexString(b0 & 0xF)
+            throw violation("reserved opcode", "a known opcode, got reserved opcode 0x" + Integer.toHexString(b0 & 0xF)
                     + " (RFC 6455 §5.2)");
         }
         if (op.isControl()) {
             if (!isFin) {
-                throw violation("FIN set on a " + op + " frame, got a fragmented control frame (RFC 6455 §5.5)");
+                throw violation("fragmented control frame", "FIN set on a " + op + " frame, got a fragmented control frame (RFC 6455 §5.5)");
             }
             if (length7 > 125) {
-                throw violation("a " + op + " payload of at most 125 bytes, got a longer one (RFC 6455 §5.5)");
+                throw violation("control frame over 125 bytes", "a " + op + " payload of at most 125 bytes, got a longer one (RFC 6455 §5.5)");
             }
         }
         if (bits != 0) {
             if (op == Opcode.CONTINUATION || op.isControl()) {
-                throw violation("RSV bits 0 on a " + op + " frame, got 0x" + Integer.toHexString(bits)
+                throw violation("RSV bits on a " + op + " frame", "RSV bits 0 on a " + op + " frame, got 0x" + Integer.toHexString(bits)
                         + " (RFC 6455 §5.2, RFC 7692 §6)");
             }
             if ((bits & ~allowedRsv) != 0) {
-                throw violation("RSV bits 0 or owned by a negotiated extension, got 0x"
+                throw violation("unexpected RSV bits", "RSV bits 0 or owned by a negotiated extension, got 0x"
                         + Integer.toHexString(bits) + " (RFC 6455 §5.2)");
             }
         }
         if (requireMasked && !isMasked) {
-            throw violation("a masked frame from the client, got an unmasked " + op + " frame (RFC 6455 §5.1)");
+            throw violation("unmasked client frame", "a masked frame from the client, got an unmasked " + op + " frame (RFC 6455 §5.1)");
         }
         if (requireUnmasked && isMasked) {
-            throw violation("an unmasked frame from the server, got a masked " + op + " frame (RFC 6455 §5.1)");
+            throw violation("masked server frame", "an unmasked frame from the server, got a masked " + op + " frame (RFC 6455 §5.1)");
         }
         if (available < size) {
             return 0;
@@ -105,7 +105,7 @@ public final class FrameParser {
         } else {
             length = buffer.getLong(index);
             if (length < 0) {
-                throw violation("a 64-bit payload length with its most significant bit 0, got 0x"
+                throw violation("payload length over 2^63-1", "a 64-bit payload length with its most significant bit 0, got 0x"
                         + Long.toHexString(length) + " (RFC 6455 §5.2)");
             }
             index += 8;
@@ -119,9 +119,10 @@ public final class FrameParser {
         return size;
     }
 
-    private static InvalidProtocolFormatException violation(String expectation) {
-        return new InvalidProtocolFormatException(
-                CloseStatus.PROTOCOL_ERROR.withReason("bad frame header"), "expected " + expectation);
+    /** A violation: {@code reason} goes into the Close frame, {@code expectation} into the message. */
+    private static InvalidProtocolFormatException violation(String reason, String expectation) {
+        return new InvalidProtocolFormatException(CloseStatus.PROTOCOL_ERROR.withReason(reason),
+                "expected " + expectation);
     }
 
     public boolean fin() {

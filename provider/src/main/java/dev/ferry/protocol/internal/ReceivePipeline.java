@@ -47,6 +47,9 @@ final class ReceivePipeline {
     private final ByteBuffer buffer;
     private final ByteBuffer view;
     private final ByteBuffer extensionInput;
+    /** The free end of the buffer, handed out for reads (one reused view, not a slice per read). */
+    private final ByteBuffer readTarget;
+    private int readCapacity;
     private final Utf8Validator utf8 = new Utf8Validator();
     private final ByteBuffer pong = ByteBuffer.allocate(MAX_CONTROL_FRAME + 8);
     private List<Extension> extensions = List.of();
@@ -88,6 +91,7 @@ final class ReceivePipeline {
         this.buffer = ByteBuffer.allocate(properties.receiveBufferSize());
         this.view = buffer.asReadOnlyBuffer();
         this.extensionInput = buffer.asReadOnlyBuffer();
+        this.readTarget = buffer.duplicate();
     }
 
     /** Installs the negotiated extensions; their RSV bits become legal on first data frames. */
@@ -166,8 +170,9 @@ final class ReceivePipeline {
                 continue;
             }
             compact();
-            return outstanding = new Action.ReceiveFromNetwork(buffer.slice(writePos, buffer.capacity() - writePos),
-                    context);
+            readTarget.limit(buffer.capacity()).position(writePos);
+            readCapacity = buffer.capacity() - writePos;
+            return outstanding = new Action.ReceiveFromNetwork(readTarget, context);
         }
     }
 
@@ -180,9 +185,9 @@ final class ReceivePipeline {
         if (action != outstanding || action == null) {
             return false;
         }
-        if (action instanceof Action.ReceiveFromNetwork r) {
-            if (bytes < 0 || bytes > r.buffer().capacity()) {
-                throw new IllegalArgumentException("expected 0 to " + r.buffer().capacity()
+        if (action instanceof Action.ReceiveFromNetwork) {
+            if (bytes < 0 || bytes > readCapacity) {
+                throw new IllegalArgumentException("expected 0 to " + readCapacity
                         + " bytes read, got " + bytes + " (spec §3.10)");
             }
             if (bytes == 0) {

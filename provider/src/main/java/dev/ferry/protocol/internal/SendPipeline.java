@@ -253,7 +253,7 @@ final class SendPipeline {
             wirePayload = target.duplicate().limit(length).position(0);
         } else {
             FrameGenerator.writeHeader(header, frameFin, bits, frameOpcode, false, 0, length);
-            wirePayload = body.asReadOnlyBuffer();
+            wirePayload = body.slice().asReadOnlyBuffer(); // position 0: see Action.SendToNetwork#totalBytes
         }
         header.flip();
         frameBytes = header.remaining() + (long) wirePayload.remaining();
