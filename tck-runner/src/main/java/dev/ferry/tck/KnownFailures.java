@@ -13,8 +13,12 @@ import java.util.TreeMap;
 
 /**
  * The ratchet file {@code known-failures.txt}: one TCK test per line, {@code <class>#<method> <reason>}, the
- * reason mandatory. Lines starting with {@code #} and blank lines are comments. A reason starting with
- * {@code flaky:} marks a test that passes only sometimes; it is never reported as fixed.
+ * reason mandatory. Lines starting with {@code #} and blank lines are comments.
+ *
+ * <p>Two reason prefixes mark a test whose outcome says nothing yet, tolerated whether it passes or fails and
+ * never reported as fixed: {@code flaky:} (seen both passing and failing on unchanged code) and
+ * {@code vacuous:} (passes only because the feature under test is absent, for example a negative-deployment
+ * test while no endpoint is deployed at all).
  *
  * <p>Immutable.
  *
@@ -23,12 +27,14 @@ import java.util.TreeMap;
 public record KnownFailures(SortedMap<String, String> reasons) {
 
     static final String FLAKY = "flaky:";
+    static final String VACUOUS = "vacuous:";
 
     private static final List<String> HEADER = List.of(
             "# Known failures of the Jakarta WebSocket TCK against Ferry (see README.md, \"The ratchet\").",
             "# One test per line: <class>#<method> <reason>. A failing test not listed here fails the build;",
             "# a listed test that passes is reported so it can be removed. A reason starting with \"flaky:\"",
-            "# marks a test that fails only sometimes; it is tolerated either way and never reported as fixed.");
+            "# (fails only sometimes) or \"vacuous:\" (passes only because the feature is absent) is tolerated",
+            "# either way and never reported as fixed.");
 
     public KnownFailures {
         reasons = Collections.unmodifiableSortedMap(new TreeMap<>(reasons));
@@ -73,19 +79,24 @@ public record KnownFailures(SortedMap<String, String> reasons) {
         return reasons.containsKey(testId);
     }
 
-    public boolean isFlaky(String testId) {
+    /** Whether the entry is {@code flaky:} or {@code vacuous:}: tolerated whatever the outcome. */
+    public boolean isTolerated(String testId) {
         String reason = reasons.get(testId);
-        return reason != null && reason.startsWith(FLAKY);
+        return reason != null && tolerates(reason);
+    }
+
+    private static boolean tolerates(String reason) {
+        return reason.startsWith(FLAKY) || reason.startsWith(VACUOUS);
     }
 
     /**
      * The file as it should be after a run: every failed test (keeping an existing reason, otherwise
-     * {@code "not yet implemented: <area>"}), plus every flaky entry whatever its outcome.
+     * {@code "not yet implemented: <area>"}), plus every tolerated entry whatever its outcome.
      */
     public KnownFailures recordedFrom(List<TestOutcome> outcomes) {
         SortedMap<String, String> recorded = new TreeMap<>();
         reasons.forEach((id, reason) -> {
-            if (reason.startsWith(FLAKY)) {
+            if (tolerates(reason)) {
                 recorded.put(id, reason);
             }
         });

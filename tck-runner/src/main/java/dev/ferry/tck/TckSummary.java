@@ -16,8 +16,8 @@ import java.util.TreeMap;
  *
  * <p>The ratchet: a failed test that is not in {@code known-failures.txt} is a regression and fails the build;
  * a listed test that passed is reported as fixed (remove it from the file) and does not fail the build; a
- * listed {@code flaky:} test is tolerated whatever its outcome. In {@code record} mode the file is rewritten
- * from this run instead (see {@link KnownFailures#recordedFrom}).
+ * listed {@code flaky:} or {@code vacuous:} test is tolerated whatever its outcome. In {@code record} mode the
+ * file is rewritten from this run instead (see {@link KnownFailures#recordedFrom}).
  *
  * <p>Immutable once computed.
  *
@@ -28,10 +28,12 @@ import java.util.TreeMap;
  * @param failuresByArea area to number of failures
  * @param failuresByClass class to the methods that failed in it
  * @param regressions    failed tests not in the known-failures file
- * @param fixed          known (not flaky) failures that passed
+ * @param fixed          known failures (not flaky or vacuous) that passed
  */
 public record TckSummary(int run, int passed, int failed, int skipped, SortedMap<String, Integer> failuresByArea,
         SortedMap<String, List<String>> failuresByClass, List<TestOutcome> regressions, List<String> fixed) {
+
+    private static final int MAX_MESSAGE = 160;
 
     public TckSummary {
         failuresByArea = new TreeMap<>(failuresByArea);
@@ -52,7 +54,7 @@ public record TckSummary(int run, int passed, int failed, int skipped, SortedMap
             switch (outcome.status()) {
                 case PASSED -> {
                     passed++;
-                    if (known.contains(outcome.id()) && !known.isFlaky(outcome.id())) {
+                    if (known.contains(outcome.id()) && !known.isTolerated(outcome.id())) {
                         fixed.add(outcome.id());
                     }
                 }
@@ -91,10 +93,15 @@ public record TckSummary(int run, int passed, int failed, int skipped, SortedMap
         if (!regressions.isEmpty()) {
             out.append(String.format(Locale.ROOT,
                     "NEW FAILURES, not in known-failures.txt (%d):%n", regressions.size()));
-            regressions.forEach(o -> out.append("  ").append(o.id()).append(": ").append(o.message())
+            regressions.forEach(o -> out.append("  ").append(o.id()).append(": ").append(abbreviate(o.message()))
                     .append(System.lineSeparator()));
         }
         return out.toString();
+    }
+
+    /** Failure messages of the TCK can run to kilobytes; the reports keep them whole. */
+    static String abbreviate(String message) {
+        return message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE) + "...";
     }
 
     /**
