@@ -224,6 +224,14 @@ final class WebConnectionTransport implements Transport {
         }
     }
 
+    /**
+     * The container has ended the upgraded connection ({@code HttpUpgradeHandler.destroy}); unless we closed it, the
+     * driver hears of it as a transport error.
+     */
+    void destroyed() {
+        fail(new java.io.EOFException("the servlet container ended the upgraded connection"));
+    }
+
     @Override
     public boolean isSecure() {
         return secure;

@@ -1,0 +1,84 @@
+package dev.ferry.servlet;
+
+import dev.ferry.jakarta.server.UpgradeRequest;
+import dev.ferry.protocol.HttpHeader;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Copies what the opening handshake and the session need out of an {@link HttpServletRequest} into the servlet-free
+ * {@link UpgradeRequest}: method, request URI and the path within the application, headers, parameters, the user
+ * principal and roles, the HTTP session, whether the request came over TLS, and both addresses.
+ *
+ * <p>Stateless. The role check ({@code isUserInRole}) consults the servlet request, so it is valid only while the
+ * request is being handled, which is when the handshake runs.
+ */
+final class ServletUpgradeRequests {
+
+    private ServletUpgradeRequests() {
+    }
+
+    /**
+     * The upgrade request {@code request} describes.
+     *
+     * @throws IllegalArgumentException when the request URI is not a valid URI (the caller answers 400)
+     */
+    static UpgradeRequest from(HttpServletRequest request) {
+        String rawPath = request.getRequestURI();
+        String query = request.getQueryString();
+        URI requestUri = URI.create(query == null ? rawPath : rawPath + "?" + query);
+        String contextPath = request.getContextPath();
+        String endpointPath = rawPath.startsWith(contextPath) ? rawPath.substring(contextPath.length()) : rawPath;
+        if (endpointPath.isEmpty()) {
+            endpointPath = "/";
+        }
+        return UpgradeRequest.get(requestUri)
+                .method(request.getMethod())
+                .endpointPath(endpointPath)
+                .headers(headers(request))
+                .parameters(parameters(request))
+                .userPrincipal(request.getUserPrincipal())
+                .userInRole(request::isUserInRole)
+                .httpSession(request.getSession(false))
+                .secure(request.isSecure())
+                .remoteAddress(address(request.getRemoteAddr(), request.getRemotePort()))
+                .localAddress(address(request.getLocalAddr(), request.getLocalPort()))
+                .build();
+    }
+
+    private static List<HttpHeader> headers(HttpServletRequest request) {
+        List<HttpHeader> headers = new ArrayList<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            for (String value : Collections.list(request.getHeaders(name))) {
+                headers.add(new HttpHeader(name, value));
+            }
+        }
+        return headers;
+    }
+
+    private static Map<String, List<String>> parameters(HttpServletRequest request) {
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
+        request.getParameterMap().forEach((name, values) -> parameters.put(name, List.of(values)));
+        return parameters;
+    }
+
+    /** The socket address of an IP literal (no name lookup), or null when there is none. */
+    private static InetSocketAddress address(String ip, int port) {
+        if (ip == null || ip.isEmpty()) {
+            return null;
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(ip), port);
+        } catch (UnknownHostException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.ferry.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.servlet.fixture.JdkClient;
+import dev.ferry.servlet.fixture.RawClient;
+import dev.ferry.servlet.fixture.ServletContainerFixture;
+import dev.ferry.servlet.fixture.WebApplication;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Clients that misbehave, on every container: every connection gets a clear result, every session that opened
+ * gets its {@code onClose}, and nobody blocks anybody else. Loops are bounded in count; waits are bounded by
+ * safety timeouts.
+ */
+class HostileClientsIT {
+
+    private static final long SAFETY_MILLIS = 60_000;
+
+    @BeforeEach
+    void resetCounters() {
+        TestEndpoints.Counted.reset();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServletContainerFixture.Kind.class)
+    void malformedAndOversizedRequestsGetAnHttpError(ServletContainerFixture.Kind kind) throws Exception {
+        try (ServletContainerFixture container = kind.create()) {
+            container.start(WebApplication.of(TestEndpoints.Counted.class));
+            assertEquals(400, UpgradeIT.status(container, RawClient.upgradeRequest("/counted",
+                    "Sec-WebSocket-Key: " + RawClient.KEY, "Sec-WebSocket-Key: " + RawClient.KEY)),
+                    "two keys (RFC 6455 §4.2.1 item 5)");
+            assertEquals(400, UpgradeIT.status(container,
+                    "POST /counted HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            + "Sec-WebSocket-Key: " + RawClient.KEY + "\r\nSec-WebSocket-Version: 13\r\n"
+                            + "Content-Length: 0\r\n\r\n"), "not a GET (RFC 6455 §4.1)");
+            int oversized = UpgradeIT.status(container,
+                    RawClient.upgradeRequest("/counted", "X-Padding: " + "x".repeat(64 * 1024)));
+            assertTrue(oversized == 431 || oversized == 400 || oversized == 413,
+                    "expected the container to refuse a 64 KiB header with 400, 413 or 431, got " + oversized);
+            assertEquals(0, TestEndpoints.Counted.OPENED.get(), "no session for any of them");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServletContainerFixture.Kind.class)
+    void aClientThatNeverReadsBlocksNobodyElse(ServletContainerFixture.Kind kind) throws Exception {
+        try (ServletContainerFixture container = kind.create()) {
+            container.start(WebApplication.of(TestEndpoints.Counted.class));
+            try (RawClient stuck = RawClient.connect(container.port())) {
+                stuck.write(RawClient.upgradeRequest("/counted"));
+                assertEquals(101, stuck.readResponse().status());
+                byte[] megabyte = new byte[1024 * 1024];
+                // 32 MiB of echoes for a client that reads none of them: far beyond what the socket buffers and
+                // the session's bounded send queue hold. Its writes stop being taken, and that is all.
+                Thread flooder = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < 32; i++) {
+                            stuck.write(RawClient.frame(0x2, true, megabyte));
+                        }
+                    } catch (IOException expected) {
+                        // the server gave up on this client
+                    }
+                }, "flooder");
+                flooder.setDaemon(true);
+                flooder.start();
+                for (int round = 0; round < 5; round++) {
+                    try (JdkClient other = JdkClient.connect(container.uri("ws", "/counted"))) {
+                        other.sendText("round " + round, true);
+                        assertEquals("round " + round, other.next());
+                        assertEquals(1000, other.close(1000, "done"));
+                    }
+                }
+                stuck.drop(true);
+                flooder.join(SAFETY_MILLIS);
+            }
+            awaitEqual(() -> TestEndpoints.Counted.OPENED.get(), () -> TestEndpoints.Counted.CLOSED.get(),
+                    "every session that opened also closed");
+            assertEquals(6, TestEndpoints.Counted.OPENED.get());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServletContainerFixture.Kind.class)
+    void clientsVanishingMidMessageEndTheirSessions(ServletContainerFixture.Kind kind) throws Exception {
+        try (ServletContainerFixture container = kind.create()) {
+            container.start(WebApplication.of(TestEndpoints.Counted.class));
+            byte[] payload = "a message that never ends".repeat(100).getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < 20; i++) {
+                try (RawClient client = RawClient.connect(container.port())) {
+                    client.write(RawClient.upgradeRequest("/counted"));
+                    assertEquals(101, client.readResponse().status());
+                    switch (i % 4) {
+                        case 0 -> client.write(RawClient.frameHead(0x1, true, payload.length, payload, 10));
+                        case 1 -> client.write(RawClient.frameHead(0x2, false, 70_000, new byte[70_000], 65_000));
+                        case 2 -> client.write(RawClient.frame(0x1, false, payload));
+                        default -> client.write(new byte[] {(byte) 0x81}); // half a frame header
+                    }
+                    client.drop(i % 2 == 0);
+                }
+            }
+            awaitEqual(() -> 20, () -> TestEndpoints.Counted.CLOSED.get(), "every vanished client's session closed");
+            assertEquals(20, TestEndpoints.Counted.OPENED.get());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServletContainerFixture.Kind.class)
+    void twoThousandConnectionsOpenedAndDroppedLeaveNoSession(ServletContainerFixture.Kind kind) throws Exception {
+        int connections = 2_000;
+        AtomicInteger upgraded = new AtomicInteger();
+        try (ServletContainerFixture container = kind.create()) {
+            container.start(WebApplication.of(TestEndpoints.Counted.class));
+            ExecutorService clients = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int i = 0; i < connections; i++) {
+                    int n = i;
+                    done.add(clients.submit(() -> {
+                        try (RawClient client = RawClient.connect(container.port())) {
+                            client.write(RawClient.upgradeRequest("/counted"));
+                            if (client.readResponse().status() == 101) {
+                                upgraded.incrementAndGet();
+                            }
+                            if (n % 3 == 0) {
+                                client.write(RawClient.frame(0x8, true, new byte[] {0x03, (byte) 0xe8}));
+                            }
+                            client.drop(n % 3 == 1);
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get(SAFETY_MILLIS, TimeUnit.MILLISECONDS);
+                }
+            } finally {
+                clients.shutdownNow();
+            }
+            assertEquals(connections, upgraded.get(), "every handshake answered 101");
+            awaitEqual(() -> connections, () -> TestEndpoints.Counted.CLOSED.get(),
+                    "every dropped connection's session closed");
+            assertEquals(connections, TestEndpoints.Counted.OPENED.get());
+            try (JdkClient after = JdkClient.connect(container.uri("ws", "/counted"))) {
+                after.sendText("still here", true);
+                assertEquals("still here", after.next());
+            }
+        }
+    }
+
+    /** Waits (bounded) until both suppliers agree; fails naming {@code what} if they never do. */
+    private static void awaitEqual(IntSupplier expected, IntSupplier actual, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SAFETY_MILLIS);
+        while (expected.getAsInt() != actual.getAsInt() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(expected.getAsInt(), actual.getAsInt(), what);
+    }
+}

@@ -1,0 +1,203 @@
+package dev.ferry.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.servlet.fixture.JdkClient;
+import dev.ferry.servlet.fixture.RawClient;
+import dev.ferry.servlet.fixture.ServletContainerFixture;
+import dev.ferry.servlet.fixture.WebApplication;
+import jakarta.servlet.Filter;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
+import java.security.Principal;
+import java.util.EnumSet;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The upgrade path on every container: discovery and the ServerApplicationConfig rules, the status of each kind of
+ * failed handshake, pass-through, what reaches the HandshakeRequest and the Session, {@code upgradeHttpToWebSocket},
+ * endpoints added by a listener, and a deployment error failing the application.
+ */
+class UpgradeIT {
+
+    @ParameterizedTest
+    @EnumSource(ServletContainerFixture.Kind.class)
+    void anAnnotatedEndpointAnswersAndPlainRequestsPassThrough(ServletContainerFixture.Kind kind) throws Exception {
+        try (ServletContainerFixture container = kind.create()) {
+            container.start(WebApplication.of(TestEndpoints.Echo.class).with(servlet("/plain", "plain answer")));
+            try (JdkClient client = JdkClient.connect(container.uri("ws", "/echo"))) {
+                client.sendText("héllo ✓", true);
+                assertEquals("héllo ✓", client.next());
+                assertEquals(1000, client.close(1000, "bye"));
+            }
+            try (RawClient raw = RawClient.connect(container.port())) {
+                raw.write("GET /plain HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+                assertEquals(200, raw.readResponse().status());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServletContainerFixture.Kind.class)
+    void failedHandshakesGetTheirStatus(ServletContainerFixture.Kind kind) throws Exception {
+        try (ServletContainerFixture container = kind.create()) {
+            container.start(WebApplication.of(TestEndpoints.Echo.class, TestEndpoints.OriginChecked.class));
+            assertEquals(400, status(container, RawClient.upgradeRequest("/echo", "Sec-WebSocket-Key: short")),
+                    "a key that is not 16 bytes in base64 (RFC 6455 §4.2.1 item 5)");
+            RawClient.Response version = response(container,
+                    RawClient.upgradeRequest("/echo", "Sec-WebSocket-Version: 8"));
+            assertEquals(426, version.status(), "another version (RFC 6455 §4.4)");
+            assertEquals("13", version.header("Sec-WebSocket-Version"));
+            assertEquals(403, status(container,
+                    RawClient.upgradeRequest("/origin", "Origin: http://evil.example")), "checkOrigin refused");
+            assertEquals(101, status(container,
+                    RawClient.upgradeRequest("/origin", "Origin: http://allowed.example")), "checkOrigin accepted");
+            assertEquals(404, status(container, RawClient.upgradeRequest("/nothing-here")),
+                    "no endpoint: passed on to the container, which has nothing there");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServletContainerFixture.Kind.class)
+    void theHandshakeRequestAndSessionSeePrincipalParametersAndHttpSession(ServletContainerFixture.Kind kind)
+            throws Exception {
+        ServletContainerInitializer authenticates = (classes, context) -> {
+            Filter filter = (request, response, chain) -> {
+                HttpServletRequest http = (HttpServletRequest) request;
+                http.getSession(true).setAttribute("marker", "m-42");
+                chain.doFilter(new HttpServletRequestWrapper(http) {
+                    @Override
+                    public Principal getUserPrincipal() {
+                        return () -> "ann";
+                    }
+
+                    @Override
+                    public boolean isUserInRole(String role) {
+                        return "crew".equals(role);
+                    }
+                }, response);
+            };
+            context.addFilter("authenticates", filter).addMappingForUrlPatterns(
+                    EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/*");
+        };
+        try (ServletContainerFixture container = kind.create()) {
+            container.start(WebApplication.of(TestEndpoints.HandshakeFacts.class).with(authenticates));
+            try (JdkClient client = JdkClient.connect(container.uri("ws", "/facts/deck?x=1&y=a%20b&x=2"))) {
+                assertEquals("principal=ann handshakePrincipal=ann inRole=true parameters={x=[1, 2], y=[a b]}"
+                        + " query=x=1&y=a%20b&x=2 path={room=deck} uri=/facts/deck?x=1&y=a%20b&x=2 httpSession=m-42",
+                        client.next());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServletContainerFixture.Kind.class)
+    void upgradeHttpToWebSocketFromAServletAndAddEndpointFromAListener(ServletContainerFixture.Kind kind)
+            throws Exception {
+        ServletContainerInitializer manual = (classes, context) -> {
+            context.addServlet("manual", new HttpServlet() {
+                @Override
+                protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                    ServerContainer server = (ServerContainer) getServletContext()
+                            .getAttribute(ServerContainer.class.getName());
+                    try {
+                        server.upgradeHttpToWebSocket(request, response, ServerEndpointConfig.Builder
+                                .create(TestEndpoints.ProgrammaticEcho.class, "/manual/{id}").build(),
+                                Map.of("id", "7"));
+                    } catch (DeploymentException e) {
+                        throw new IOException(e);
+                    }
+                }
+            }).addMapping("/manual/*");
+            context.addListener(new ServletContextListener() {
+                @Override
+                public void contextInitialized(ServletContextEvent event) {
+                    ServerContainer server = (ServerContainer) event.getServletContext()
+                            .getAttribute(ServerContainer.class.getName());
+                    try {
+                        server.addEndpoint(ServerEndpointConfig.Builder
+                                .create(TestEndpoints.ProgrammaticEcho.class, "/added").build());
+                    } catch (DeploymentException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+        };
+        try (ServletContainerFixture container = kind.create()) {
+            container.start(WebApplication.of().with(manual));
+            try (JdkClient client = JdkClient.connect(container.uri("ws", "/manual/7"))) {
+                client.sendText("hi", true);
+                assertEquals("programmatic {id=7}: hi", client.next());
+            }
+            try (JdkClient client = JdkClient.connect(container.uri("ws", "/added"))) {
+                client.sendText("hi", true);
+                assertEquals("programmatic {}: hi", client.next());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServletContainerFixture.Kind.class)
+    void aServerApplicationConfigSelectsWhatIsDeployed(ServletContainerFixture.Kind kind) throws Exception {
+        try (ServletContainerFixture container = kind.create()) {
+            container.start(WebApplication.of(TestEndpoints.Echo.class, TestEndpoints.Other.class,
+                    TestEndpoints.ProgrammaticEcho.class, TestEndpoints.SelectsEchoAndProgrammatic.class));
+            assertEquals(101, status(container, RawClient.upgradeRequest("/echo")));
+            assertEquals(101, status(container, RawClient.upgradeRequest("/programmatic")));
+            assertEquals(404, status(container, RawClient.upgradeRequest("/other")), "not selected by the config");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServletContainerFixture.Kind.class)
+    void withoutAConfigProgrammaticEndpointsAreNotDeployed(ServletContainerFixture.Kind kind) throws Exception {
+        try (ServletContainerFixture container = kind.create()) {
+            container.start(WebApplication.of(TestEndpoints.Other.class, TestEndpoints.ProgrammaticEcho.class));
+            assertEquals(101, status(container, RawClient.upgradeRequest("/other")));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServletContainerFixture.Kind.class)
+    void aDeploymentErrorFailsTheApplication(ServletContainerFixture.Kind kind) throws Exception {
+        try (ServletContainerFixture container = kind.create()) {
+            Exception e = assertThrows(Exception.class, () -> container.start(
+                    WebApplication.of(TestEndpoints.Echo.class, TestEndpoints.Broken.class)));
+            assertTrue(e.toString().contains("Broken") || String.valueOf(e.getCause()).contains("Broken"),
+                    "expected the error to name the broken endpoint, got " + e);
+        }
+    }
+
+    static int status(ServletContainerFixture container, String request) throws IOException {
+        return response(container, request).status();
+    }
+
+    static RawClient.Response response(ServletContainerFixture container, String request) throws IOException {
+        try (RawClient raw = RawClient.connect(container.port())) {
+            raw.write(request);
+            return raw.readResponse();
+        }
+    }
+
+    static ServletContainerInitializer servlet(String path, String answer) {
+        return (classes, context) -> context.addServlet("plain", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                response.getWriter().print(answer);
+            }
+        }).addMapping(path);
+    }
+}
