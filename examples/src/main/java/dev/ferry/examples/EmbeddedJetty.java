@@ -53,7 +53,7 @@ public final class EmbeddedJetty implements AutoCloseable {
     public static EmbeddedJetty serveClasses(
             String host, int port, Collection<Class<?>> classes, ClassLoader loader, boolean examplePage)
             throws Exception {
-        ServletContextHandler context = new ServletContextHandler("/");
+        ServletContextHandler context = new ServletContextHandler("/", ServletContextHandler.SESSIONS);
         context.setClassLoader(loader);
         int initializers = 0;
         for (ServletContainerInitializer initializer : ServiceLoader.load(ServletContainerInitializer.class, loader)) {

@@ -10,7 +10,8 @@ import java.util.concurrent.Executor;
  * Opens the WebSocket session once the servlet container has switched protocols: the container creates this
  * handler in {@code HttpServletRequest.upgrade}, {@link ServletUpgrade} hands it the accepted handshake, and the
  * container calls {@link #init} with the upgraded connection, which becomes the session's
- * {@link WebConnectionTransport}.
+ * {@link WebConnectionTransport}. The session opens (and {@code onOpen} runs) on the server container's executor,
+ * never on the container thread calling {@code init}.
  *
  * <p>Thread contract: {@link #prepare} runs on the request's thread before the container calls {@link #init};
  * {@link #destroy} comes after, once. Public with a public no-argument constructor because the container
@@ -54,7 +55,18 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
             }
             return;
         }
-        accepted.open(transport);
+        // Not on this thread: until init returns, a container may not let the connection write (Tomcat
+        // dispatches the first onWritePossible after it), and onOpen may block on a send.
+        UpgradeResult.Accepted opening = accepted;
+        WebConnectionTransport upgraded = transport;
+        try {
+            opening.container().executor().execute(() -> opening.open(upgraded));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not open the session of "
+                    + opening.request().requestUri() + ": its executor refused", e);
+            opening.abandon();
+            upgraded.close();
+        }
     }
 
     @Override

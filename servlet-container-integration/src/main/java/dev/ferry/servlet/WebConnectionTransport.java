@@ -96,6 +96,14 @@ final class WebConnectionTransport implements Transport {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
+        try {
+            return readAvailable(dst);
+        } catch (java.io.EOFException e) {
+            return -1; // some containers report the peer's end of stream by throwing
+        }
+    }
+
+    private int readAvailable(ByteBuffer dst) throws IOException {
         int total = 0;
         while (dst.hasRemaining()) {
             if (in.isFinished()) {
