@@ -85,17 +85,11 @@ final class WebConnectionTransport implements Transport {
     @Override
     public void start(TransportListener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
-        Throwable early;
-        synchronized (lock) {
-            early = failure;
-        }
-        if (early != null) {
-            executor.execute(() -> listener.onTransportError(early));
-        }
     }
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
+        throwIfFailed();
         try {
             return readAvailable(dst);
         } catch (java.io.EOFException e) {
@@ -134,6 +128,7 @@ final class WebConnectionTransport implements Transport {
 
     @Override
     public long write(ByteBuffer[] srcs) throws IOException {
+        throwIfFailed();
         long total = 0;
         for (ByteBuffer src : srcs) {
             while (src.hasRemaining()) {
@@ -158,9 +153,24 @@ final class WebConnectionTransport implements Transport {
         return total;
     }
 
+    private void throwIfFailed() throws IOException {
+        Throwable cause;
+        synchronized (lock) {
+            cause = failure;
+        }
+        if (cause != null) {
+            throw cause instanceof IOException io ? io : new IOException("the upgraded connection failed: " + cause, cause);
+        }
+    }
+
     @Override
     public void demandRead() {
         synchronized (lock) {
+            if (failure != null) {
+                Throwable cause = failure;
+                executor.execute(() -> listener.onTransportError(cause));
+                return;
+            }
             if (readable || endOfInput) {
                 readable = false;
                 executor.execute(this::fireReadable);
@@ -176,6 +186,11 @@ final class WebConnectionTransport implements Transport {
     @Override
     public void demandWrite() {
         synchronized (lock) {
+            if (failure != null) {
+                Throwable cause = failure;
+                executor.execute(() -> listener.onTransportError(cause));
+                return;
+            }
             if (writable) {
                 writable = false;
                 executor.execute(this::fireWritable);
@@ -259,6 +274,10 @@ final class WebConnectionTransport implements Transport {
         }
     }
 
+    /**
+     * Records a failure the container reported. The driver hears of it at once only when it waits on a demand;
+     * otherwise its next read, write or demand reports it, so no callback reaches it before it asks for one.
+     */
     private void fail(Throwable cause) {
         TransportListener current;
         synchronized (lock) {
@@ -266,7 +285,9 @@ final class WebConnectionTransport implements Transport {
                 return;
             }
             failure = cause;
-            current = listener;
+            current = readDemanded || writeDemanded ? listener : null;
+            readDemanded = false;
+            writeDemanded = false;
         }
         if (current != null) {
             current.onTransportError(cause);

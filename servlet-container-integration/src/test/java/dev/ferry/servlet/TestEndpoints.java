@@ -56,8 +56,10 @@ final class TestEndpoints {
 
         @OnOpen
         public void open(Session session) {
-            session.setMaxBinaryMessageBufferSize(8 * 1024 * 1024);
             OPENED.incrementAndGet();
+            if (session.isOpen()) {
+                session.setMaxBinaryMessageBufferSize(8 * 1024 * 1024);
+            }
         }
 
         @OnMessage
