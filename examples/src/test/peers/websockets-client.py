@@ -36,6 +36,7 @@ async def run(url, deflate):
         url, compression="deflate" if deflate else None, max_size=64 * 1024 * 1024
     ) as socket:
         for name, data in CASES:
+            print("echo: " + name, file=sys.stderr)
             await socket.send(data)
             answer = await socket.recv()
             if answer != data or type(answer) is not type(data):

@@ -42,9 +42,11 @@ function same(expected, answer) {
 
 socket.on('open', async () => {
   for (const c of echoCases) {
+    console.error('echo: ' + c.name);
     socket.send(c.data, { binary: typeof c.data !== 'string' });
     if (!same(c.data, await nextAnswer())) fail('echo of ' + c.name + ' differs');
   }
+  console.error('echo: fragmented text');
   const parts = [mixedText(1000), mixedText(70_000), 'end'];
   parts.forEach((part, i) => socket.send(part, { binary: false, fin: i === parts.length - 1 }));
   if (!same(parts.join(''), await nextAnswer())) fail('echo of the fragmented text differs');

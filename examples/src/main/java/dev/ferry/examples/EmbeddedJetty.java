@@ -89,7 +89,7 @@ public final class EmbeddedJetty implements AutoCloseable {
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
-        server.setHandler(webApp);
+        server.setHandler(new UpgradedInputFix(webApp));
         server.setStopAtShutdown(true);
         try {
             server.start();

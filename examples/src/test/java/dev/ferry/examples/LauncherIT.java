@@ -8,14 +8,12 @@ import dev.ferry.servlet.fixture.JdkClient;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The launcher as a person uses it: the page, the chat between two members, the echo endpoint. */
 class LauncherIT {
 
     @Test
-    @Disabled("waits for the upgrade path: #3's server seam (dev.ferry.jakarta.server UpgradeBridge) and #4's SCI and upgrade filter")
     void servesThePageTheChatAndTheEcho() throws Exception {
         try (EmbeddedJetty server = Launcher.start(LauncherOptions.parse("--port", "0"))) {
             HttpClient http = HttpClient.newHttpClient();

@@ -37,8 +37,8 @@ import java.util.concurrent.Executor;
  *
  * <p>Thread contract: as {@link Transport}. The servlet callbacks run on container threads.
  *
- * <p>Buffers: {@link #read} fills the caller's buffer; {@link #write} copies out of heap-less buffers through a
- * scratch array, so the caller's buffers are never kept.
+ * <p>Buffers: {@link #read} fills the caller's buffer; {@link #write} hands the container a copy of each buffer,
+ * because a pending non-blocking write may keep the array it was given; the caller's buffers are never kept.
  */
 final class WebConnectionTransport implements Transport {
 
@@ -52,7 +52,6 @@ final class WebConnectionTransport implements Transport {
     private final Executor executor;
     private final Object lock = new Object();
     private final byte[] readScratch = new byte[SCRATCH];
-    private final byte[] writeScratch = new byte[SCRATCH];
 
     private volatile TransportListener listener;
     // Guarded by lock.
@@ -135,15 +134,12 @@ final class WebConnectionTransport implements Transport {
                 if (!out.isReady()) {
                     return total; // the container calls onWritePossible later
                 }
+                // A copy the container may keep: a pending non-blocking write can hold on to the array it was
+                // given (Jetty does) after this call returns, and the caller's buffer goes back to its owner.
                 int n = src.remaining();
-                if (src.hasArray()) {
-                    out.write(src.array(), src.arrayOffset() + src.position(), n);
-                    src.position(src.position() + n);
-                } else {
-                    n = Math.min(n, writeScratch.length);
-                    src.get(writeScratch, 0, n);
-                    out.write(writeScratch, 0, n);
-                }
+                byte[] bytes = new byte[n];
+                src.get(bytes);
+                out.write(bytes);
                 total += n;
             }
         }

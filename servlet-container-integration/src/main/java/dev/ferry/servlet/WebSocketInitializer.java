@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       so a {@code ServletContextListener} can {@code addEndpoint};</li>
  *   <li>deploys what the {@link ServerApplicationConfig} rules select from the classes the container handed over
  *       ({@link EndpointDiscovery}); it never scans the class path itself;</li>
- *   <li>registers the {@link UpgradeFilter} on {@code /*} and the {@code upgradeHttpToWebSocket} bridge.</li>
+ *   <li>registers the {@link UpgradeFilter} on {@code /*} and the {@code upgradeHttpToWebSocket} bridge;</li>
+ *   <li>when the application stops, shuts the container down (open sessions close with 1001).</li>
  * </ol>
  * A deployment error fails the application's start with a {@link ServletException}, before the filter exists, so
  * none of its endpoints is reachable.
@@ -65,6 +66,7 @@ public final class WebSocketInitializer implements ServletContainerInitializer {
         context.addListener(new ServletContextListener() {
             @Override
             public void contextDestroyed(ServletContextEvent event) {
+                container.shutdown();
                 executor.shutdown();
             }
         });

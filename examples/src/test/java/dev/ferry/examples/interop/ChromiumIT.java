@@ -10,7 +10,6 @@ import dev.ferry.servlet.fixture.ServletContainerFixture;
 import dev.ferry.servlet.fixture.WebApplication;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -20,7 +19,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * echoes a 70 KiB non-ASCII text and a 100 KiB binary message through {@code /echo}. Chromium offers
  * permessage-deflate on its own; the script reports what was negotiated.
  */
-@Disabled("waits for the upgrade path: #3's server seam (dev.ferry.jakarta.server UpgradeBridge) and #4's SCI and upgrade filter")
 class ChromiumIT {
 
     static final Path PAGE = Path.of(System.getProperty("basedir", "."), "src", "main", "resources")

@@ -7,12 +7,10 @@ import dev.ferry.examples.EchoEndpoint;
 import dev.ferry.servlet.fixture.JdkClient;
 import dev.ferry.servlet.fixture.ServletContainerFixture;
 import dev.ferry.servlet.fixture.WebApplication;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The JDK's {@code java.net.http.WebSocket} client against Ferry's echo endpoint on every container. */
-@Disabled("waits for the upgrade path: #3's server seam (dev.ferry.jakarta.server UpgradeBridge) and #4's SCI and upgrade filter")
 class JdkClientIT {
 
     @ParameterizedTest

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,7 +20,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * permessage-deflate, on every container: short, empty, non-ASCII, 70 KiB and 1 MiB messages, a
  * fragmented text, a ping, and the close handshake.
  */
-@Disabled("waits for the upgrade path: #3's server seam (dev.ferry.jakarta.server UpgradeBridge) and #4's SCI and upgrade filter")
 class NodeWsClientIT {
 
     static Stream<Arguments> cases() {

@@ -26,7 +26,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,7 +33,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Ferry's client ({@code ContainerProvider.getWebSocketContainer()}) against Node's {@code ws} echo server
  * (ws-server.mjs), with and without permessage-deflate on the server side.
  */
-@Disabled("waits for Ferry's client container (#3 item 5: the ContainerProvider service and the NIO transport)")
 class NodeWsServerIT {
 
     private static final long LIMIT_SECONDS = 30;

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,7 +19,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Python's {@code websockets} client (websockets-client.py) against Ferry's echo endpoint, with and
  * without permessage-deflate, on every container.
  */
-@Disabled("waits for the upgrade path: #3's server seam (dev.ferry.jakarta.server UpgradeBridge) and #4's SCI and upgrade filter")
 class PythonWebsocketsClientIT {
 
     static Stream<Arguments> cases() {
