@@ -52,6 +52,23 @@ class UpgradeIT {
 
     @ParameterizedTest
     @EnumSource(ServletContainerFixture.Kind.class)
+    void aClientSendingNoContentLengthTalksToo(ServletContainerFixture.Kind kind) throws Exception {
+        // Browsers send no Content-Length with the upgrade request (the JDK's client sends 0).
+        try (ServletContainerFixture container = kind.create()) {
+            container.start(WebApplication.of(TestEndpoints.Echo.class));
+            try (RawClient raw = RawClient.connect(container.port())) {
+                raw.write(RawClient.upgradeRequest("/echo"));
+                assertEquals(101, raw.readResponse().status());
+                raw.write(RawClient.frame(0x1, true, "grüß dich".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                RawClient.Frame echo = raw.readFrame();
+                assertEquals(0x1, echo.opcode());
+                assertEquals("grüß dich", echo.text());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServletContainerFixture.Kind.class)
     void failedHandshakesGetTheirStatus(ServletContainerFixture.Kind kind) throws Exception {
         try (ServletContainerFixture container = kind.create()) {
             container.start(WebApplication.of(TestEndpoints.Echo.class, TestEndpoints.OriginChecked.class));
