@@ -74,10 +74,10 @@ class NodeWsServerIT {
             session.close(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "bye"));
             assertEquals(1000, recorder.closed.get(LIMIT_SECONDS, TimeUnit.SECONDS).getCloseCode().getCode());
 
-            server.getOutputStream().close();
             String closed = CompletableFuture.supplyAsync(() -> readLine(out)).get(LIMIT_SECONDS, TimeUnit.SECONDS);
             assertNotNull(closed, "expected 'closed 1000 ...' from ws-server.mjs, got the end of its output");
             assertTrue(closed.startsWith("closed 1000 "), closed);
+            server.getOutputStream().close();
             assertTrue(server.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS), "ws-server.mjs did not stop");
         } finally {
             server.destroyForcibly();
