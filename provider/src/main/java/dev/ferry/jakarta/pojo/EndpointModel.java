@@ -33,10 +33,10 @@ public record EndpointModel(Class<?> type, Optional<EndpointMethod> onOpen, Opti
     /**
      * Reads and validates an annotated endpoint class.
      *
-     * <p>Methods are looked up on the class and its superclasses: an annotated method of a superclass counts unless
-     * a subclass overrides it (the overriding method's own annotations then decide), and for each lifecycle
-     * annotation and each message kind the most derived class that declares one wins. Within one class, two methods
-     * for the same event are a mistake.
+     * <p>Methods are looked up on the class and its superclasses with Java's inheritance (WSC-4.8.1, as the TCK
+     * reads it): an annotated method of a superclass counts unless a subclass overrides it, and then only the
+     * overriding method's own annotations count. Across the whole hierarchy, two methods for the same lifecycle
+     * event, or for the same kind of message, are a mistake.
      *
      * @param type          the class
      * @param decoders      the decoders configured for it (they decide which parameter types are decodable)

@@ -81,14 +81,13 @@ final class EndpointScanner {
                 Optional.ofNullable(onError), distinct);
     }
 
-    /** Scans one class of the hierarchy; {@code overridden} holds the signatures declared by its subclasses. */
+    /**
+     * Scans one class of the hierarchy; {@code overridden} holds the signatures declared by its subclasses, whose
+     * methods hide this class's (Java's own inheritance: an override without the annotation drops it, WSC-4.8.1).
+     */
     private void scanClass(Class<?> c, Set<String> overridden) throws DeploymentException {
         Method[] methods = c.getDeclaredMethods();
         Arrays.sort(methods, Comparator.comparing(Method::getName).thenComparing(Method::toString));
-        EndpointMethod classOpen = null;
-        EndpointMethod classClose = null;
-        EndpointMethod classError = null;
-        Map<MessageKind, MessageMethod> classMessages = new EnumMap<>(MessageKind.class);
         List<String> declared = new ArrayList<>();
         for (Method method : methods) {
             if (method.isBridge() || method.isSynthetic()) {
@@ -112,42 +111,34 @@ final class EndpointScanner {
             checkCallable(method);
             Class<? extends Annotation> event = events.get(0);
             if (event == OnOpen.class) {
-                classOpen = single(classOpen, lifecycle(method, OnOpen.class,
+                onOpen = single(onOpen, lifecycle(method, OnOpen.class,
                         Set.of(Argument.Source.SESSION, Argument.Source.ENDPOINT_CONFIG)), "@OnOpen");
             } else if (event == OnClose.class) {
-                classClose = single(classClose, lifecycle(method, OnClose.class,
+                onClose = single(onClose, lifecycle(method, OnClose.class,
                         Set.of(Argument.Source.SESSION, Argument.Source.CLOSE_REASON)), "@OnClose");
             } else if (event == OnError.class) {
-                classError = single(classError, lifecycle(method, OnError.class,
+                onError = single(onError, lifecycle(method, OnError.class,
                         Set.of(Argument.Source.SESSION, Argument.Source.THROWABLE)), "@OnError");
             } else {
                 MessageMethod message = message(method);
                 for (MessageKind kind : message.kinds()) {
-                    MessageMethod other = classMessages.putIfAbsent(kind, message);
+                    MessageMethod other = messages.putIfAbsent(kind, message);
                     if (other != null) {
                         throw failure(method, "is a second @OnMessage method for " + kind + " messages; "
                                 + other.method() + " already handles them (Jakarta WebSocket 2.2 §4.7: at most one "
-                                + "per text, binary and pong)");
+                                + "per text, binary and pong, inherited methods included, §4.8)");
                     }
                 }
             }
         }
         overridden.addAll(declared);
-        // The most derived class wins for each event (its methods were recorded first).
-        onOpen = onOpen != null ? onOpen : classOpen;
-        onClose = onClose != null ? onClose : classClose;
-        onError = onError != null ? onError : classError;
-        for (Map.Entry<MessageKind, MessageMethod> entry : classMessages.entrySet()) {
-            messages.putIfAbsent(entry.getKey(), entry.getValue());
-        }
     }
 
     private EndpointMethod single(EndpointMethod existing, EndpointMethod found, String annotation)
             throws DeploymentException {
         if (existing != null) {
-            throw failure(found.method(), "is a second " + annotation + " method in " + found.method()
-                    .getDeclaringClass().getName() + "; " + existing + " is the first (one per class, "
-                    + "Jakarta WebSocket 2.2 §4)");
+            throw failure(found.method(), "is a second " + annotation + " method; " + existing
+                    + " is the first (one per endpoint, inherited methods included, Jakarta WebSocket 2.2 §4.8)");
         }
         return found;
     }
@@ -290,10 +281,6 @@ final class EndpointScanner {
         if (maxMessageSize < -1 || maxMessageSize == 0) {
             throw failure(method, "has @OnMessage(maxMessageSize = " + maxMessageSize
                     + "); expected -1 (no limit) or a positive number of bytes");
-        }
-        if (kinds.contains(MessageKind.PONG) && method.getReturnType() != void.class) {
-            throw failure(method, "handles pongs and returns " + method.getReturnType().getName()
-                    + "; a pong handler has nothing to answer, so it must return void");
         }
         EndpointMethod endpointMethod = new EndpointMethod(method, invoker(method), Arrays.asList(arguments));
         return new MessageMethod(endpointMethod, kinds, PathParameters.boxed(payloadType), partial, maxMessageSize);

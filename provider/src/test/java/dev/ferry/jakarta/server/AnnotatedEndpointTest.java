@@ -213,13 +213,13 @@ class AnnotatedEndpointTest {
     @ServerEndpoint("/pong")
     public static final class Pong {
         @OnMessage
-        public void pong(PongMessage pong, Session session) throws IOException {
-            session.getBasicRemote().sendText("got pong " + StandardCharsets.UTF_8.decode(pong.getApplicationData()));
+        public String pong(PongMessage pong, Session session) {
+            return "got pong " + StandardCharsets.UTF_8.decode(pong.getApplicationData());
         }
     }
 
     @Test
-    void pongMessagesReachThePongMethod() throws Exception {
+    void pongMessagesReachThePongMethodAndItsResultIsSent() throws Exception {
         Connection c = connect(deploy(Pong.class), "/pong");
         c.client.getBasicRemote().sendPong(ByteBuffer.wrap("p1".getBytes(StandardCharsets.UTF_8)));
         c.expectText("got pong p1");

@@ -193,11 +193,39 @@ class DeploymentValidationTest {
         }
     }
 
-    @ServerEndpoint("/pong-returns")
-    public static final class PongReturnsValue {
+    /** WSC-4.8.1 as the TCK reads it: Java inheritance applies to the annotations. */
+    public static class AnnotatedBase {
+        @OnOpen
+        public void open(Session session) {
+        }
+
         @OnMessage
-        public String pong(PongMessage pong) {
-            return "x";
+        public void text(String text) {
+        }
+
+        @OnError
+        public void error(Throwable error) {
+        }
+    }
+
+    @ServerEndpoint("/inherits-open-twice")
+    public static final class InheritsOnOpenAndAddsOne extends AnnotatedBase {
+        @OnOpen
+        public void another(Session session, EndpointConfig config) {
+        }
+    }
+
+    @ServerEndpoint("/inherits-text-twice")
+    public static final class InheritsTextAndAddsOne extends AnnotatedBase {
+        @OnMessage
+        public void gotMessage(String text) {
+        }
+    }
+
+    @ServerEndpoint("/inherits-error-twice")
+    public static final class InheritsErrorAndAddsOne extends AnnotatedBase {
+        @OnError
+        public void onError(Session session, Throwable error) {
         }
     }
 
@@ -273,7 +301,10 @@ class DeploymentValidationTest {
                 Arguments.of(NonPublicMethod.class, "message(String)", "must be public"),
                 Arguments.of(StaticMethod.class, "message(String)", "must not be static"),
                 Arguments.of(TwoEventsOnOneMethod.class, "both(Session)", "one method handles one event"),
-                Arguments.of(PongReturnsValue.class, "pong(PongMessage)", "must return void"),
+                Arguments.of(InheritsOnOpenAndAddsOne.class, "another(Session, EndpointConfig)",
+                        "second @OnOpen"),
+                Arguments.of(InheritsTextAndAddsOne.class, "text(String)", "TEXT messages"),
+                Arguments.of(InheritsErrorAndAddsOne.class, "error(Throwable)", "second @OnError"),
                 Arguments.of(MaxMessageSizeZero.class, "message(String)", "maxMessageSize = 0"),
                 Arguments.of(RelativePath.class, "", "must start with '/'"),
                 Arguments.of(DotDotPath.class, "", "relative segment '..'"),
@@ -312,6 +343,57 @@ class DeploymentValidationTest {
         @OnOpen
         public void open(Session session, EndpointConfig config, @PathParam("unused") String unusedAbsent) {
         }
+    }
+
+    @ServerEndpoint("/inherits-all")
+    public static final class InheritsEverything extends AnnotatedBase {
+    }
+
+    @ServerEndpoint("/overrides-all")
+    public static final class OverridesWithAnnotations extends AnnotatedBase {
+        @Override
+        @OnOpen
+        public void open(Session session) {
+        }
+
+        @Override
+        @OnMessage
+        public void text(String text) {
+        }
+
+        @Override
+        @OnError
+        public void error(Throwable error) {
+        }
+    }
+
+    @ServerEndpoint("/overrides-drop")
+    public static final class OverridesWithoutAnnotations extends AnnotatedBase {
+        @Override
+        public void text(String text) {
+        }
+
+        @OnMessage
+        public void reader(java.io.Reader reader) {
+        }
+    }
+
+    @Test
+    void inheritedAnnotationsCountAndOverridesReplaceThem() throws DeploymentException {
+        JakartaServerContainer container = container();
+        container.addEndpoint(InheritsEverything.class);
+        container.addEndpoint(OverridesWithAnnotations.class);
+        container.addEndpoint(OverridesWithoutAnnotations.class);
+        var inherited = container.model(InheritsEverything.class);
+        assertTrue(inherited.onOpen().orElseThrow().method().getDeclaringClass() == AnnotatedBase.class);
+        var overriding = container.model(OverridesWithAnnotations.class);
+        assertTrue(overriding.onOpen().orElseThrow().method().getDeclaringClass() == OverridesWithAnnotations.class);
+        assertTrue(overriding.messages().get(0).method().method().getDeclaringClass()
+                == OverridesWithAnnotations.class);
+        var dropped = container.model(OverridesWithoutAnnotations.class);
+        assertTrue(dropped.messages().size() == 1
+                && dropped.messages().get(0).method().method().getName().equals("reader"),
+                "an override without @OnMessage drops the inherited text handler");
     }
 
     @Test
