@@ -107,15 +107,16 @@ final class ServerHandshake {
                         + " negotiated extension " + extension.getName() + ", which the client did not offer; left out");
                 continue;
             }
-            var factory = installed.find(extension.getName());
-            if (factory.isEmpty()) {
+            ExtensionFactory factory = factoryFor(installed, extension.getName());
+            if (factory == null) {
                 LOG.log(System.Logger.Level.WARNING, () -> "configurator of " + deployed.getPath()
-                        + " negotiated extension " + extension.getName() + ", which is not installed; left out");
+                        + " negotiated extension " + extension.getName() + ", which is neither installed nor "
+                        + "configured for the endpoint; left out");
                 continue;
             }
             elements.add(ExtensionHeader.format(extension));
-            if (!factories.contains(factory.get())) {
-                factories.add(factory.get());
+            if (factories.stream().noneMatch(f -> f.name().equalsIgnoreCase(factory.name()))) {
+                factories.add(factory);
             }
         }
 
@@ -151,22 +152,35 @@ final class ServerHandshake {
     }
 
     /**
-     * The extensions this endpoint may use: those its configuration lists that are installed, or every installed
-     * one when the configuration lists none (the usual case: {@code @ServerEndpoint} cannot list extensions).
+     * The {@code installed} list given to {@code getNegotiatedExtensions}: the extensions the endpoint's
+     * configuration lists, in its order, then the container's installed extensions not listed there (the TCK's
+     * reading of the Javadoc: the application's first, container-provided ones after).
      */
     private List<Extension> available(InstalledExtensions installed) {
-        List<Extension> all = new ArrayList<>(installed.asJakartaExtensions());
-        List<Extension> configured = deployed.getExtensions();
-        if (configured == null || configured.isEmpty()) {
-            return all;
-        }
-        List<Extension> usable = new ArrayList<>();
-        for (Extension extension : configured) {
-            if (installed.contains(extension.getName())) {
-                usable.add(extension);
+        List<Extension> configured = deployed.getExtensions() == null ? List.of() : deployed.getExtensions();
+        List<Extension> all = new ArrayList<>(configured);
+        for (Extension extension : installed.asJakartaExtensions()) {
+            if (configured.stream().noneMatch(c -> c.getName().equalsIgnoreCase(extension.getName()))) {
+                all.add(extension);
             }
         }
-        return usable;
+        return all;
+    }
+
+    /**
+     * The factory that runs an extension: the installed one of that name, or, for an extension the endpoint's
+     * configuration lists but nothing installed implements, one that takes part in negotiation only
+     * ({@link InstalledExtensions#noOp}: the Jakarta API has no way for an application to transform frames, so an
+     * extension it declares can only be negotiated); null when the name is neither installed nor configured.
+     */
+    private ExtensionFactory factoryFor(InstalledExtensions installed, String name) {
+        var factory = installed.find(name);
+        if (factory.isPresent()) {
+            return factory.get();
+        }
+        List<Extension> configured = deployed.getExtensions() == null ? List.of() : deployed.getExtensions();
+        return configured.stream().anyMatch(c -> c.getName().equalsIgnoreCase(name))
+                ? InstalledExtensions.noOp(name) : null;
     }
 
     private Endpoint endpoint(ServerEndpointConfig.Configurator configurator)

@@ -180,6 +180,40 @@ class UpgradeTest {
         accepted.abandon();
     }
 
+    /** Records what getNegotiatedExtensions was given, as the TCK's configurator does. */
+    public static final class RecordingExtensions extends ServerEndpointConfig.Configurator {
+        final List<List<String>> calls = new ArrayList<>();
+
+        @Override
+        public List<jakarta.websocket.Extension> getNegotiatedExtensions(List<jakarta.websocket.Extension> installed,
+                                                                         List<jakarta.websocket.Extension> requested) {
+            List<jakarta.websocket.Extension> result = super.getNegotiatedExtensions(installed, requested);
+            calls.add(installed.stream().map(dev.ferry.jakarta.ExtensionHeader::format).toList());
+            calls.add(result.stream().map(dev.ferry.jakarta.ExtensionHeader::format).toList());
+            return result;
+        }
+    }
+
+    @Test
+    void extensionsTheEndpointConfiguresComeFirstAndAreNegotiatedEvenWithoutAnInstalledFactory()
+            throws DeploymentException {
+        JakartaServerContainer container = container();
+        RecordingExtensions configurator = new RecordingExtensions();
+        container.addEndpoint(ServerEndpointConfig.Builder.create(Echo.class, "/configured")
+                .extensions(dev.ferry.jakarta.ExtensionHeader.parse("firstExtName; a=1, secondExtName"))
+                .configurator(configurator).build());
+        UpgradeResult result = container.upgrade(request("/configured", handshake("Sec-WebSocket-Extensions",
+                "secondExtName, unknownExt, firstExtName; a=1, ext1")));
+        UpgradeResult.Accepted accepted = assertInstanceOf(UpgradeResult.Accepted.class, result);
+        List<String> installed = configurator.calls.get(0);
+        assertEquals(List.of("firstExtName; a=1", "secondExtName"), installed.subList(0, 2));
+        assertTrue(installed.contains("ext1"), installed.toString());
+        assertEquals(List.of("secondExtName", "firstExtName; a=1", "ext1"), configurator.calls.get(1));
+        assertEquals(List.of("secondExtName", "firstExtName", "ext1"),
+                accepted.extensions().stream().map(jakarta.websocket.Extension::getName).toList());
+        accepted.abandon();
+    }
+
     @Test
     void anotherVersionIsRejectedWith426AndOurVersion() throws DeploymentException {
         UpgradeResult.Rejected rejected = assertInstanceOf(UpgradeResult.Rejected.class,
