@@ -9,8 +9,6 @@ import dev.ferry.protocol.WebSocketProtocolException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -114,19 +112,6 @@ public final class ConnectionDriver {
 
     private record Termination(CloseStatus status, Throwable cause) { }
 
-    /** A pending write: a handle action (completed when fully written) or a batch (callbacks run then). */
-    private record Write(ByteBuffer[] buffers, Action.SendToNetwork action, boolean sendPipeline,
-                         List<SendRequest> flushes) {
-        boolean hasRemaining() {
-            for (ByteBuffer b : buffers) {
-                if (b.hasRemaining()) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
     private final WebSocketHandle handle;
     private final Transport transport;
     private final Scheduler scheduler;
@@ -136,7 +121,6 @@ public final class ConnectionDriver {
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicBoolean receiveWanted = new AtomicBoolean();
     private final AtomicBoolean readDemanded = new AtomicBoolean();
-    private final AtomicBoolean writeDemanded = new AtomicBoolean();
     private final AtomicReference<CloseStatus> closeRequest = new AtomicReference<>();
     private final AtomicReference<Termination> termination = new AtomicReference<>();
     private final Timers timers;
@@ -152,8 +136,7 @@ public final class ConnectionDriver {
     private boolean sendPipelineBusy;
     private boolean receivePipelineBusy;
     private boolean sendPipelineIdle;
-    private final ArrayDeque<Write> writes = new ArrayDeque<>();
-    private ByteBuffer batch;
+    private final WritePath writes;
     private boolean eof;
     private CloseStatus closeToSend;
     private boolean closeHandedOff;
@@ -172,6 +155,8 @@ public final class ConnectionDriver {
         this.queue = new SendQueue(settings.sendQueueLimit());
         this.timers = new Timers(this, scheduler);
         this.lastActivity = scheduler.nanoTime();
+        this.writes = new WritePath(transport, settings.batchLimit(), this::written,
+                () -> lastActivity = scheduler.nanoTime());
     }
 
     /** Starts the transport. Nothing is read until the first {@link #resumeReceiving()}. */
@@ -186,7 +171,7 @@ public final class ConnectionDriver {
 
             @Override
             public void onWritable() {
-                writeDemanded.set(false);
+                writes.writableAgain();
                 pump();
             }
 
@@ -330,7 +315,7 @@ public final class ConnectionDriver {
                 endNow(end.status(), end.cause());
                 return;
             }
-            progress = flushWrites();
+            progress = writes.flush();
             progress |= feedHandle();
             progress |= pollSend();
             progress |= pollReceive();
@@ -338,36 +323,13 @@ public final class ConnectionDriver {
         }
     }
 
-    private boolean flushWrites() throws IOException {
-        boolean progress = false;
-        while (!writes.isEmpty()) {
-            Write write = writes.peek();
-            long written = transport.write(write.buffers());
-            if (written > 0) {
-                lastActivity = scheduler.nanoTime();
-                progress = true;
-            }
-            if (write.hasRemaining()) {
-                if (writeDemanded.compareAndSet(false, true)) {
-                    transport.demandWrite();
-                }
-                return progress;
-            }
-            writes.poll();
-            progress = true;
-            if (write.action() != null) {
-                handle.completeAction(write.action(), write.action().totalBytes());
-                if (write.sendPipeline()) {
-                    sendPipelineBusy = false;
-                } else {
-                    receivePipelineBusy = false;
-                }
-            }
-            for (SendRequest flush : write.flushes()) {
-                flush.complete(null);
-            }
+    private void written(Action.SendToNetwork action, boolean sendPipeline) {
+        handle.completeAction(action, action.totalBytes());
+        if (sendPipeline) {
+            sendPipelineBusy = false;
+        } else {
+            receivePipelineBusy = false;
         }
-        return progress;
     }
 
     private boolean feedHandle() {
@@ -384,19 +346,19 @@ public final class ConnectionDriver {
                 progress = true;
                 if (next.isFlush()) {
                     queue.release(next);
-                    flushBatch(next);
+                    writes.flushBatch(next);
                 } else {
                     handOff(next);
                 }
             } else if (closeToSend != null) {
-                flushBatch(null);
+                writes.flushBatch(null);
                 handle.sendClose(closeToSend.code() == CloseStatus.EMPTY.code() ? null : closeToSend, CLOSE_CONTEXT);
                 closeHandedOff = true;
                 progress = true;
             }
         }
-        if (!batching && batch != null && batch.position() > 0) {
-            flushBatch(null);
+        if (!batching && writes.hasBatch()) {
+            writes.flushBatch(null);
             progress = true;
         }
         if ((state == State.OPEN || state == State.CLOSING) && peerClose == null && !eof && !receiveOutstanding
@@ -410,7 +372,7 @@ public final class ConnectionDriver {
 
     private void handOff(SendRequest next) {
         if (!next.type().isData()) {
-            flushBatch(null);
+            writes.flushBatch(null);
         }
         try {
             handle.send(next.type(), next.data().slice(), next);
@@ -418,21 +380,6 @@ public final class ConnectionDriver {
         } catch (IllegalStateException | IllegalArgumentException misuse) {
             queue.release(next);
             next.complete(misuse);
-        }
-    }
-
-    private void flushBatch(SendRequest flush) {
-        List<SendRequest> flushes = flush == null ? List.of() : List.of(flush);
-        if (batch != null && batch.position() > 0) {
-            ByteBuffer bytes = batch.flip();
-            batch = null;
-            writes.add(new Write(new ByteBuffer[] {bytes}, null, true, flushes));
-        } else if (flush != null) {
-            if (writes.isEmpty()) {
-                flush.complete(null);
-            } else {
-                writes.add(new Write(new ByteBuffer[0], null, true, flushes));
-            }
         }
     }
 
@@ -479,11 +426,11 @@ public final class ConnectionDriver {
                 receivePipelineBusy = true;
             }
             if (sendPipeline && batching && send.bufferType().isData() && state == State.OPEN) {
-                addToBatch(send);
+                writes.addToBatch(send);
+                handle.completeAction(send, send.totalBytes());
+                sendPipelineBusy = false;
             } else {
-                flushBatch(null);
-                writes.add(new Write(send.buffers().toArray(ByteBuffer[]::new), send, sendPipeline, List.of()));
-                flushWrites();
+                writes.add(send, sendPipeline);
             }
             return true;
         } else if (action instanceof Action.ReceiveFromNetwork receive) {
@@ -505,26 +452,6 @@ public final class ConnectionDriver {
             return true;
         } else {
             throw new AssertionError(action);
-        }
-    }
-
-    private void addToBatch(Action.SendToNetwork send) {
-        long total = send.totalBytes();
-        if (batch == null || batch.remaining() < total) {
-            int needed = (int) Math.min(Integer.MAX_VALUE - 8, (batch == null ? 0 : batch.position()) + total);
-            ByteBuffer bigger = ByteBuffer.allocate(Math.max(needed, Math.min(settings.batchLimit(), 1 << 16)));
-            if (batch != null) {
-                bigger.put(batch.flip());
-            }
-            batch = bigger;
-        }
-        for (ByteBuffer b : send.buffers()) {
-            batch.put(b.duplicate());
-        }
-        handle.completeAction(send, total);
-        sendPipelineBusy = false;
-        if (batch.position() >= settings.batchLimit()) {
-            flushBatch(null);
         }
     }
 
@@ -651,12 +578,7 @@ public final class ConnectionDriver {
             current.complete(closed);
             current = null;
         }
-        for (Write write : writes) {
-            for (SendRequest flush : write.flushes()) {
-                flush.complete(closed);
-            }
-        }
-        writes.clear();
+        writes.fail(closed);
         releaseHandle();
         transport.close();
         listener.onClosed(status, cause);
