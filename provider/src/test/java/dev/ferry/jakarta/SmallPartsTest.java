@@ -1,0 +1,100 @@
+package dev.ferry.jakarta;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.websocket.DecodeException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The session's small helpers: query parsing, built-in decoders, UTF-8 parts, the stream pipe. */
+class SmallPartsTest {
+
+    @Test
+    void queryParameters() {
+        assertEquals(Map.of(), QueryParameters.parse(null));
+        assertEquals(Map.of("a", List.of("1", "2"), "b", List.of(""), "c d", List.of("e&f")),
+                QueryParameters.parse("a=1&b&a=2&c+d=e%26f"));
+        assertEquals(Map.of("bad", List.of("%zz")), QueryParameters.parse("bad=%zz"));
+    }
+
+    @ParameterizedTest(name = "{0} from \"{1}\"")
+    @CsvSource({"int, 42, 42", "java.lang.Long, -7, -7", "boolean, TRUE, true", "char, x, x",
+            "java.lang.Double, 2.5, 2.5", "short, ' 12 ', 12", "byte, -128, -128"})
+    void builtInDecoders(String typeName, String text, String expected) throws Exception {
+        Class<?> type = switch (typeName) {
+            case "int" -> int.class;
+            case "boolean" -> boolean.class;
+            case "char" -> char.class;
+            case "short" -> short.class;
+            case "byte" -> byte.class;
+            default -> Class.forName(typeName);
+        };
+        assertEquals(expected, String.valueOf(PrimitiveDecoders.decode(type, text)));
+    }
+
+    @ParameterizedTest(name = "{0} refuses \"{1}\"")
+    @CsvSource({"int, 4x2", "boolean, yes", "char, xy", "byte, 300"})
+    void builtInDecodersRefuse(String typeName, String text) {
+        Class<?> type = switch (typeName) {
+            case "int" -> int.class;
+            case "boolean" -> boolean.class;
+            case "char" -> char.class;
+            default -> byte.class;
+        };
+        assertThrows(DecodeException.class, () -> PrimitiveDecoders.decode(type, text));
+    }
+
+    @Test
+    void utf8PartsKeepASurrogatePairWhole() {
+        Utf8Parts parts = new Utf8Parts();
+        String emoji = "😀";
+        ByteBuffer first = parts.encode("a" + emoji.charAt(0), false);
+        ByteBuffer second = parts.encode(emoji.charAt(1) + "b", true);
+        ByteBuffer joined = ByteBuffer.allocate(first.remaining() + second.remaining()).put(first).put(second).flip();
+        assertEquals("a😀b", StandardCharsets.UTF_8.decode(joined).toString());
+        assertArrayEquals(new byte[] {'?'}, bytes(Utf8Parts.utf8("\uD800")), "a lone surrogate is replaced");
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] out = new byte[buffer.remaining()];
+        buffer.get(out);
+        return out;
+    }
+
+    @Test
+    void chunkPipePausesTheWriterAndResumesItOnce() throws IOException {
+        AtomicInteger resumes = new AtomicInteger();
+        ChunkPipe pipe = new ChunkPipe(10, resumes::incrementAndGet);
+        InputStream in = pipe.input();
+        assertTrue(pipe.offer(ByteBuffer.wrap(new byte[6])));
+        assertFalse(pipe.offer(ByteBuffer.wrap(new byte[6])), "over the limit: the writer pauses");
+        assertEquals(6, in.read(new byte[6]));
+        assertEquals(0, resumes.get(), "6 bytes still wait, more than half the limit");
+        assertEquals(1, in.read(new byte[1]));
+        assertEquals(1, resumes.get(), "drained to half: resumed");
+        assertFalse(pipe.end(), "the reader has not returned yet");
+        assertEquals(5, in.readNBytes(100).length);
+        assertEquals(-1, in.read());
+        assertTrue(pipe.abandon(), "the message ended before the reader returned: the caller resumes");
+        assertEquals(1, resumes.get());
+    }
+
+    @Test
+    void chunkPipeReportsAConnectionThatDied() {
+        ChunkPipe pipe = new ChunkPipe(10, () -> { });
+        pipe.fail(new IOException("gone"));
+        assertThrows(IOException.class, () -> pipe.input().read());
+    }
+}
