@@ -1,0 +1,127 @@
+package dev.ferry.benchmarks;
+
+import dev.ferry.protocol.Action;
+import dev.ferry.protocol.ActionQueue;
+import dev.ferry.protocol.BufferType;
+import dev.ferry.protocol.HandleProperties;
+import dev.ferry.protocol.HttpHeader;
+import dev.ferry.protocol.WebSocketHandle;
+import dev.ferry.protocol.extension.PerMessageDeflate;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Ferry handles opened against each other through the public API only, and the two driver loops the
+ * message benchmarks time: one whole message sent, one whole message received.
+ */
+final class FerryHandles {
+
+    /** A client handle and a server handle after a handshake between them. */
+    record Pair(WebSocketHandle client, WebSocketHandle server) {
+        WebSocketHandle get(boolean server) {
+            return server ? this.server : client;
+        }
+    }
+
+    private FerryHandles() {
+    }
+
+    /** Default properties, with permessage-deflate (its defaults: context takeover, default level) or not. */
+    static HandleProperties properties(boolean deflate) {
+        return HandleProperties.builder()
+                .extensions(deflate ? List.of(PerMessageDeflate.defaults()) : List.of())
+                .build();
+    }
+
+    static Pair open(boolean deflate) {
+        HandleProperties properties = properties(deflate);
+        List<String> extensions = deflate ? List.of(PerMessageDeflate.NAME) : List.of();
+        WebSocketHandle client = WebSocketHandle.createClient(properties);
+        WebSocketHandle server = WebSocketHandle.createServer(properties);
+        List<HttpHeader> request = new ArrayList<>();
+        request.add(new HttpHeader("Host", "127.0.0.1"));
+        request.addAll(client.beginClientHandshake(List.of(), extensions, List.of()));
+        List<HttpHeader> response = server.beginServerHandshake(null, extensions, request);
+        server.endServerHandshake();
+        client.endClientHandshake(response);
+        return new Pair(client, server);
+    }
+
+    /**
+     * Sends {@code payload} as one binary message and drives the send queue until its completion. The
+     * "write" reports every byte written; {@code wire}, when not null, receives a copy of them.
+     *
+     * @return the number of bytes that went to the wire
+     */
+    static long sendMessage(WebSocketHandle handle, ByteBuffer payload, ByteBuffer wire) {
+        handle.send(BufferType.BINARY_MESSAGE, payload, null);
+        long written = 0;
+        while (true) {
+            Action action = handle.getAction(ActionQueue.SEND);
+            if (action instanceof Action.SendToNetwork send) {
+                List<ByteBuffer> buffers = send.buffers();
+                for (int i = 0; i < buffers.size(); i++) {
+                    ByteBuffer buffer = buffers.get(i);
+                    written += buffer.remaining();
+                    if (wire != null) {
+                        wire.put(buffer.duplicate());
+                    }
+                }
+                handle.completeAction(send, send.totalBytes());
+            } else if (action instanceof Action.IndicateSendComplete complete) {
+                handle.completeAction(complete, 0);
+                return written;
+            } else {
+                throw new IllegalStateException("expected SEND_TO_NETWORK or INDICATE_SEND_COMPLETE, got " + action);
+            }
+        }
+    }
+
+    /**
+     * Receives one binary message whose bytes are {@code wire}'s remaining bytes, reading them into the
+     * handle as a socket would, one receive per chunk, until the chunk that ends the message.
+     *
+     * @return the number of message bytes delivered
+     */
+    static long receiveMessage(WebSocketHandle handle, ByteBuffer wire) {
+        long delivered = 0;
+        handle.receive(null);
+        while (true) {
+            Action action = handle.getAction(ActionQueue.RECEIVE);
+            if (action instanceof Action.ReceiveFromNetwork read) {
+                ByteBuffer into = read.buffer();
+                int count = Math.min(into.remaining(), wire.remaining());
+                if (count == 0) {
+                    throw new IllegalStateException("expected the rest of a message, got the end of the input");
+                }
+                into.put(into.position(), wire, wire.position(), count);
+                wire.position(wire.position() + count);
+                handle.completeAction(read, count);
+            } else if (action instanceof Action.IndicateReceiveComplete chunk) {
+                ByteBuffer data = chunk.data();
+                delivered += data.remaining();
+                BufferType type = chunk.bufferType();
+                handle.completeAction(chunk, 0);
+                if (type == BufferType.BINARY_MESSAGE) {
+                    return delivered;
+                }
+                if (type != BufferType.BINARY_FRAGMENT) {
+                    throw new IllegalStateException("expected a binary message, got " + type);
+                }
+                handle.receive(null);
+            } else {
+                throw new IllegalStateException("expected RECEIVE_FROM_NETWORK or INDICATE_RECEIVE_COMPLETE, got "
+                        + action);
+            }
+        }
+    }
+
+    /** The wire bytes of one binary message of {@code payload} as {@code sender} sends it. */
+    static ByteBuffer wireOf(WebSocketHandle sender, byte[] payload) {
+        ByteBuffer wire = ByteBuffer.allocate(payload.length + payload.length / 2 + 64);
+        sendMessage(sender, ByteBuffer.wrap(payload), wire);
+        return wire.flip();
+    }
+}

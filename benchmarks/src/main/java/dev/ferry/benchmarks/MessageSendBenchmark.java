@@ -1,0 +1,64 @@
+package dev.ferry.benchmarks;
+
+import dev.ferry.protocol.WebSocketHandle;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One whole binary message through the send path. Ferry: {@code send}, then {@code getAction} and
+ * {@code completeAction} until its {@code INDICATE_SEND_COMPLETE}. Jetty: {@link JettyPipeline#send}.
+ * A server sends unmasked frames, a client masked ones; with permessage-deflate (context takeover, default
+ * level, on both sides) the payload is compressed first. One operation is one message.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class MessageSendBenchmark {
+
+    @Param({"SERVER", "CLIENT"})
+    public String role;
+
+    @Param({"64", "65536"})
+    public int size;
+
+    @Param({"false", "true"})
+    public boolean deflate;
+
+    private ByteBuffer payload;
+    private WebSocketHandle ferry;
+    private JettyPipeline jetty;
+
+    @Setup
+    public void setUp() {
+        boolean server = role.equals("SERVER");
+        payload = ByteBuffer.wrap(Inputs.payload(size, 3));
+        ferry = FerryHandles.open(deflate).get(server);
+        jetty = new JettyPipeline(!server, deflate);
+    }
+
+    @TearDown
+    public void tearDown() {
+        ferry.close();
+        jetty.stop();
+    }
+
+    @Benchmark
+    public long ferry() {
+        return FerryHandles.sendMessage(ferry, payload, null);
+    }
+
+    @Benchmark
+    public long jetty() {
+        return jetty.send(payload);
+    }
+}
