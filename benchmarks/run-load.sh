@@ -1,0 +1,35 @@
+#!/bin/sh
+# The loopback load comparison in one command (see README.md, "Load run"):
+#   benchmarks/run-load.sh [seconds per row, default 5]
+# Builds Ferry, resolves one class path per server from load/*.xml, then runs LoadRun, which starts each
+# server in its own JVM on 127.0.0.1 and drives it with the same JDK-only client. The table goes to stdout
+# and to benchmarks/results/load-<UTC time>.md, with the date, the machine and the load average.
+set -eu
+cd "$(dirname "$0")/.."
+SECONDS_PER_ROW="${1:-5}"
+
+mvn -B -q -pl benchmarks -am package -DskipTests
+for server in ferry-on-jetty jetty tomcat; do
+    mvn -B -q -f "benchmarks/load/$server.xml" dependency:build-classpath \
+        -Dmdep.outputFile="$PWD/benchmarks/target/classpath-$server.txt" -Dmdep.includeScope=runtime
+done
+
+load_classes="$PWD/benchmarks/target/classes"
+ferry_classes="$PWD/provider/target/classes:$PWD/servlet-container-integration/target/classes"
+cp_of() { cat "$PWD/benchmarks/target/classpath-$1.txt"; }
+
+out="benchmarks/results/load-$(date -u +%Y%m%dT%H%M%SZ).md"
+mkdir -p benchmarks/results
+{
+    echo "Load run of $(date -u '+%Y-%m-%d %H:%M UTC'), $SECONDS_PER_ROW s per row after a warm-up"
+    echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GB, $(java -version 2>&1 | head -1)"
+    echo "Load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+} > "$out"
+java -Xmx1g -cp "$load_classes" dev.ferry.benchmarks.load.LoadRun --seconds "$SECONDS_PER_ROW" \
+    --log benchmarks/target/load-logs \
+    "ferry=jetty=$load_classes:$ferry_classes:$(cp_of ferry-on-jetty)" \
+    "jetty=jetty=$load_classes:$(cp_of jetty)" \
+    "tomcat=tomcat=$load_classes:$(cp_of tomcat)" | tee -a "$out"
+echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out"
+echo "Written to $out"

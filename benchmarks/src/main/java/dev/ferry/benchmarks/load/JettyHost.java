@@ -1,0 +1,45 @@
+package dev.ferry.benchmarks.load;
+
+import jakarta.servlet.ServletContainerInitializer;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+import java.util.List;
+
+/** Embedded Jetty 12.1 (ee11): one servlet context at {@code /}, one HTTP/1.1 connector on 127.0.0.1. */
+final class JettyHost implements LoadServer.Host {
+
+    private final Server server;
+    private final ServerConnector connector;
+
+    private JettyHost(Server server, ServerConnector connector) {
+        this.server = server;
+        this.connector = connector;
+    }
+
+    static JettyHost start(List<ServletContainerInitializer> initializers) throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/");
+        for (ServletContainerInitializer initializer : initializers) {
+            context.addServletContainerInitializer(initializer, EchoEndpoint.class);
+        }
+        server.setHandler(context);
+        server.start();
+        return new JettyHost(server, connector);
+    }
+
+    @Override
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}

@@ -1,0 +1,380 @@
+package dev.ferry.benchmarks.load;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The loopback load run: starts each server in its own JVM (its own class path, so each has only its own
+ * WebSocket implementation), drives it with the same {@link WireClient} load, and prints one table with
+ * every row's ratio against the server named {@code jetty}.
+ *
+ * <p>Usage: {@code LoadRun [--seconds S] [--log DIR] name=container=classpath ...}, where container is
+ * {@code jetty} or {@code tomcat}. Every row is bounded in time (warm-up plus {@code S} seconds) and count.
+ */
+public final class LoadRun {
+
+    private static final int CONNECTIONS = 64;
+    private static final int IN_FLIGHT = 16;
+    private static final int SMALL = 64;
+    private static final int LARGE = 1 << 20;
+    private static final int HANDSHAKE_THREADS = 4;
+    private static final int IDLE_CONNECTIONS = 2_000;
+    private static final int MAX_LATENCY_SAMPLES = 5_000_000;
+
+    private final double seconds;
+    private final Path logs;
+
+    private LoadRun(double seconds, Path logs) {
+        this.seconds = seconds;
+        this.logs = logs;
+    }
+
+    record Server(String name, String container, String classPath) {
+    }
+
+    /** One server's results, in the order of {@link #ROWS}. */
+    record Result(String name, double[] values) {
+    }
+
+    static final String[] ROWS = {
+        "1 connection, 64 B: round trips/s",
+        "1 connection, 64 B: p50 latency (us)",
+        "1 connection, 64 B: p99 latency (us)",
+        CONNECTIONS + " connections x " + IN_FLIGHT + " in flight, 64 B: messages/s",
+        "1 connection, 1 MiB messages: MB/s echoed",
+        HANDSHAKE_THREADS + " threads: handshakes/s (open, close handshake)",
+        IDLE_CONNECTIONS + " idle connections: heap after GC per connection (bytes)",
+        IDLE_CONNECTIONS + " idle connections: RSS per connection (bytes)",
+    };
+
+    public static void main(String[] args) throws Exception {
+        double seconds = 5;
+        Path logs = Path.of("benchmarks/target/load-logs");
+        List<Server> servers = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--seconds" -> seconds = Double.parseDouble(args[++i]);
+                case "--log" -> logs = Path.of(args[++i]);
+                default -> {
+                    String[] parts = args[i].split("=", 3);
+                    if (parts.length != 3) {
+                        throw new IllegalArgumentException("expected name=container=classpath, got " + args[i]);
+                    }
+                    servers.add(new Server(parts[0], parts[1], parts[2]));
+                }
+            }
+        }
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("expected at least one name=container=classpath server");
+        }
+        java.nio.file.Files.createDirectories(logs);
+        LoadRun run = new LoadRun(seconds, logs);
+        List<Result> results = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        for (Server server : servers) {
+            try {
+                results.add(run.measure(server));
+            } catch (Exception e) {
+                // One server that cannot be measured must not hide the others' numbers.
+                failures.add(server.name() + ": " + e);
+                double[] none = new double[ROWS.length];
+                Arrays.fill(none, Double.NaN);
+                results.add(new Result(server.name(), none));
+            }
+        }
+        print(results, System.out);
+        for (String failure : failures) {
+            System.out.println("NOT MEASURED " + failure);
+        }
+    }
+
+    private Result measure(Server server) throws Exception {
+        System.err.println("== " + server.name() + " (" + server.container() + ")");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xms512m", "-Xmx512m", "-XX:+UseG1GC",
+                "-cp", server.classPath(), LoadServer.class.getName(), server.container());
+        builder.redirectError(logs.resolve(server.name() + ".stderr.log").toFile());
+        Process process = builder.start();
+        try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+             Writer input = process.outputWriter(StandardCharsets.UTF_8)) {
+            String line = output.readLine();
+            if (line == null || !line.startsWith("LISTENING ")) {
+                throw new IllegalStateException("expected LISTENING <port> from " + server.name() + ", got " + line
+                        + " (see " + logs.resolve(server.name() + ".stderr.log") + ")");
+            }
+            int port = Integer.parseInt(line.substring("LISTENING ".length()).trim());
+            double[] values = new double[ROWS.length];
+            double[] latency = oneConnection(port);
+            System.arraycopy(latency, 0, values, 0, 3);
+            values[3] = manyConnections(port);
+            values[4] = largeMessages(port);
+            values[5] = handshakes(port);
+            double[] memory = idleMemory(port, input, output);
+            values[6] = memory[0];
+            values[7] = memory[1];
+            input.write("QUIT\n");
+            input.flush();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroy();
+            }
+            return new Result(server.name(), values);
+        } finally {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private long warmUpNanos() {
+        return (long) (Math.min(seconds, 2) * 1e9);
+    }
+
+    private long measureNanos() {
+        return (long) (seconds * 1e9);
+    }
+
+    /** Round trips of one 64-byte message on one connection: [round trips/s, p50 us, p99 us]. */
+    private double[] oneConnection(int port) throws IOException {
+        byte[] payload = payload(SMALL, 1);
+        long[] samples = new long[MAX_LATENCY_SAMPLES];
+        int count = 0;
+        try (WireClient client = WireClient.connect(port, "/echo", 11)) {
+            long warmUpEnd = System.nanoTime() + warmUpNanos();
+            while (System.nanoTime() < warmUpEnd) {
+                roundTrip(client, payload);
+            }
+            long start = System.nanoTime();
+            long end = start + measureNanos();
+            long now = start;
+            while (now < end && count < samples.length) {
+                roundTrip(client, payload);
+                long after = System.nanoTime();
+                samples[count++] = after - now;
+                now = after;
+            }
+            double rate = count / ((now - start) / 1e9);
+            Arrays.sort(samples, 0, count);
+            System.err.printf(Locale.ROOT, "  round trips: %d in %.1f s%n", count, (now - start) / 1e9);
+            return new double[] {rate, samples[count / 2] / 1e3, samples[(int) (count * 0.99)] / 1e3};
+        }
+    }
+
+    private static void roundTrip(WireClient client, byte[] payload) throws IOException {
+        client.sendBinary(payload, payload.length);
+        client.flush();
+        if (client.readMessage() != payload.length) {
+            throw new IOException("expected an echo of " + payload.length + " bytes");
+        }
+    }
+
+    /** 64 connections, each keeping 16 messages of 64 bytes in flight: echoes per second. */
+    private double manyConnections(int port) throws Exception {
+        byte[] payload = payload(SMALL, 2);
+        LongAdder echoes = new LongAdder();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService threads = Executors.newFixedThreadPool(CONNECTIONS);
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (int c = 0; c < CONNECTIONS; c++) {
+                long seed = 100 + c;
+                work.add(threads.submit(() -> {
+                    try (WireClient client = WireClient.connect(port, "/echo", seed)) {
+                        for (int i = 0; i < IN_FLIGHT; i++) {
+                            client.sendBinary(payload, payload.length);
+                        }
+                        client.flush();
+                        int outstanding = IN_FLIGHT;
+                        while (outstanding > 0) {
+                            client.readMessage();
+                            echoes.increment();
+                            outstanding--;
+                            if (!stop.get()) {
+                                client.sendBinary(payload, payload.length);
+                                client.flush();
+                                outstanding++;
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            double rate = window(echoes);
+            stop.set(true);
+            for (Future<?> f : work) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            return rate;
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** Waits out the warm-up, then counts {@code counter}'s increments over the measured window, per second. */
+    private double window(LongAdder counter) throws InterruptedException {
+        Thread.sleep(warmUpNanos() / 1_000_000);
+        long before = counter.sum();
+        long start = System.nanoTime();
+        Thread.sleep(measureNanos() / 1_000_000);
+        long after = counter.sum();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        System.err.printf(Locale.ROOT, "  %d in %.1f s%n", after - before, elapsed);
+        return (after - before) / elapsed;
+    }
+
+    /** 1 MiB binary messages echoed one at a time on one connection: MB (10^6 bytes) echoed per second. */
+    private double largeMessages(int port) throws Exception {
+        byte[] payload = payload(LARGE, 3);
+        LongAdder bytes = new LongAdder();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> work = thread.submit(() -> {
+                try (WireClient client = WireClient.connect(port, "/echo", 12)) {
+                    while (!stop.get()) {
+                        client.sendBinary(payload, payload.length);
+                        client.flush();
+                        bytes.add(client.readMessage());
+                    }
+                }
+                return null;
+            });
+            double rate = window(bytes) / 1e6;
+            stop.set(true);
+            work.get(60, TimeUnit.SECONDS);
+            return rate;
+        } finally {
+            thread.shutdownNow();
+        }
+    }
+
+    /** Opening handshake, then the closing handshake, over and over from 4 threads: handshakes per second. */
+    private double handshakes(int port) throws Exception {
+        LongAdder done = new LongAdder();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService threads = Executors.newFixedThreadPool(HANDSHAKE_THREADS);
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (int t = 0; t < HANDSHAKE_THREADS; t++) {
+                long seed = 1000L * t;
+                work.add(threads.submit(() -> {
+                    long n = 0;
+                    while (!stop.get() && n < 200_000) {
+                        WireClient.connect(port, "/echo", seed + n++).closeHandshake();
+                        done.increment();
+                    }
+                    return null;
+                }));
+            }
+            double rate = window(done);
+            stop.set(true);
+            for (Future<?> f : work) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            return rate;
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** Heap after GC and RSS of the server, before and with 2,000 idle connections: [heap, RSS] bytes each. */
+    private double[] idleMemory(int port, Writer input, BufferedReader output) throws Exception {
+        long[] before = memory(input, output);
+        List<WireClient> idle = new ArrayList<>(IDLE_CONNECTIONS);
+        try {
+            ExecutorService threads = Executors.newFixedThreadPool(HANDSHAKE_THREADS);
+            try {
+                List<Future<WireClient>> opening = new ArrayList<>();
+                for (int i = 0; i < IDLE_CONNECTIONS; i++) {
+                    long seed = 50_000 + i;
+                    opening.add(threads.submit(() -> WireClient.connect(port, "/echo", seed)));
+                }
+                for (Future<WireClient> f : opening) {
+                    idle.add(f.get(60, TimeUnit.SECONDS));
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+            Thread.sleep(1000);
+            long[] after = memory(input, output);
+            System.err.printf(Locale.ROOT, "  heap %d -> %d, RSS kB %d -> %d%n", before[0], after[0], before[1], after[1]);
+            return new double[] {(after[0] - before[0]) / (double) IDLE_CONNECTIONS,
+                (after[1] - before[1]) * 1024.0 / IDLE_CONNECTIONS};
+        } finally {
+            for (WireClient client : idle) {
+                client.close();
+            }
+        }
+    }
+
+    private static long[] memory(Writer input, BufferedReader output) throws IOException {
+        input.write("MEMORY\n");
+        input.flush();
+        String line = output.readLine();
+        if (line == null || !line.startsWith("MEMORY ")) {
+            throw new IllegalStateException("expected MEMORY <heap> <rss>, got " + line);
+        }
+        String[] parts = line.split(" ");
+        return new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2])};
+    }
+
+    private static byte[] payload(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new SplittableRandom(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    static void print(List<Result> results, PrintStream out) {
+        Map<String, Result> byName = new LinkedHashMap<>();
+        results.forEach(r -> byName.put(r.name(), r));
+        Result reference = byName.get("jetty");
+        StringBuilder head = new StringBuilder("| row |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (Result r : results) {
+            head.append(' ').append(r.name()).append(" |");
+            rule.append("---:|");
+            if (reference != null && r != reference) {
+                head.append(' ').append(r.name()).append(" / jetty |");
+                rule.append("---:|");
+            }
+        }
+        out.println(head);
+        out.println(rule);
+        for (int row = 0; row < ROWS.length; row++) {
+            StringBuilder line = new StringBuilder("| ").append(ROWS[row]).append(" |");
+            for (Result r : results) {
+                line.append(' ').append(format(r.values()[row])).append(" |");
+                if (reference != null && r != reference) {
+                    double ratio = r.values()[row] / reference.values()[row];
+                    line.append(' ').append(String.format(Locale.ROOT, "%.2f", ratio)).append(" |");
+                }
+            }
+            out.println(line);
+        }
+        out.println();
+        out.println("Ratios are server / jetty; higher is better for rates, lower is better for latency and memory.");
+    }
+
+    private static String format(double value) {
+        return Math.abs(value) >= 100 ? String.format(Locale.ROOT, "%,.0f", value)
+                : String.format(Locale.ROOT, "%.1f", value);
+    }
+}
