@@ -50,6 +50,11 @@ final class ReceivePipeline {
     /** The free end of the buffer, handed out for reads (one reused view, not a slice per read). */
     private final ByteBuffer readTarget;
     private int readCapacity;
+    // Actions are immutable records; the last read and the last data chunk of each type are handed out again
+    // while nothing in them changed (same view and context), so a steady stream of reads and chunks allocates
+    // nothing.
+    private Action.ReceiveFromNetwork lastRead;
+    private final Action.IndicateReceiveComplete[] lastChunks = new Action.IndicateReceiveComplete[4];
     private final Utf8Validator utf8 = new Utf8Validator();
     private final ByteBuffer pong = ByteBuffer.allocate(MAX_CONTROL_FRAME + 8);
     private List<Extension> extensions = List.of();
@@ -172,7 +177,11 @@ final class ReceivePipeline {
             compact();
             readTarget.limit(buffer.capacity()).position(writePos);
             readCapacity = buffer.capacity() - writePos;
-            return outstanding = new Action.ReceiveFromNetwork(readTarget, context);
+            Action.ReceiveFromNetwork read = lastRead;
+            if (read == null || read.context() != context) {
+                read = lastRead = new Action.ReceiveFromNetwork(readTarget, context);
+            }
+            return outstanding = read;
         }
     }
 
@@ -382,7 +391,12 @@ final class ReceivePipeline {
             decoder = null;
         }
         sourceView.limit(start + length).position(start);
-        return new Action.IndicateReceiveComplete(type, sourceView, null, context);
+        Action.IndicateReceiveComplete chunk = lastChunks[type.ordinal()];
+        if (chunk == null || chunk.data() != sourceView || chunk.context() != context) {
+            chunk = new Action.IndicateReceiveComplete(type, sourceView, null, context);
+            lastChunks[type.ordinal()] = chunk;
+        }
+        return chunk;
     }
 
     private Action control(Opcode opcode, int start, int length) {
