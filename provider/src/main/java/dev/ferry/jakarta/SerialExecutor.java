@@ -2,6 +2,7 @@ package dev.ferry.jakarta;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs tasks one at a time, in submission order, on an underlying executor: how a session keeps its endpoint
@@ -30,7 +31,17 @@ final class SerialExecutor implements Executor {
             }
             running = true;
         }
-        underlying.execute(this::drain);
+        start();
+    }
+
+    /** Drains on the underlying executor; when it refuses (it is shutting down), on the calling thread. */
+    private void start() {
+        try {
+            underlying.execute(this::drain);
+        } catch (RejectedExecutionException refused) {
+            LOG.log(System.Logger.Level.DEBUG, "executor refused session callbacks; running them inline", refused);
+            drain();
+        }
     }
 
     /**
@@ -47,12 +58,13 @@ final class SerialExecutor implements Executor {
         try {
             task.run();
         } finally {
+            boolean more;
             synchronized (tasks) {
-                if (tasks.isEmpty()) {
-                    running = false;
-                } else {
-                    underlying.execute(this::drain);
-                }
+                more = !tasks.isEmpty();
+                running = more;
+            }
+            if (more) {
+                start();
             }
         }
     }

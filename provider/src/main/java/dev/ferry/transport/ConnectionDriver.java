@@ -9,6 +9,7 @@ import dev.ferry.protocol.WebSocketProtocolException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -578,8 +579,8 @@ public final class ConnectionDriver {
             current.complete(closed);
             current = null;
         }
-        writes.fail(closed);
-        releaseHandle();
+        List<Action.SendToNetwork> unwritten = writes.fail(closed);
+        releaseHandle(unwritten);
         transport.close();
         listener.onClosed(status, cause);
     }
@@ -590,7 +591,19 @@ public final class ConnectionDriver {
         }
     }
 
-    private void releaseHandle() {
+    /** Completes the actions still held (a short count cancels them, spec §3.10), aborts, drains, deletes. */
+    private void releaseHandle(List<Action.SendToNetwork> unwritten) {
+        try {
+            for (Action.SendToNetwork write : unwritten) {
+                handle.completeAction(write, 0);
+            }
+            if (pendingRead != null) {
+                handle.completeAction(pendingRead, 0);
+                pendingRead = null;
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cancelling held actions", e);
+        }
         try {
             handle.abort();
             for (int i = 0; i < 64; i++) {

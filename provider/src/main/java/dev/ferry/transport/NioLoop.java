@@ -32,13 +32,27 @@ public final class NioLoop {
     }
 
     private final String name;
+    private final long idleNanos;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Object lifecycle = new Object();
     private Selector selector;
     private Thread thread;
 
     public NioLoop(String name) {
+        this(name, java.time.Duration.ofSeconds(IDLE_SECONDS));
+    }
+
+    /** A loop whose thread exits after {@code idle} with no channel registered. */
+    NioLoop(String name, java.time.Duration idle) {
         this.name = name;
+        this.idleNanos = idle.toNanos();
+    }
+
+    /** Whether the loop's thread is running. */
+    boolean isRunning() {
+        synchronized (lifecycle) {
+            return thread != null;
+        }
     }
 
     /** Runs {@code task} on the loop thread, starting the thread if needed. */
@@ -90,7 +104,7 @@ public final class NioLoop {
         try {
             while (true) {
                 runTasks();
-                owned.select(1000);
+                owned.select(Math.max(1, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(idleNanos))));
                 runTasks();
                 for (var iterator = owned.selectedKeys().iterator(); iterator.hasNext(); ) {
                     SelectionKey key = iterator.next();
@@ -105,7 +119,7 @@ public final class NioLoop {
                 }
                 if (!owned.keys().isEmpty()) {
                     idleSince = System.nanoTime();
-                } else if (System.nanoTime() - idleSince > TimeUnit.SECONDS.toNanos(IDLE_SECONDS)) {
+                } else if (System.nanoTime() - idleSince > idleNanos) {
                     synchronized (lifecycle) {
                         if (tasks.isEmpty() && owned.keys().isEmpty()) {
                             thread = null;

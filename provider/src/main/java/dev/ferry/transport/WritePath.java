@@ -150,14 +150,23 @@ final class WritePath {
         return progress;
     }
 
-    /** Drops everything pending; flush markers fail with {@code reason}. */
-    void fail(IOException reason) {
+    /**
+     * Drops everything pending; flush markers fail with {@code reason}.
+     *
+     * @return the handle actions that were not written in full, for the caller to cancel
+     */
+    List<Action.SendToNetwork> fail(IOException reason) {
+        List<Action.SendToNetwork> unwritten = new java.util.ArrayList<>();
         for (Write write : writes) {
+            if (write.action() != null) {
+                unwritten.add(write.action());
+            }
             for (SendRequest flush : write.flushes()) {
                 flush.complete(reason);
             }
         }
         writes.clear();
         batch = null;
+        return unwritten;
     }
 }
