@@ -43,7 +43,10 @@ final class SendPipeline {
     private final boolean client;
     private final MaskKeys maskKeys;
     private final ByteBuffer header = ByteBuffer.allocate(FrameHeader.MAX_LENGTH);
-    private final ByteBuffer pooled;
+    /** Largest masked-copy buffer a client keeps between frames; bigger frames get a one-off buffer. */
+    static final int MAX_POOLED = 64 * 1024;
+
+    private ByteBuffer pooled;
     private Extension encoder;
 
     private Phase phase;
@@ -248,7 +251,7 @@ final class SendPipeline {
         if (client) {
             int key = maskKeys == null ? 0 : maskKeys.next();
             FrameGenerator.writeHeader(header, frameFin, bits, frameOpcode, true, key, length);
-            ByteBuffer target = length <= pooled.capacity() ? pooled : ByteBuffer.allocate(length);
+            ByteBuffer target = maskTarget(length);
             Masking.maskInto(body, body.position(), target, 0, length, key, 0);
             wirePayload = target.duplicate().limit(length).position(0);
         } else {
@@ -258,6 +261,21 @@ final class SendPipeline {
         header.flip();
         frameBytes = header.remaining() + (long) wirePayload.remaining();
         return new Action.SendToNetwork(frameType, List.of(header, wirePayload), frameContext);
+    }
+
+    /**
+     * The buffer for a masked copy of {@code length} bytes: the pooled one, grown (up to {@link #MAX_POOLED}
+     * or {@code sendBufferSize}, whichever is larger) when a frame needs more; a one-off beyond that.
+     */
+    private ByteBuffer maskTarget(int length) {
+        if (length <= pooled.capacity()) {
+            return pooled;
+        }
+        if (length <= MAX_POOLED) {
+            pooled = ByteBuffer.allocate(Math.max(length, Math.min(MAX_POOLED, pooled.capacity() * 2)));
+            return pooled;
+        }
+        return ByteBuffer.allocate(length);
     }
 
     /**
