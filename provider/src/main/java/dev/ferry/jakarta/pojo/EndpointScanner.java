@@ -222,11 +222,15 @@ final class EndpointScanner {
             return null;
         }
         Class<?> parameterType = method.getParameterTypes()[index];
-        if (!pathVariables.contains(annotation.value())) {
+        // The PathParam Javadoc: a name that is not a variable of the template gives null, so only a primitive,
+        // which cannot be null, makes such a parameter a mistake.
+        if (!pathVariables.contains(annotation.value()) && parameterType.isPrimitive()) {
             throw failure(method, "has @PathParam(\"" + annotation.value() + "\") on parameter " + index
-                    + ", but " + (path == null ? "a client endpoint has no path template"
+                    + " of primitive type " + parameterType.getName() + ", but "
+                    + (path == null ? "a client endpoint has no path template"
                     : "the path '" + path + "' has no variable {" + annotation.value() + "}")
-                    + " (Jakarta WebSocket 2.2 §4.3)");
+                    + ", so its value would be null (PathParam Javadoc); use " + parameterType.getName()
+                    + "'s box or String");
         }
         if (!PathParameters.isSupported(parameterType)) {
             throw failure(method, "has @PathParam(\"" + annotation.value() + "\") on parameter " + index

@@ -84,11 +84,20 @@ class EndpointModelTest {
         }
     }
 
+    @ClientEndpoint
+    public static final class ClientWithPrimitivePathParam {
+        @OnMessage
+        public void text(String text, @PathParam("x") long x) {
+        }
+    }
+
     @Test
-    void aClientEndpointHasNoPathParameters() {
+    void aClientEndpointsPathParametersAreNullSoPrimitivesAreRejected() throws DeploymentException {
+        EndpointModel model = EndpointModel.readClient(ClientWithPathParam.class);
+        assertEquals(Argument.Source.PATH_PARAMETER, model.messages().get(0).method().arguments().get(1).source());
         DeploymentException failure = assertThrows(DeploymentException.class,
-                () -> EndpointModel.readClient(ClientWithPathParam.class));
-        assertTrue(failure.getMessage().contains("text(String, String)"), failure.getMessage());
+                () -> EndpointModel.readClient(ClientWithPrimitivePathParam.class));
+        assertTrue(failure.getMessage().contains("text(String, long)"), failure.getMessage());
         assertTrue(failure.getMessage().contains("client endpoint has no path template"), failure.getMessage());
     }
 

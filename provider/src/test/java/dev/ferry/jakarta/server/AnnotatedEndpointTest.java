@@ -298,6 +298,21 @@ class AnnotatedEndpointTest {
         }
     }
 
+    @ServerEndpoint("/unused/{used}")
+    public static final class UnmatchedName {
+        @OnMessage
+        public String message(String text, @PathParam("other") String other, @PathParam("used") String used) {
+            return text + " " + other + " " + used;
+        }
+    }
+
+    @Test
+    void aPathParamNameNotInTheTemplateIsNull() throws Exception {
+        Connection c = connect(deploy(UnmatchedName.class), "/unused/u");
+        c.client.getBasicRemote().sendText("hi");
+        c.expectText("hi null u");
+    }
+
     @Test
     void pathParametersAreDecodedAndConverted() throws Exception {
         Connection c = connect(deploy(Room.class), "/rooms/blue%20room/7");
