@@ -22,8 +22,9 @@ import org.eclipse.jetty.util.Callback;
  * <p>For a WebSocket upgrade request without a body, this handler lets the request's content come straight from
  * the connection's {@link EndPoint}: {@link Request#read()} fills from it and {@link Request#demand} asks it for
  * readiness. Nothing reads the content of such a request before the upgrade, so the first bytes read are the
- * peer's first frame. Every other request passes through untouched. Remove this class when Jetty fixes the
- * upgraded input of body-less requests.
+ * peer's first frame. When the upgraded connection is over, the handler closes it, as RFC 6455 §7.1.1 asks of a
+ * server (Jetty would keep it open for another HTTP request). Every other request passes through untouched. Remove
+ * this class when Jetty fixes the upgraded input of body-less requests.
  *
  * <p>Thread contract: as any Jetty handler; the wrapped request is used by one reader at a time.
  */
@@ -37,8 +38,11 @@ public final class UpgradedInputFix extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        return super.handle(isBodylessWebSocketUpgrade(request) ? new FromEndPoint(request) : request, response,
-                callback);
+        if (!isBodylessWebSocketUpgrade(request)) {
+            return super.handle(request, response, callback);
+        }
+        FromEndPoint upgraded = new FromEndPoint(request);
+        return super.handle(upgraded, response, upgraded.closingAfterUpgrade(response, callback));
     }
 
     private static boolean isBodylessWebSocketUpgrade(Request request) {
@@ -70,6 +74,32 @@ public final class UpgradedInputFix extends Handler.Wrapper {
             } catch (IOException e) {
                 return Content.Chunk.from(e, true);
             }
+        }
+
+        /**
+         * Completes {@code callback} and then, if the connection was upgraded (101), closes it: once the WebSocket
+         * connection is over, the server closes TCP (RFC 6455 §7.1.1), where Jetty would keep it for HTTP.
+         */
+        Callback closingAfterUpgrade(Response response, Callback callback) {
+            return new Callback() {
+                @Override
+                public void succeeded() {
+                    callback.succeeded();
+                    closeIfUpgraded();
+                }
+
+                @Override
+                public void failed(Throwable failure) {
+                    callback.failed(failure);
+                    closeIfUpgraded();
+                }
+
+                private void closeIfUpgraded() {
+                    if (response.getStatus() == 101) {
+                        endPoint.close();
+                    }
+                }
+            };
         }
 
         @Override

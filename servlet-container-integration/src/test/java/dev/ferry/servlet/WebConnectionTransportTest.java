@@ -1,0 +1,302 @@
+package dev.ferry.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.transport.TransportListener;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.WebConnection;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The servlet transport against scripted non-blocking streams that follow the servlet contract: a callback comes
+ * only after {@code isReady()} returned false. No container, no threads: the "executor" is a queue the test runs.
+ */
+class WebConnectionTransportTest {
+
+    private final Input in = new Input();
+    private final Output out = new Output();
+    private final Connection connection = new Connection();
+    private final Queue<Runnable> executor = new ArrayDeque<>();
+    private final Recorder listener = new Recorder();
+    private WebConnectionTransport transport;
+
+    @BeforeEach
+    void open() throws IOException {
+        transport = new WebConnectionTransport(connection, false, executor::add);
+        transport.start(listener);
+    }
+
+    @Test
+    void readsWhatIsThereThenWaitsForTheContainer() throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(16);
+        assertEquals(0, transport.read(buffer), "nothing yet: isReady() said false and armed the callback");
+        transport.demandRead();
+        in.deliver("abc");
+        assertEquals(List.of("readable"), listener.events, "the container's onDataAvailable answers the demand");
+        assertEquals(3, transport.read(buffer));
+        assertEquals(0, transport.read(buffer));
+        transport.demandRead();
+        assertEquals(List.of("readable"), listener.events);
+        in.deliver("de");
+        assertEquals(List.of("readable", "readable"), listener.events);
+        assertEquals(2, transport.read(buffer));
+        assertEquals("abcde", new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII));
+        assertTrue(executor.isEmpty(), "every readiness came from the container's own callback");
+    }
+
+    @Test
+    void readinessFoundByTheDemandItselfComesFromTheExecutor() throws IOException {
+        in.deliver("abc"); // the container's first onDataAvailable: nobody demanded yet
+        assertEquals(List.of(), listener.events);
+        transport.demandRead();
+        assertEquals(List.of(), listener.events, "never on the demanding thread");
+        executor.remove().run();
+        assertEquals(List.of("readable"), listener.events);
+        assertEquals(3, transport.read(ByteBuffer.allocate(8)));
+    }
+
+    @Test
+    void theEndOfTheStreamReadsAsMinusOne() throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(8);
+        assertEquals(0, transport.read(buffer));
+        transport.demandRead();
+        in.end();
+        assertEquals(List.of("readable"), listener.events);
+        assertEquals(-1, transport.read(buffer));
+    }
+
+    @Test
+    void writesStopWhenTheStreamIsNotReadyAndGoOnWhenItIs() throws IOException {
+        out.acceptBeforeBlocking = 1;
+        ByteBuffer first = ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII));
+        ByteBuffer second = ByteBuffer.wrap(" world".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(5, transport.write(new ByteBuffer[] {first, second}), "the first write blocks the stream");
+        assertEquals(6, second.remaining());
+        transport.demandWrite();
+        assertEquals(List.of(), listener.events);
+        out.unblock();
+        assertEquals(List.of("writable"), listener.events);
+        assertEquals(6, transport.write(new ByteBuffer[] {first, second}));
+        assertEquals("hello world", out.written.toString(StandardCharsets.US_ASCII));
+        assertTrue(out.flushes > 0, "every write is flushed when the stream allows");
+    }
+
+    @Test
+    void theContainerGetsCopiesItMayKeep() throws IOException {
+        byte[] source = "abc".getBytes(StandardCharsets.US_ASCII);
+        transport.write(new ByteBuffer[] {ByteBuffer.wrap(source)});
+        source[0] = 'x';
+        assertArrayEquals("abc".getBytes(StandardCharsets.US_ASCII), out.arrays.get(0));
+    }
+
+    @Test
+    void aFailureBeforeAnyDemandSurfacesAtTheNextCall() {
+        IOException broken = new IOException("connection reset");
+        in.listener.onError(broken);
+        assertEquals(List.of(), listener.events, "no callback before the driver asks");
+        IOException seen = assertThrows(IOException.class, () -> transport.read(ByteBuffer.allocate(8)));
+        assertSame(broken, seen);
+        transport.demandWrite();
+        executor.remove().run();
+        assertEquals(List.of("error"), listener.events);
+    }
+
+    @Test
+    void aFailureWhileWaitingIsReportedAtOnce() throws IOException {
+        assertEquals(0, transport.read(ByteBuffer.allocate(8)));
+        transport.demandRead();
+        in.listener.onError(new IOException("reset"));
+        assertEquals(List.of("error"), listener.events);
+    }
+
+    @Test
+    void closeWaitsForAPendingWrite() throws IOException {
+        out.acceptBeforeBlocking = 1;
+        transport.write(new ByteBuffer[] {ByteBuffer.wrap(new byte[10])});
+        transport.close();
+        assertFalse(connection.closed, "a write is still pending");
+        out.unblock();
+        assertTrue(connection.closed);
+        assertEquals(List.of(), listener.events);
+    }
+
+    /** Records the transport's callbacks in order. */
+    static final class Recorder implements TransportListener {
+        final List<String> events = new ArrayList<>();
+
+        @Override
+        public void onReadable() {
+            events.add("readable");
+        }
+
+        @Override
+        public void onWritable() {
+            events.add("writable");
+        }
+
+        @Override
+        public void onTransportError(Throwable cause) {
+            events.add("error");
+        }
+    }
+
+    final class Connection implements WebConnection {
+        boolean closed;
+
+        @Override
+        public ServletInputStream getInputStream() {
+            return in;
+        }
+
+        @Override
+        public ServletOutputStream getOutputStream() {
+            return out;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    /** Input that is ready while it holds bytes; {@code isReady() == false} arms one onDataAvailable. */
+    static final class Input extends ServletInputStream {
+        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        private int position;
+        private boolean ended;
+        private boolean armed = true; // the container's first callback comes when data first arrives
+        ReadListener listener;
+
+        void deliver(String text) {
+            pending.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
+            fire(false);
+        }
+
+        void end() {
+            ended = true;
+            fire(true);
+        }
+
+        private void fire(boolean end) {
+            if (armed) {
+                armed = false;
+                try {
+                    if (end) {
+                        listener.onAllDataRead();
+                    } else {
+                        listener.onDataAvailable();
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+
+        @Override
+        public boolean isFinished() {
+            return ended && position == pending.size();
+        }
+
+        @Override
+        public boolean isReady() {
+            boolean ready = position < pending.size() || ended;
+            armed |= !ready;
+            return ready;
+        }
+
+        @Override
+        public void setReadListener(ReadListener readListener) {
+            listener = readListener;
+        }
+
+        @Override
+        public int read() {
+            throw new AssertionError("the transport reads arrays");
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (position == pending.size()) {
+                return ended ? -1 : 0;
+            }
+            int n = Math.min(len, pending.size() - position);
+            System.arraycopy(pending.toByteArray(), position, b, off, n);
+            position += n;
+            return n;
+        }
+    }
+
+    /** Output that turns not-ready after a number of writes, until the test unblocks it. */
+    static final class Output extends ServletOutputStream {
+        final ByteArrayOutputStream written = new ByteArrayOutputStream();
+        final List<byte[]> arrays = new ArrayList<>();
+        int acceptBeforeBlocking = Integer.MAX_VALUE;
+        int flushes;
+        private boolean blocked;
+        private boolean armed;
+        private WriteListener listener;
+
+        void unblock() throws IOException {
+            blocked = false;
+            acceptBeforeBlocking = Integer.MAX_VALUE;
+            if (armed) {
+                armed = false;
+                listener.onWritePossible();
+            }
+        }
+
+        @Override
+        public boolean isReady() {
+            armed |= blocked;
+            return !blocked;
+        }
+
+        @Override
+        public void setWriteListener(WriteListener writeListener) {
+            listener = writeListener;
+        }
+
+        @Override
+        public void write(int b) {
+            throw new AssertionError("the transport writes arrays");
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (blocked) {
+                throw new IllegalStateException("write while not ready (servlet contract)");
+            }
+            arrays.add(java.util.Arrays.copyOfRange(b, off, off + len));
+            if (off == 0 && len == b.length) {
+                arrays.set(arrays.size() - 1, b); // keep the very array, as a pending write may
+            }
+            written.write(b, off, len);
+            blocked = --acceptBeforeBlocking <= 0;
+        }
+
+        @Override
+        public void flush() {
+            if (blocked) {
+                throw new IllegalStateException("flush while not ready (servlet contract)");
+            }
+            flushes++;
+        }
+    }
+}
