@@ -64,6 +64,7 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
 
     private final EndpointRegistry registry = new EndpointRegistry();
     private final Map<Class<?>, EndpointModel> models = new ConcurrentHashMap<>();
+    private final Set<Class<?>> annotatedClasses = ConcurrentHashMap.newKeySet(); // deployed by addEndpoint(Class)
     private final InstalledExtensions extensions;
     private final Supplier<WebSocketContainer> clientContainer;
     private final Object deploymentLock = new Object();
@@ -148,14 +149,23 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
     // ---- deployment --------------------------------------------------------------------------------------
 
     /**
-     * Deploys a {@link ServerEndpoint @ServerEndpoint} class.
+     * Deploys a {@link ServerEndpoint @ServerEndpoint} class. Deploying a class that is already deployed this way
+     * does nothing.
      *
      * @throws DeploymentException   when the class is not a valid annotated endpoint or its path is taken
      * @throws IllegalStateException when deployment is closed
      */
     @Override
     public void addEndpoint(Class<?> endpointClass) throws DeploymentException {
-        addEndpoint(EndpointDeployment.configOf(Objects.requireNonNull(endpointClass, "endpointClass")));
+        Objects.requireNonNull(endpointClass, "endpointClass");
+        synchronized (deploymentLock) {
+            // The same annotated class twice (found by the scan and added by a listener, say) is one endpoint.
+            if (deploymentFailure == null && !deploymentClosed && annotatedClasses.contains(endpointClass)) {
+                return;
+            }
+            addEndpoint(EndpointDeployment.configOf(endpointClass));
+            annotatedClasses.add(endpointClass);
+        }
     }
 
     /**
@@ -180,6 +190,9 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
                         + "be deployed (Jakarta WebSocket 2.2 §5.2.1); the first error: "
                         + deploymentFailure.getMessage(), deploymentFailure);
             }
+            if (registry.entries().stream().anyMatch(entry -> entry.config() == config)) {
+                return; // the same configuration object again: already deployed
+            }
             try {
                 EndpointDeployment.Validated validated = EndpointDeployment.validate(config);
                 registry.add(validated.template(), config);
@@ -191,6 +204,7 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
                     deploymentFailure = e;
                     registry.clear();
                     models.clear();
+                    annotatedClasses.clear();
                 }
                 throw e;
             }

@@ -442,6 +442,20 @@ class DeploymentValidationTest {
     }
 
     @Test
+    void deployingTheSameClassOrConfigurationAgainIsHarmless() throws DeploymentException {
+        JakartaServerContainer container = container();
+        container.addEndpoint(EveryFormOnce.class);
+        container.addEndpoint(EveryFormOnce.class);
+        ServerEndpointConfig config = ServerEndpointConfig.Builder.create(Programmatic.class, "/p").build();
+        container.addEndpoint(config);
+        container.addEndpoint(config);
+        assertTrue(container.endpoints().size() == 2);
+        assertThrows(DeploymentException.class, () -> container.addEndpoint(
+                ServerEndpointConfig.Builder.create(Programmatic.class, "/p").build()),
+                "another configuration at the same path is a conflict");
+    }
+
+    @Test
     void anEquivalentPathOfASecondEndpointIsRejected() throws DeploymentException {
         JakartaServerContainer container = container();
         container.addEndpoint(EveryFormOnce.class);
