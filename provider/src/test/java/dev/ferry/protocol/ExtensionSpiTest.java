@@ -4,13 +4,10 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,8 +129,6 @@ class ExtensionSpiTest {
         HandlePair pair = negotiated(factory, new XorExtension.Factory(), HandleProperties.defaults());
         pair.client.handle.abort();
         pair.client.handle.close();
-        assertEquals(1, factory.created.get(0).releases);
-        assertInstanceOf(XorExtension.class, factory.created.get(0));
-        assertArrayEquals(new byte[0], Arrays.copyOf(new byte[0], 0));
+        assertEquals(1, factory.created.get(0).releases, "released on abort, not again on close");
     }
 }

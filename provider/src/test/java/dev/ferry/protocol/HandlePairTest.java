@@ -90,4 +90,43 @@ class HandlePairTest {
         assertEquals(HandleState.CLOSED, pair.client.handle.state());
         assertEquals(HandleState.CLOSED, pair.server.handle.state());
     }
+
+    @Test
+    void unsolicitedPongArrivesAsPongAndIsNotAnswered() {
+        pair.server.autoReceive();
+        pair.client.then(h -> h.send(BufferType.UNSOLICITED_PONG, utf8("keepalive"), "k"));
+        pair.pump();
+        pair.client.recorder.expectSent(BufferType.UNSOLICITED_PONG, "k");
+        assertEquals("keepalive", new String(pair.server.recorder.expectReceived(BufferType.PONG).data(),
+                StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void controlFramesBetweenFragmentsAndEmptyParts() {
+        pair.server.autoReceive();
+        pair.client.autoReceive();
+        pair.client.then(h -> h.send(BufferType.UTF8_FRAGMENT, utf8("κό"), 1))
+                .then(h -> h.send(BufferType.PING, null, 2))
+                .then(h -> h.send(BufferType.UTF8_FRAGMENT, null, 3))
+                .then(h -> h.send(BufferType.UNSOLICITED_PONG, null, 4))
+                .then(h -> h.send(BufferType.UTF8_MESSAGE, utf8("σμε"), 5))
+                .then(h -> h.send(BufferType.BINARY_MESSAGE, null, 6));
+        pair.pump();
+        int sent = 0;
+        int pongs = 0;
+        for (int i = 0; i < 7; i++) {
+            ActionRecorder.Event e = pair.client.recorder.next();
+            if (e instanceof ActionRecorder.Sent) {
+                sent++;
+            } else if (e instanceof ActionRecorder.Received r && r.type() == BufferType.PONG) {
+                pongs++;
+            }
+        }
+        assertEquals(6, sent);
+        assertEquals(1, pongs, "the server answered the ping");
+        pair.server.recorder.expectAutoPong(new byte[0]);
+        pair.server.recorder.expectReceived(BufferType.PONG);
+        pair.server.recorder.expectMessage(BufferType.UTF8_MESSAGE, "κόσμε".getBytes(StandardCharsets.UTF_8));
+        pair.server.recorder.expectMessage(BufferType.BINARY_MESSAGE, new byte[0]);
+    }
 }
