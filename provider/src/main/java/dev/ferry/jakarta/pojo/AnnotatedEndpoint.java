@@ -7,7 +7,6 @@ import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 
@@ -22,10 +21,12 @@ import java.util.Objects;
  * {@code sendObject} (the session's encoders, including the built-in ones for primitives and their boxes).
  *
  * <p>Errors: anything an annotated method throws, a path parameter that cannot be converted
- * ({@code DecodeException}), or a result that cannot be sent goes to the {@code @OnError} method. Without one it is
- * logged and the session is closed with 1011 (unexpected condition, RFC 6455 §7.4.1), because the endpoint has
- * no way left to learn of it. Errors the session itself reports through {@link #onError} (protocol violations,
- * decoder failures) go to {@code @OnError} or, without one, are logged; closing then is the session's business.
+ * ({@code DecodeException}), or a result that cannot be sent goes to the {@code @OnError} method (WSC-5.2.2-2), as do
+ * the errors the session reports through {@link #onError} (protocol violations, decoder failures). Without an
+ * {@code @OnError} method the error is logged and the session goes on: the spec reads a missing error handler as
+ * the developer not wishing to handle such errors, and asks only that the container keep the information for later
+ * analysis (WSC-5.2.2-3); Tomcat and Tyrus do the same. An error thrown by the {@code @OnError} method itself is
+ * logged (WSC-5.2.2-4).
  *
  * <p>Thread contract: the session delivers events one at a time (Jakarta WebSocket 2.2 §5.1), so this class does
  * no locking; {@link #onOpen} happens before every other event.
@@ -202,15 +203,8 @@ public final class AnnotatedEndpoint extends Endpoint {
             return;
         }
         LOG.log(System.Logger.Level.ERROR, () -> "endpoint " + model.type().getName() + " of session "
-                + session.getId() + " threw and has no @OnError method; closing with 1011", error);
-        try {
-            if (session.isOpen()) {
-                session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, reason(error)));
-            }
-        } catch (Exception closeFailure) {
-            LOG.log(System.Logger.Level.DEBUG, "closing session " + session.getId() + " after an error failed",
-                    closeFailure);
-        }
+                + session.getId() + " threw and has no @OnError method (WSC-5.2.2-3: logged, session goes on)",
+                error);
     }
 
     private void callErrorHandler(Throwable error) {
@@ -225,18 +219,6 @@ public final class AnnotatedEndpoint extends Endpoint {
 
     private EndpointMethod.Event event(CloseReason closeReason, Throwable error, Object payload, boolean last) {
         return new EndpointMethod.Event(session, config, closeReason, error, payload, last, pathParameters);
-    }
-
-    /**
-     * A close reason phrase naming the error's class, within the 123 bytes a Close frame allows (RFC 6455 §5.5);
-     * the message stays in the log, since it may say more than a peer should learn.
-     */
-    static String reason(Throwable error) {
-        String text = error.getClass().getSimpleName();
-        while (text.getBytes(StandardCharsets.UTF_8).length > 123) {
-            text = text.substring(0, text.length() - 1);
-        }
-        return text;
     }
 
     private static int clamp(long size) {

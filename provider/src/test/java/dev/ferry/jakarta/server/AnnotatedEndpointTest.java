@@ -382,16 +382,21 @@ class AnnotatedEndpointTest {
     @ServerEndpoint("/unhandled")
     public static final class Unhandled {
         @OnMessage
-        public void message(String text) {
-            throw new IllegalArgumentException("no handler for this");
+        public String message(String text) {
+            if (text.equals("throw")) {
+                throw new IllegalArgumentException("no handler for this");
+            }
+            return "echo " + text;
         }
     }
 
     @Test
-    void anExceptionWithoutOnErrorClosesWith1011() throws Exception {
+    void anExceptionWithoutOnErrorIsLoggedAndTheSessionGoesOn() throws Exception {
         Connection c = connect(deploy(Unhandled.class), "/unhandled");
-        c.client.getBasicRemote().sendText("x");
-        c.expectClose(CloseReason.CloseCodes.UNEXPECTED_CONDITION);
+        c.client.getBasicRemote().sendText("throw");
+        c.client.getBasicRemote().sendText("after");
+        c.expectText("echo after");
+        assertTrue(c.server.isOpen());
     }
 
     @ServerEndpoint("/open-fails")
