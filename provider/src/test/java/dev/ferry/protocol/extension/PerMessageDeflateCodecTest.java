@@ -149,6 +149,30 @@ class PerMessageDeflateCodecTest {
     }
 
     @Test
+    void garbageEitherDecodesOrFails1007AndNeverHangs() {
+        Random random = new Random(1007);
+        byte[] valid = encode(server(), bytes("Hello, Hello, Hello, permessage-deflate!")).get(0);
+        int failures = 0;
+        for (int i = 0; i < 3000; i++) {
+            byte[] payload;
+            if (i % 2 == 0) {
+                payload = new byte[random.nextInt(48)];
+                random.nextBytes(payload);
+            } else {
+                payload = valid.clone();
+                payload[random.nextInt(payload.length)] ^= (byte) (1 << random.nextInt(8));
+            }
+            try {
+                decode(client(), List.of(payload), 1 + random.nextInt(8), 1 + random.nextInt(16));
+            } catch (InvalidProtocolFormatException e) {
+                assertEquals(CloseStatus.INVALID_PAYLOAD.code(), e.closeStatus().code());
+                failures++;
+            }
+        }
+        assertTrue(failures > 100, "garbage was rejected " + failures + " times");
+    }
+
+    @Test
     void decodeNeedsRoomAndInputOnlyWhenAskedFor() {
         Extension receiver = client();
         assertEquals(0, receiver.decode(ByteBuffer.allocate(8)), "nothing supplied, nothing decoded");
