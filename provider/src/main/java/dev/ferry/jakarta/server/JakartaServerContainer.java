@@ -82,7 +82,7 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
 
     private final Executor executor;
     private final Scheduler scheduler;
-    private final Map<String, Set<Session>> openSessionsByPath = new ConcurrentHashMap<>();
+    private final OpenSessions openSessions = new OpenSessions();
 
     /**
      * A container with the extensions installed through {@link java.util.ServiceLoader} on the thread's context
@@ -225,17 +225,8 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
      */
     public void shutdown() {
         closeDeployment();
-        for (Set<Session> sessions : openSessionsByPath.values()) {
-            for (Session session : Set.copyOf(sessions)) {
-                try {
-                    session.close(new jakarta.websocket.CloseReason(
-                            jakarta.websocket.CloseReason.CloseCodes.GOING_AWAY, "server shutting down"));
-                } catch (IOException | RuntimeException e) {
-                    System.getLogger(JakartaServerContainer.class.getName()).log(System.Logger.Level.DEBUG,
-                            "closing session " + session.getId() + " at shutdown failed", e);
-                }
-            }
-        }
+        openSessions.closeAll(new jakarta.websocket.CloseReason(jakarta.websocket.CloseReason.CloseCodes.GOING_AWAY,
+                "server shutting down"));
     }
 
     /** The error that halted this application's deployment, or null when deployment has not failed. */
@@ -372,26 +363,18 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
 
     @Override
     public void sessionOpened(JakartaSession session) {
-        openSessionsByPath.computeIfAbsent(pathOf(session), path -> ConcurrentHashMap.newKeySet()).add(session);
+        openSessions.add(session);
     }
 
     @Override
     public void sessionClosed(JakartaSession session) {
-        Set<Session> sessions = openSessionsByPath.get(pathOf(session));
-        if (sessions != null) {
-            sessions.remove(session);
-        }
+        openSessions.remove(session);
     }
 
     /** The open sessions of the same endpoint path as {@code session}. */
     @Override
     public Set<Session> openSessions(JakartaSession session) {
-        Set<Session> sessions = openSessionsByPath.get(pathOf(session));
-        return sessions == null ? Set.of() : Set.copyOf(sessions);
-    }
-
-    private static String pathOf(JakartaSession session) {
-        return session.endpointConfig() instanceof ServerEndpointConfig config ? config.getPath() : "";
+        return openSessions.sameEndpoint(session);
     }
 
     @Override

@@ -1,0 +1,56 @@
+package dev.ferry.jakarta.server;
+
+import dev.ferry.jakarta.JakartaSession;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpointConfig;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A server container's open sessions, grouped by endpoint path: what {@code Session.getOpenSessions()} reports
+ * ("connections to the same endpoint") and what a shutdown closes. Thread safe.
+ */
+final class OpenSessions {
+
+    private static final System.Logger LOG = System.getLogger(OpenSessions.class.getName());
+
+    private final Map<String, Set<Session>> byPath = new ConcurrentHashMap<>();
+
+    void add(JakartaSession session) {
+        byPath.computeIfAbsent(pathOf(session), path -> ConcurrentHashMap.newKeySet()).add(session);
+    }
+
+    void remove(JakartaSession session) {
+        Set<Session> sessions = byPath.get(pathOf(session));
+        if (sessions != null) {
+            sessions.remove(session);
+        }
+    }
+
+    /** A snapshot of the open sessions of the same endpoint path as {@code session}. */
+    Set<Session> sameEndpoint(JakartaSession session) {
+        Set<Session> sessions = byPath.get(pathOf(session));
+        return sessions == null ? Set.of() : Set.copyOf(sessions);
+    }
+
+    /** Closes every open session with {@code reason}; a failing close is logged and the rest go on. */
+    void closeAll(CloseReason reason) {
+        for (Set<Session> sessions : byPath.values()) {
+            for (Session session : Set.copyOf(sessions)) {
+                try {
+                    session.close(reason);
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "closing session " + session.getId() + " failed", e);
+                }
+            }
+        }
+    }
+
+    private static String pathOf(JakartaSession session) {
+        return session.endpointConfig() instanceof ServerEndpointConfig config ? config.getPath() : "";
+    }
+}
