@@ -59,7 +59,11 @@ import java.util.function.Supplier;
  */
 public final class JakartaServerContainer implements ServerContainer, SessionHost {
 
-    /** Default {@code maxMessageSize}-style buffer limits, in bytes (a demanding user expects a bound). */
+    /**
+     * The default largest whole text and binary message a session buffers, in bytes: 64 KiB. The spec sets no
+     * default; a bound keeps one peer from making the server buffer without limit (a larger message closes with
+     * 1009). Change it with the {@code setDefaultMax...BufferSize} setters or per session.
+     */
     public static final int DEFAULT_MAX_MESSAGE_BUFFER_SIZE = 64 * 1024;
 
     private final EndpointRegistry registry = new EndpointRegistry();
@@ -85,9 +89,10 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
     private final OpenSessions openSessions = new OpenSessions();
 
     /**
-     * A container with the extensions installed through {@link java.util.ServiceLoader} on the thread's context
-     * class loader, whose {@code connectToServer} methods use the platform's client container
-     * ({@link ContainerProvider#getWebSocketContainer()}).
+     * A container running the built-in permessage-deflate and the extensions registered with
+     * {@link java.util.ServiceLoader} on the thread's context class loader ({@link InstalledExtensions#load}), whose
+     * {@code connectToServer} methods use the platform's client container
+     * ({@link ContainerProvider#getWebSocketContainer()}, Ferry's own when it is the provider on the class path).
      */
     public JakartaServerContainer() {
         this(InstalledExtensions.load(Thread.currentThread().getContextClassLoader()),
