@@ -332,6 +332,30 @@ class UpgradeTest {
         assertEquals(List.of(container, "request", "response", config, Map.of("k", "v")), calls);
     }
 
+    @ServerEndpoint(value = "/configured", configurator = Recording.class)
+    public static final class WithConfigurator {
+        @OnMessage
+        public void text(String text) {
+        }
+    }
+
+    @Test
+    void anAnnotatedEndpointHasOneConfiguratorAndEachConnectionItsOwnProperties() throws DeploymentException {
+        JakartaServerContainer container = container();
+        container.addEndpoint(WithConfigurator.class);
+        UpgradeResult.Accepted first = assertInstanceOf(UpgradeResult.Accepted.class,
+                container.upgrade(request("/configured", handshake())));
+        UpgradeResult.Accepted second = assertInstanceOf(UpgradeResult.Accepted.class,
+                container.upgrade(request("/configured", handshake())));
+        assertInstanceOf(Recording.class, first.config().getConfigurator());
+        assertSame(first.config().getConfigurator(), second.config().getConfigurator(),
+                "one configurator instance per endpoint, made at deployment (TCK countConfigurationInstancesTest)");
+        first.config().getUserProperties().put("only", "first");
+        assertNull(second.config().getUserProperties().get("only"));
+        first.abandon();
+        second.abandon();
+    }
+
     @Test
     void anEndpointThatCannotBeCreatedIsA500() throws DeploymentException {
         UpgradeResult result = container().upgrade(request("/broken", handshake()));
