@@ -113,14 +113,6 @@ final class ReceivePipeline {
         }
     }
 
-    boolean hasPendingOperation() {
-        return pending;
-    }
-
-    boolean hasOutstanding() {
-        return outstanding != null;
-    }
-
     /** Queues the caller's receive operation (the engine checked the phase). */
     void receive(Object operationContext) {
         if (pending) {
@@ -129,11 +121,6 @@ final class ReceivePipeline {
         }
         pending = true;
         context = operationContext;
-    }
-
-    /** Whether an automatic pong is waiting for the wire. */
-    boolean wantsWire() {
-        return pongPending && outstanding == null;
     }
 
     /**

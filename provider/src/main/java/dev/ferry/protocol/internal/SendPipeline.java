@@ -83,18 +83,6 @@ final class SendPipeline {
         }
     }
 
-    boolean hasPendingOperation() {
-        return phase != null;
-    }
-
-    boolean hasOutstanding() {
-        return outstanding != null;
-    }
-
-    boolean closeQueued() {
-        return closeQueued;
-    }
-
     boolean closeWritten() {
         return closeWritten;
     }
