@@ -7,15 +7,17 @@
 set -eu
 cd "$(dirname "$0")/.."
 SECONDS_PER_ROW="${1:-5}"
+ONLY="${2:-ferry,jetty,tomcat}"   # which servers to run, for example "ferry" while diagnosing
 
-mvn -B -q -pl benchmarks -am package -DskipTests
+mvn -B -q -pl benchmarks,examples -am package -DskipTests
 for server in ferry-on-jetty jetty tomcat; do
     mvn -B -q -f "benchmarks/load/$server.xml" dependency:build-classpath \
         -Dmdep.outputFile="$PWD/benchmarks/target/classpath-$server.txt" -Dmdep.includeScope=runtime
 done
 
 load_classes="$PWD/benchmarks/target/classes"
-ferry_classes="$PWD/provider/target/classes:$PWD/servlet-container-integration/target/classes"
+# Ferry on Jetty as its launcher serves it (examples: the launcher's Jetty 12.1 workaround, see JettyHost).
+ferry_classes="$PWD/provider/target/classes:$PWD/servlet-container-integration/target/classes:$PWD/examples/target/classes"
 cp_of() { cat "$PWD/benchmarks/target/classpath-$1.txt"; }
 
 out="benchmarks/results/load-$(date -u +%Y%m%dT%H%M%SZ).md"
@@ -26,10 +28,10 @@ mkdir -p benchmarks/results
     echo "Load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
 } > "$out"
-java -Xmx1g -cp "$load_classes" dev.ferry.benchmarks.load.LoadRun --seconds "$SECONDS_PER_ROW" \
+java -Xmx1g ${LOAD_JAVA_OPTS:-} -cp "$load_classes" dev.ferry.benchmarks.load.LoadRun --seconds "$SECONDS_PER_ROW" \
     --log benchmarks/target/load-logs \
-    "ferry=jetty=$load_classes:$ferry_classes:$(cp_of ferry-on-jetty)" \
-    "jetty=jetty=$load_classes:$(cp_of jetty)" \
-    "tomcat=tomcat=$load_classes:$(cp_of tomcat)" | tee -a "$out"
+    $(case ",$ONLY," in *,ferry,*) echo "ferry=jetty=$load_classes:$ferry_classes:$(cp_of ferry-on-jetty)";; esac) \
+    $(case ",$ONLY," in *,jetty,*) echo "jetty=jetty=$load_classes:$(cp_of jetty)";; esac) \
+    $(case ",$ONLY," in *,tomcat,*) echo "tomcat=tomcat=$load_classes:$(cp_of tomcat)";; esac) | tee -a "$out"
 echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out"
 echo "Written to $out"

@@ -2,6 +2,7 @@ package dev.ferry.benchmarks.load;
 
 import jakarta.servlet.ServletContainerInitializer;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -28,9 +29,24 @@ final class JettyHost implements LoadServer.Host {
         for (ServletContainerInitializer initializer : initializers) {
             context.addServletContainerInitializer(initializer, EchoEndpoint.class);
         }
-        server.setHandler(context);
+        server.setHandler(asLauncherServes(context));
         server.start();
         return new JettyHost(server, connector);
+    }
+
+    /**
+     * Ferry's launcher wraps its context in {@code dev.ferry.examples.UpgradedInputFix}, a workaround for Jetty
+     * 12.1's upgraded input of body-less upgrade requests; when that class is on the class path (only Ferry's
+     * is given it) the load run serves the context the same way.
+     */
+    private static Handler asLauncherServes(Handler context) throws ReflectiveOperationException {
+        Class<?> fix;
+        try {
+            fix = Class.forName("dev.ferry.examples.UpgradedInputFix");
+        } catch (ClassNotFoundException absent) {
+            return context;
+        }
+        return (Handler) fix.getConstructor(Handler.class).newInstance(context);
     }
 
     @Override

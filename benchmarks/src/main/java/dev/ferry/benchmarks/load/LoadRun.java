@@ -109,27 +109,34 @@ public final class LoadRun {
     private Result measure(Server server) throws Exception {
         System.err.println("== " + server.name() + " (" + server.container() + ")");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xms512m", "-Xmx512m", "-XX:+UseG1GC",
-                "-cp", server.classPath(), LoadServer.class.getName(), server.container());
+        List<String> command = new ArrayList<>(List.of(java, "-Xms512m", "-Xmx512m", "-XX:+UseG1GC"));
+        // For diagnosis, for example -Dload.serverOptions=-XX:StartFlightRecording=filename=server.jfr
+        String extra = System.getProperty("load.serverOptions", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-cp", server.classPath(), LoadServer.class.getName(), server.container()));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectError(logs.resolve(server.name() + ".stderr.log").toFile());
         Process process = builder.start();
         try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
              Writer input = process.outputWriter(StandardCharsets.UTF_8)) {
-            String line = output.readLine();
-            if (line == null || !line.startsWith("LISTENING ")) {
+            String line = lineStartingWith(output, "LISTENING ");
+            if (line == null) {
                 throw new IllegalStateException("expected LISTENING <port> from " + server.name() + ", got " + line
                         + " (see " + logs.resolve(server.name() + ".stderr.log") + ")");
             }
             int port = Integer.parseInt(line.substring("LISTENING ".length()).trim());
             double[] values = new double[ROWS.length];
+            // Memory first, on a fresh server: after the load rows the heap's pages are resident already.
+            double[] memory = idleMemory(port, input, output);
+            values[6] = memory[0];
+            values[7] = memory[1];
             double[] latency = oneConnection(port);
             System.arraycopy(latency, 0, values, 0, 3);
             values[3] = manyConnections(port);
             values[4] = largeMessages(port);
             values[5] = handshakes(port);
-            double[] memory = idleMemory(port, input, output);
-            values[6] = memory[0];
-            values[7] = memory[1];
             input.write("QUIT\n");
             input.flush();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
@@ -328,12 +335,23 @@ public final class LoadRun {
     private static long[] memory(Writer input, BufferedReader output) throws IOException {
         input.write("MEMORY\n");
         input.flush();
-        String line = output.readLine();
-        if (line == null || !line.startsWith("MEMORY ")) {
+        String line = lineStartingWith(output, "MEMORY ");
+        if (line == null) {
             throw new IllegalStateException("expected MEMORY <heap> <rss>, got " + line);
         }
         String[] parts = line.split(" ");
         return new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2])};
+    }
+
+    /** The next line starting with {@code prefix}, skipping what the JVM itself prints (JFR, for example). */
+    private static String lineStartingWith(BufferedReader output, String prefix) throws IOException {
+        for (int skipped = 0; skipped < 100; skipped++) {
+            String line = output.readLine();
+            if (line == null || line.startsWith(prefix)) {
+                return line;
+            }
+        }
+        return null;
     }
 
     private static byte[] payload(int size, long seed) {

@@ -30,7 +30,6 @@ final class TomcatHost implements LoadServer.Host {
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
         tomcat.setConnector(connector);
-        tomcat.getService().addConnector(connector);
         Context context = tomcat.addContext("", base.toString());
         for (ServletContainerInitializer initializer : initializers) {
             context.addServletContainerInitializer(initializer, Set.of(EchoEndpoint.class));
