@@ -5,10 +5,13 @@ import dev.ferry.protocol.ActionQueue;
 import dev.ferry.protocol.BufferType;
 import dev.ferry.protocol.HandleProperties;
 import dev.ferry.protocol.HttpHeader;
+import dev.ferry.protocol.Role;
 import dev.ferry.protocol.WebSocketHandle;
 import dev.ferry.protocol.extension.PerMessageDeflate;
+import dev.ferry.protocol.internal.Engine;
 
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,9 +21,74 @@ import java.util.List;
  */
 final class FerryHandles {
 
-    /** A client handle and a server handle after a handshake between them. */
-    record Pair(WebSocketHandle client, WebSocketHandle server) {
-        WebSocketHandle get(boolean server) {
+    /**
+     * The four calls the driver loops make. {@link #of(WebSocketHandle)} is the public API; {@link #unlocked}
+     * calls the handle's engine directly, without the handle's lock (spec J9), for one diagnostic benchmark
+     * that shows what that lock costs. Each JMH fork uses one of them only.
+     */
+    interface Side {
+        void send(BufferType type, ByteBuffer data, Object context);
+
+        void receive(Object context);
+
+        Action getAction(ActionQueue queue);
+
+        void completeAction(Action action, long bytes);
+
+        void close();
+
+        static Side of(WebSocketHandle handle) {
+            return new Side() {
+                public void send(BufferType type, ByteBuffer data, Object context) {
+                    handle.send(type, data, context);
+                }
+
+                public void receive(Object context) {
+                    handle.receive(context);
+                }
+
+                public Action getAction(ActionQueue queue) {
+                    return handle.getAction(queue);
+                }
+
+                public void completeAction(Action action, long bytes) {
+                    handle.completeAction(action, bytes);
+                }
+
+                public void close() {
+                    handle.close();
+                }
+            };
+        }
+
+        static Side unlocked(Engine engine) {
+            return new Side() {
+                public void send(BufferType type, ByteBuffer data, Object context) {
+                    engine.send(type, data, context);
+                }
+
+                public void receive(Object context) {
+                    engine.receive(context);
+                }
+
+                public Action getAction(ActionQueue queue) {
+                    return engine.getAction(queue);
+                }
+
+                public void completeAction(Action action, long bytes) {
+                    engine.completeAction(action, bytes);
+                }
+
+                public void close() {
+                    engine.close();
+                }
+            };
+        }
+    }
+
+    /** A client and a server after a handshake between them. */
+    record Pair(Side client, Side server) {
+        Side get(boolean server) {
             return server ? this.server : client;
         }
     }
@@ -35,6 +103,7 @@ final class FerryHandles {
                 .build();
     }
 
+    /** Two handles, through the public API. */
     static Pair open(boolean deflate) {
         HandleProperties properties = properties(deflate);
         List<String> extensions = deflate ? List.of(PerMessageDeflate.NAME) : List.of();
@@ -46,7 +115,22 @@ final class FerryHandles {
         List<HttpHeader> response = server.beginServerHandshake(null, extensions, request);
         server.endServerHandshake();
         client.endClientHandshake(response);
-        return new Pair(client, server);
+        return new Pair(Side.of(client), Side.of(server));
+    }
+
+    /** Two engines without the handle's lock (diagnostic only: the handle is the API). */
+    static Pair openUnlocked(boolean deflate) {
+        HandleProperties properties = properties(deflate);
+        List<String> extensions = deflate ? List.of(PerMessageDeflate.NAME) : List.of();
+        Engine client = new Engine(Role.CLIENT, properties, new SecureRandom());
+        Engine server = new Engine(Role.SERVER, properties, new SecureRandom());
+        List<HttpHeader> request = new ArrayList<>();
+        request.add(new HttpHeader("Host", "127.0.0.1"));
+        request.addAll(client.beginClientHandshake(List.of(), extensions, List.of()));
+        List<HttpHeader> response = server.beginServerHandshake(null, extensions, request);
+        server.endServerHandshake();
+        client.endClientHandshake(response);
+        return new Pair(Side.unlocked(client), Side.unlocked(server));
     }
 
     /**
@@ -55,7 +139,7 @@ final class FerryHandles {
      *
      * @return the number of bytes that went to the wire
      */
-    static long sendMessage(WebSocketHandle handle, ByteBuffer payload, ByteBuffer wire) {
+    static long sendMessage(Side handle, ByteBuffer payload, ByteBuffer wire) {
         handle.send(BufferType.BINARY_MESSAGE, payload, null);
         long written = 0;
         while (true) {
@@ -85,7 +169,7 @@ final class FerryHandles {
      *
      * @return the number of message bytes delivered
      */
-    static long receiveMessage(WebSocketHandle handle, ByteBuffer wire) {
+    static long receiveMessage(Side handle, ByteBuffer wire) {
         long delivered = 0;
         handle.receive(null);
         while (true) {
@@ -119,7 +203,7 @@ final class FerryHandles {
     }
 
     /** The wire bytes of one binary message of {@code payload} as {@code sender} sends it. */
-    static ByteBuffer wireOf(WebSocketHandle sender, byte[] payload) {
+    static ByteBuffer wireOf(Side sender, byte[] payload) {
         ByteBuffer wire = ByteBuffer.allocate(payload.length + payload.length / 2 + 64);
         sendMessage(sender, ByteBuffer.wrap(payload), wire);
         return wire.flip();

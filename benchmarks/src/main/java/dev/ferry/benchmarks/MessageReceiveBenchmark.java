@@ -1,6 +1,5 @@
 package dev.ferry.benchmarks;
 
-import dev.ferry.protocol.WebSocketHandle;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -38,7 +37,9 @@ public class MessageReceiveBenchmark {
 
     private ByteBuffer ferryWire;
     private ByteBuffer jettyWire;
-    private WebSocketHandle ferry;
+    private ByteBuffer unlockedWire;
+    private FerryHandles.Side ferry;
+    private FerryHandles.Side ferryUnlocked;
     private JettyPipeline jetty;
 
     @Setup
@@ -52,12 +53,15 @@ public class MessageReceiveBenchmark {
         pair.get(!server).close();
         ferryWire = wire.duplicate();
         jettyWire = wire.duplicate();
+        unlockedWire = wire.duplicate();
+        ferryUnlocked = FerryHandles.openUnlocked(deflate).get(server);
         jetty = new JettyPipeline(!server, deflate);
     }
 
     @TearDown
     public void tearDown() {
         ferry.close();
+        ferryUnlocked.close();
         jetty.stop();
     }
 
@@ -65,6 +69,13 @@ public class MessageReceiveBenchmark {
     public long ferry() {
         ferryWire.position(0);
         return FerryHandles.receiveMessage(ferry, ferryWire);
+    }
+
+    /** Diagnostic: the same loop on the handle's engine, without the handle's lock (spec J9). */
+    @Benchmark
+    public long ferryUnlocked() {
+        unlockedWire.position(0);
+        return FerryHandles.receiveMessage(ferryUnlocked, unlockedWire);
     }
 
     @Benchmark

@@ -1,6 +1,5 @@
 package dev.ferry.benchmarks;
 
-import dev.ferry.protocol.WebSocketHandle;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -35,7 +34,8 @@ public class MessageSendBenchmark {
     public boolean deflate;
 
     private ByteBuffer payload;
-    private WebSocketHandle ferry;
+    private FerryHandles.Side ferry;
+    private FerryHandles.Side ferryUnlocked;
     private JettyPipeline jetty;
 
     @Setup
@@ -43,18 +43,26 @@ public class MessageSendBenchmark {
         boolean server = role.equals("SERVER");
         payload = ByteBuffer.wrap(Inputs.payload(size, 3));
         ferry = FerryHandles.open(deflate).get(server);
+        ferryUnlocked = FerryHandles.openUnlocked(deflate).get(server);
         jetty = new JettyPipeline(!server, deflate);
     }
 
     @TearDown
     public void tearDown() {
         ferry.close();
+        ferryUnlocked.close();
         jetty.stop();
     }
 
     @Benchmark
     public long ferry() {
         return FerryHandles.sendMessage(ferry, payload, null);
+    }
+
+    /** Diagnostic: the same loop on the handle's engine, without the handle's lock (spec J9). */
+    @Benchmark
+    public long ferryUnlocked() {
+        return FerryHandles.sendMessage(ferryUnlocked, payload, null);
     }
 
     @Benchmark

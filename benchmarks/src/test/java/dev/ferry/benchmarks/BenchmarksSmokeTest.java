@@ -48,12 +48,15 @@ class BenchmarksSmokeTest {
         try {
             for (int i = 0; i < 3; i++) {
                 long ferry = benchmark.ferry();
+                long unlocked = benchmark.ferryUnlocked();
                 long jetty = benchmark.jetty();
                 if (deflate) {
                     assertTrue(ferry > 0 && ferry < size + 14, "Ferry wrote " + ferry + " bytes");
                     assertTrue(jetty > 0 && jetty < size + 14, "Jetty wrote " + jetty + " bytes");
+                    assertTrue(unlocked > 0 && unlocked < size + 14, "Ferry unlocked wrote " + unlocked + " bytes");
                 } else {
                     assertEquals(jetty, ferry, "bytes on the wire, run " + i);
+                    assertEquals(ferry, unlocked, "bytes on the wire without the lock, run " + i);
                 }
             }
         } finally {
@@ -73,6 +76,7 @@ class BenchmarksSmokeTest {
         try {
             for (int i = 0; i < 3; i++) {
                 assertEquals(size, benchmark.ferry(), "Ferry, run " + i);
+                assertEquals(size, benchmark.ferryUnlocked(), "Ferry without the lock, run " + i);
                 assertEquals(size, benchmark.jetty(), "Jetty, run " + i);
             }
         } finally {

@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Turns a JMH JSON result (-rf json) of the Ferry benchmarks into the Markdown tables of README.md:
+one row per benchmark and parameter set, Ferry against Jetty, with the 99.9% error bars JMH reports and
+the allocation per operation from -prof gc.  Usage: jmh-table.py results/run.json"""
+import json
+import sys
+
+
+def key(entry):
+    name = entry["benchmark"].rsplit(".", 2)
+    params = entry.get("params", {})
+    return name[-2], tuple(sorted(params.items())), name[-1]
+
+
+def fmt(value):
+    if value != value:  # NaN
+        return "n/a"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.2f}"
+
+
+def main(path):
+    runs = {}
+    for entry in json.load(open(path)):
+        bench, params, side = key(entry)
+        primary = entry["primaryMetric"]
+        alloc = entry.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score", float("nan"))
+        runs.setdefault((bench, params), {})[side] = (primary["score"], primary["scoreError"], alloc)
+    current = None
+    for (bench, params), sides in sorted(runs.items()):
+        if bench != current:
+            current = bench
+            print(f"\n**{bench}** (ops/s, ± 99.9% error; B/op = gc.alloc.rate.norm)\n")
+            unlocked = "ferryUnlocked" in sides
+            extra = " Ferry without lock ops/s (diagnostic) |" if unlocked else ""
+            print("| " + " | ".join(k for k, _ in params) + " | Ferry ops/s | Jetty ops/s | Ferry / Jetty | Ferry B/op | Jetty B/op |" + extra)
+            print("|" + "---|" * len(params) + "---:|---:|---:|---:|---:|" + ("---:|" if unlocked else ""))
+        ferry = sides.get("ferry", (float("nan"),) * 3)
+        jetty = sides.get("jetty", (float("nan"),) * 3)
+        ratio = ferry[0] / jetty[0] if jetty[0] else float("nan")
+        cells = [v for _, v in params]
+        cells += [f"{fmt(ferry[0])} ± {fmt(ferry[1])}", f"{fmt(jetty[0])} ± {fmt(jetty[1])}", f"**{ratio:.2f}**",
+                  fmt(ferry[2]), fmt(jetty[2])]
+        if "ferryUnlocked" in sides:
+            u = sides["ferryUnlocked"]
+            cells.append(f"{fmt(u[0])} ± {fmt(u[1])}")
+        print("| " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
