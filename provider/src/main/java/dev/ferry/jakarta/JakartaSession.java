@@ -84,6 +84,7 @@ public final class JakartaSession implements Session {
     private final JakartaAsyncRemote async;
     private final Object partialLock = new Object();
     private volatile State state = State.OPENING;
+    private boolean closeReported; // onClose has run; touched only by callbacks, which are serialized
     private volatile long maxIdleTimeout;
     private volatile int maxTextMessageBufferSize;
     private volatile int maxBinaryMessageBufferSize;
@@ -210,6 +211,21 @@ public final class JakartaSession implements Session {
             return type == BufferType.PONG ? inbound.onPong(data) : inbound.onChunk(type, data);
         }
 
+        /** {@code onClose} runs first, then our Close answers the peer's (sends made in onClose go before it). */
+        @Override
+        public void onPeerClose(CloseStatus status) {
+            callbacks.execute(() -> {
+                try {
+                    closeReported = true;
+                    endpoint.onClose(JakartaSession.this, CloseReasons.toCloseReason(status));
+                } catch (Throwable t) {
+                    reportError(t);
+                } finally {
+                    driver.close(ConnectionDriver.echo(status));
+                }
+            });
+        }
+
         @Override
         public void onClosed(CloseStatus status, Throwable failure) {
             inbound.connectionClosed(new IOException("the connection closed before the message ended ("
@@ -219,10 +235,13 @@ public final class JakartaSession implements Session {
                     if (failure != null) {
                         reportError(failure);
                     }
-                    try {
-                        endpoint.onClose(JakartaSession.this, CloseReasons.toCloseReason(status));
-                    } catch (Throwable t) {
-                        reportError(t);
+                    if (!closeReported) {
+                        closeReported = true;
+                        try {
+                            endpoint.onClose(JakartaSession.this, CloseReasons.toCloseReason(status));
+                        } catch (Throwable t) {
+                            reportError(t);
+                        }
                     }
                 } finally {
                     state = State.CLOSED;

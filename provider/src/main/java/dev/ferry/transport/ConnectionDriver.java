@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <h2>States</h2>
  * <pre>
  * OPEN --close()--------------------------&gt; CLOSING   (our Close goes after queued data; close timer armed)
- * OPEN --peer's Close---------------------&gt; CLOSING   (queued data fails; the echo Close goes next)
+ * OPEN --peer's Close---------------------&gt; CLOSING   (owner told; its close() answer goes after queued data)
  * CLOSING --both Closes done, writes flushed--&gt; CLOSED (transport closed; onClosed)
  * OPEN|CLOSING --getAction throws (J2)----&gt; FAILING  (the handle's Close is written)
  * FAILING --send pipeline idle-----------&gt; CLOSED    (onClosed with the violation's status)
@@ -73,6 +73,13 @@ public final class ConnectionDriver {
          * @return true to keep reading; false to pause until {@link ConnectionDriver#resumeReceiving()}
          */
         boolean onReceive(BufferType type, ByteBuffer data);
+
+        /**
+         * The peer's Close arrived first. Answer it with {@link ConnectionDriver#close} (normally echoing
+         * {@code status}'s code, {@link #echo}); until then sends are still accepted and written before the
+         * answer. Without an answer within the close timeout the connection ends anyway.
+         */
+        void onPeerClose(CloseStatus status);
 
         /**
          * The connection is over; called exactly once.
@@ -128,6 +135,7 @@ public final class ConnectionDriver {
     private volatile boolean batching;
     private volatile long lastActivity;
     private volatile boolean closing;
+    private volatile boolean sendsRefused;
 
     // Owned by the loop.
     private State state = State.NEW;
@@ -158,6 +166,11 @@ public final class ConnectionDriver {
         this.lastActivity = scheduler.nanoTime();
         this.writes = new WritePath(transport, settings.batchLimit(), this::written,
                 () -> lastActivity = scheduler.nanoTime());
+    }
+
+    /** The Close that answers {@code peer}: its code without a reason, or no body for 1005 (RFC 6455 §5.5.1). */
+    public static CloseStatus echo(CloseStatus peer) {
+        return peer.code() == CloseStatus.EMPTY.code() ? CloseStatus.EMPTY : new CloseStatus(peer.code(), "");
     }
 
     /** Starts the transport. Nothing is read until the first {@link #resumeReceiving()}. */
@@ -193,7 +206,7 @@ public final class ConnectionDriver {
      * @throws IOException            when the connection is closing or closed
      */
     public void send(SendRequest request, long waitNanos) throws IOException, InterruptedException {
-        if (closing && !request.isFlush() && request.type().isData()) {
+        if (sendsRefused && !request.isFlush() && request.type().isData()) {
             throw new IOException("the connection is closing; no more data may be sent (RFC 6455 §5.5.1)");
         }
         queue.add(request, waitNanos);
@@ -222,6 +235,7 @@ public final class ConnectionDriver {
         Objects.requireNonNull(status, "status");
         if (closeRequest.compareAndSet(null, status)) {
             closing = true;
+            sendsRefused = true;
             timers.armClose(settings.closeTimeout());
             pump();
         }
@@ -340,9 +354,11 @@ public final class ConnectionDriver {
             localClose = requested;
             closeToSend = requested;
             state = State.CLOSING;
+        } else if (requested != null && closeToSend == null && peerClose != null && state == State.CLOSING) {
+            closeToSend = requested; // the answer to the peer's Close, after the owner's onClose
         }
         if ((state == State.OPEN || state == State.CLOSING) && current == null && !closeHandedOff) {
-            SendRequest next = peerClose == null ? queue.poll() : null;
+            SendRequest next = queue.poll();
             if (next != null) {
                 progress = true;
                 if (next.isFlush()) {
@@ -511,9 +527,7 @@ public final class ConnectionDriver {
                 }
             }
             case UTF8_MESSAGE, UTF8_FRAGMENT, BINARY_MESSAGE, BINARY_FRAGMENT -> {
-                if (state != State.OPEN || closeRequest.get() != null) {
-                    receiveWanted.set(true); // closing: data is read to reach the peer's Close, then dropped
-                } else if (listener.onReceive(type, received.data())) {
+                if (listener.onReceive(type, received.data())) {
                     receiveWanted.set(true);
                 }
             }
@@ -531,14 +545,11 @@ public final class ConnectionDriver {
         peerClose = status;
         closing = true;
         if (state == State.OPEN) {
+            // RFC 6455 §5.5.1: the owner answers with close() once it has told the application
+            // (Endpoint.onClose runs "immediately prior" to the close); sends are accepted until then.
             state = State.CLOSING;
-            // RFC 6455 §5.5.1: answer with a Close echoing the code; data not yet sent is dropped.
-            closeToSend = status.code() == CloseStatus.EMPTY.code() ? CloseStatus.EMPTY : new CloseStatus(status.code(), "");
-            IOException closed = new IOException("the peer closed the connection (" + describe(status) + ")");
-            for (SendRequest dropped : queue.drainData()) {
-                dropped.complete(closed);
-            }
             timers.armClose(settings.closeTimeout());
+            listener.onPeerClose(status);
         }
     }
 
@@ -562,7 +573,7 @@ public final class ConnectionDriver {
     }
 
     void closeTimedOut() {
-        terminate(localClose != null ? localClose : CloseStatus.ABORTED.withReason(
+        terminate(localClose != null ? localClose : peerClose != null ? peerClose : CloseStatus.ABORTED.withReason(
                 "the close handshake did not finish within " + settings.closeTimeout().toMillis() + " ms"), null);
     }
 
@@ -572,6 +583,7 @@ public final class ConnectionDriver {
         }
         state = State.CLOSED;
         closing = true;
+        sendsRefused = true;
         timers.cancelAll();
         IOException closed = new IOException("the connection is closed (" + describe(status) + ")", cause);
         failQueued(closed);

@@ -110,22 +110,6 @@ final class SendQueue {
         }
     }
 
-    /** Takes every queued data request out (control requests stay); they are the caller's to fail. */
-    List<SendRequest> drainData() {
-        lock.lock();
-        try {
-            List<SendRequest> drained = new ArrayList<>(data);
-            for (SendRequest request : data) {
-                queuedBytes -= request.size();
-            }
-            data.clear();
-            room.signalAll();
-            return drained;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Refuses every later {@link #add} with {@code reason}; returns what was queued, for the caller to fail. */
     List<SendRequest> close(IOException reason) {
         lock.lock();

@@ -129,6 +129,40 @@ class JakartaSessionTest {
     }
 
     @Test
+    void closeHandshakeWithPermessageDeflate() throws Exception {
+        RecordingEndpoint server = echo();
+        RecordingEndpoint client = collecting();
+        pair = SessionPair.withExtensions(List.of(dev.ferry.protocol.extension.PerMessageDeflate.defaults()));
+        pair.open(client, server);
+        pair.client.getBasicRemote().sendText("squeeze me ".repeat(100));
+        assertEquals("squeeze me ".repeat(100), client.nextMessage());
+        pair.client.close();
+        assertEquals(1000, server.awaitClose().getCloseCode().getCode());
+        assertEquals(1000, client.awaitClose().getCloseCode().getCode());
+        assertTrue(client.errors.isEmpty() && server.errors.isEmpty(), client.errors + " " + server.errors);
+    }
+
+    @Test
+    void onCloseRunsBeforeTheAnswerAndMaySendLastWords() throws Exception {
+        RecordingEndpoint client = collecting();
+        RecordingEndpoint server = new RecordingEndpoint(s -> { }) {
+            @Override
+            public void onClose(Session s, CloseReason reason) {
+                events.add("open=" + s.isOpen());
+                send(() -> s.getBasicRemote().sendText("last words"));
+                super.onClose(s, reason);
+            }
+        };
+        pair = SessionPair.create().open(client, server);
+        pair.client.close();
+        assertEquals("last words", client.nextMessage(), "data after our Close is still delivered");
+        assertEquals(1000, client.awaitClose().getCloseCode().getCode());
+        assertEquals(1000, server.awaitClose().getCloseCode().getCode());
+        assertEquals(List.of("open", "open=false", "close 1000"), List.copyOf(server.events));
+        assertTrue(server.errors.isEmpty(), "errors: " + server.errors);
+    }
+
+    @Test
     void serverCloseIsAnsweredByTheClient() throws Exception {
         RecordingEndpoint server = collecting();
         RecordingEndpoint client = collecting();

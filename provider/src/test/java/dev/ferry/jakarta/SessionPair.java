@@ -38,12 +38,17 @@ final class SessionPair implements AutoCloseable {
     JakartaSession server;
 
     private SessionPair(int capacity, HandleProperties properties) {
+        this(capacity, properties, List.of());
+    }
+
+    private SessionPair(int capacity, HandleProperties properties, List<String> extensions) {
         wires = MemoryTransport.pair(executor, capacity);
         clientHandle = WebSocketHandle.createClient(properties);
         serverHandle = WebSocketHandle.createServer(properties);
-        List<HttpHeader> request = new ArrayList<>(clientHandle.beginClientHandshake(List.of(), List.of(), List.of()));
+        List<HttpHeader> request = new ArrayList<>(clientHandle.beginClientHandshake(List.of(), extensions, List.of()));
         request.add(new HttpHeader("Host", "example.com"));
-        List<HttpHeader> response = serverHandle.beginServerHandshake(null, List.of(), request);
+        List<String> offered = HttpHeader.values(request, "Sec-WebSocket-Extensions");
+        List<HttpHeader> response = serverHandle.beginServerHandshake(null, offered, request);
         serverHandle.endServerHandshake();
         clientHandle.endClientHandshake(response);
     }
@@ -55,6 +60,12 @@ final class SessionPair implements AutoCloseable {
 
     static SessionPair create() {
         return create(1 << 16);
+    }
+
+    /** A pair whose handles negotiated the given extensions (for example permessage-deflate). */
+    static SessionPair withExtensions(List<dev.ferry.protocol.ExtensionFactory> extensions) {
+        return new SessionPair(1 << 16, HandleProperties.builder().extensions(extensions).build(),
+                extensions.stream().map(dev.ferry.protocol.ExtensionFactory::name).toList());
     }
 
     SessionPair openServer(Endpoint endpoint, EndpointConfig config) {
