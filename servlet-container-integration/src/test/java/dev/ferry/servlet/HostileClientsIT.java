@@ -163,6 +163,8 @@ class HostileClientsIT {
             try (JdkClient after = JdkClient.connect(container.uri("ws", "/counted"))) {
                 after.sendText("still here", true);
                 assertEquals("still here", after.next());
+                after.sendText("open?", true);
+                assertEquals("open=1", after.next(), "the container holds no session of the dropped connections");
             }
         }
     }

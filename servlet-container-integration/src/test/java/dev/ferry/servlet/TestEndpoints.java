@@ -62,9 +62,10 @@ final class TestEndpoints {
             }
         }
 
+        /** Echoes text; "open?" is answered with the number of open sessions of this endpoint instead. */
         @OnMessage
-        public String echo(String text) {
-            return text;
+        public String echo(Session session, String text) {
+            return "open?".equals(text) ? "open=" + session.getOpenSessions().size() : text;
         }
 
         @OnMessage(maxMessageSize = 8 * 1024 * 1024)
