@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.servlet.fixture.JdkClient;
+import dev.ferry.servlet.fixture.RawClient;
+import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The launcher as a person uses it: the page, the chat between two members, the echo endpoint. */
 class LauncherIT {
@@ -41,6 +46,40 @@ class LauncherIT {
             try (JdkClient echo = JdkClient.connect(server.uri("ws", "/echo"))) {
                 echo.sendText("ping ✓", true);
                 assertEquals("ping ✓", echo.next());
+            }
+        }
+    }
+
+    @Test
+    void servesAWarWhoseEndpointsTheContainerFinds(@TempDir Path war) throws Exception {
+        Path classes = war.resolve("WEB-INF/classes/dev/ferry/examples");
+        Files.createDirectories(classes);
+        try (InputStream compiled = WarShout.class.getResourceAsStream("WarShout.class")) {
+            Files.copy(compiled, classes.resolve("WarShout.class"));
+        }
+        Files.writeString(war.resolve("index.html"), "<p>war</p>");
+        try (EmbeddedJetty server = Launcher.start(LauncherOptions.parse("--port", "0", "--war", war.toString()))) {
+            HttpResponse<String> page = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(server.uri("http", "/")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("<p>war</p>", page.body());
+            try (JdkClient client = JdkClient.connect(server.uri("ws", "/shout"))) {
+                client.sendText("ahoy", true);
+                assertEquals("AHOY", client.next());
+            }
+        }
+    }
+
+    @Test
+    void servesTheUsersEndpointClassesInsteadOfTheExamples() throws Exception {
+        try (EmbeddedJetty server = Launcher.start(
+                LauncherOptions.parse("--port", "0", "--endpoint", WarShout.class.getName()))) {
+            try (JdkClient client = JdkClient.connect(server.uri("ws", "/shout"))) {
+                client.sendText("ahoy", true);
+                assertEquals("AHOY", client.next());
+            }
+            try (RawClient raw = RawClient.connect(server.port())) {
+                raw.write(RawClient.upgradeRequest("/echo"));
+                assertEquals(404, raw.readResponse().status(), "the examples are not served");
             }
         }
     }
