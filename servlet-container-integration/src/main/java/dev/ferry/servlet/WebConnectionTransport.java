@@ -19,7 +19,11 @@ import java.util.concurrent.Executor;
  * thread waits on an idle connection.
  *
  * <h2>Theory of operation</h2>
- * The servlet contract and the transport contract meet in two small state machines, one per direction,
+ * Reading happens on the container's threads: {@code onDataAvailable} pulls what the stream has into a bounded
+ * inbox (64 KiB) and {@link #read} takes from it, so no other thread touches the input stream while the container
+ * may be dispatching (Tomcat's upgraded streams are not meant for that). A full inbox pauses pulling; the
+ * {@link #read} that makes room resumes it. Writing happens on the driver's threads, which servlet containers
+ * support. The servlet contract and the transport contract meet in two small state machines, one per direction,
  * each a pair of flags under one lock:
  * <pre>
  *              container says ready                 driver demands
@@ -28,8 +32,10 @@ import java.util.concurrent.Executor;
  *                driver demands                                                the container's thread)
  * </pre>
  * The container calls {@code onDataAvailable}/{@code onWritePossible} only after {@code isReady()} returned
- * false (or once at the start), so a demand also asks {@code isReady()}: true means the driver can go on at
- * once; false arms the container's callback. A readiness found inside {@link #demandRead}/{@link #demandWrite}
+ * false (or once at the start). When the last {@code isReady()} said false and no callback has come since, a
+ * demand just waits for it: asking the stream again from another thread could race with the container's own
+ * dispatch (Tomcat's streams are not meant for that). Otherwise a demand asks {@code isReady()}: true means the
+ * driver can go on at once; false arms the container's callback. A readiness found inside {@link #demandRead}/{@link #demandWrite}
  * is reported from the executor, never on the demanding thread (the {@link Transport} contract).
  *
  * <p>Every write is followed by a {@code flush()} when the stream is ready, so nothing waits in a container's
@@ -37,13 +43,13 @@ import java.util.concurrent.Executor;
  *
  * <p>Thread contract: as {@link Transport}. The servlet callbacks run on container threads.
  *
- * <p>Buffers: {@link #read} fills the caller's buffer; {@link #write} hands the container a copy of each buffer,
+ * <p>Buffers: {@link #read} copies from the inbox into the caller's buffer; {@link #write} hands the container a copy of each buffer,
  * because a pending non-blocking write may keep the array it was given; the caller's buffers are never kept.
  */
 final class WebConnectionTransport implements Transport {
 
     private static final System.Logger LOG = System.getLogger(WebConnectionTransport.class.getName());
-    private static final int SCRATCH = 16 * 1024;
+    private static final int INBOX = 64 * 1024;
 
     private final WebConnection connection;
     private final ServletInputStream in;
@@ -51,14 +57,18 @@ final class WebConnectionTransport implements Transport {
     private final boolean secure;
     private final Executor executor;
     private final Object lock = new Object();
-    private final byte[] readScratch = new byte[SCRATCH];
+    private final Object pullLock = new Object();
+    private final byte[] pullScratch = new byte[INBOX];
+    /** Bytes pulled from the input stream, in read mode; guarded by lock. */
+    private final ByteBuffer inbox = ByteBuffer.allocate(INBOX).flip();
 
     private volatile TransportListener listener;
     // Guarded by lock.
-    private boolean readable;
     private boolean readDemanded;
+    private boolean paused;
     private boolean writable;
     private boolean writeDemanded;
+    private boolean writeArmed;
     private boolean endOfInput;
     private boolean closeRequested;
     private boolean closed;
@@ -89,40 +99,82 @@ final class WebConnectionTransport implements Transport {
     @Override
     public int read(ByteBuffer dst) throws IOException {
         throwIfFailed();
-        try {
-            return readAvailable(dst);
-        } catch (java.io.EOFException e) {
-            return -1; // some containers report the peer's end of stream by throwing
+        int n = takeFromInbox(dst);
+        boolean resume;
+        synchronized (lock) {
+            resume = paused && inbox.remaining() < inbox.capacity();
+            paused &= !resume;
+        }
+        if (resume) {
+            pull(); // rare: the inbox was full, so no container callback is armed; ask the stream here
+            n += takeFromInbox(dst);
+        }
+        synchronized (lock) {
+            return n == 0 && endOfInput && !inbox.hasRemaining() ? -1 : n;
         }
     }
 
-    private int readAvailable(ByteBuffer dst) throws IOException {
-        int total = 0;
-        while (dst.hasRemaining()) {
+    private int takeFromInbox(ByteBuffer dst) {
+        synchronized (lock) {
+            int n = Math.min(inbox.remaining(), dst.remaining());
+            ByteBuffer slice = inbox.slice();
+            slice.limit(n);
+            dst.put(slice);
+            inbox.position(inbox.position() + n);
+            return n;
+        }
+    }
+
+    /**
+     * Moves what the input stream has now into the inbox, until the stream is not ready (which arms the container's
+     * next callback), ends, or the inbox is full (paused: {@link #read} resumes once it makes room). Runs on the
+     * container's thread in {@code onDataAvailable}, and on a driver thread only to resume after a pause.
+     */
+    private void pull() throws IOException {
+        synchronized (pullLock) { // the container's callback and a resuming read never pull at once
+            pullNow();
+        }
+    }
+
+    private void pullNow() throws IOException {
+        while (true) {
+            int room;
+            synchronized (lock) {
+                room = inbox.capacity() - inbox.remaining();
+                if (room == 0) {
+                    paused = true;
+                    return;
+                }
+            }
             if (in.isFinished()) {
-                return total > 0 ? total : -1;
+                markEnd();
+                return;
             }
             if (!in.isReady()) {
-                break; // the container calls onDataAvailable (or onAllDataRead) later
+                return;
             }
             int n;
-            if (dst.hasArray()) {
-                n = in.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
-                if (n > 0) {
-                    dst.position(dst.position() + n);
-                }
-            } else {
-                n = in.read(readScratch, 0, Math.min(readScratch.length, dst.remaining()));
-                if (n > 0) {
-                    dst.put(readScratch, 0, n);
-                }
+            try {
+                n = in.read(pullScratch, 0, room);
+            } catch (java.io.EOFException e) {
+                n = -1; // some containers report the peer's end of stream by throwing
             }
             if (n < 0) {
-                return total > 0 ? total : -1;
+                markEnd();
+                return;
             }
-            total += n;
+            synchronized (lock) {
+                inbox.compact();
+                inbox.put(pullScratch, 0, n);
+                inbox.flip();
+            }
         }
-        return total;
+    }
+
+    private void markEnd() {
+        synchronized (lock) {
+            endOfInput = true;
+        }
     }
 
     @Override
@@ -131,7 +183,11 @@ final class WebConnectionTransport implements Transport {
         long total = 0;
         for (ByteBuffer src : srcs) {
             while (src.hasRemaining()) {
-                if (!out.isReady()) {
+                boolean ready = out.isReady();
+                synchronized (lock) {
+                    writeArmed = !ready;
+                }
+                if (!ready) {
                     return total; // the container calls onWritePossible later
                 }
                 // A copy the container may keep: a pending non-blocking write can hold on to the array it was
@@ -167,15 +223,13 @@ final class WebConnectionTransport implements Transport {
                 executor.execute(() -> listener.onTransportError(cause));
                 return;
             }
-            if (readable || endOfInput) {
-                readable = false;
+            if (inbox.hasRemaining() || endOfInput) {
                 executor.execute(this::fireReadable);
                 return;
             }
+            // The inbox is empty, so the last pull ended on a stream that was not ready: the container's callback
+            // is armed. Asking the stream again from this thread could race with the container's dispatch.
             readDemanded = true;
-        }
-        if (in.isFinished() || in.isReady()) {
-            readyNow(true);
         }
     }
 
@@ -193,25 +247,24 @@ final class WebConnectionTransport implements Transport {
                 return;
             }
             writeDemanded = true;
+            if (writeArmed) {
+                return; // the container's callback is on its way; asking again could race with it
+            }
         }
         if (out.isReady()) {
-            readyNow(false);
+            writableNow();
         }
     }
 
-    /** A demand found the stream ready itself: report it from the executor if the demand is still open. */
-    private void readyNow(boolean read) {
+    /** A write demand found the stream ready itself: report it from the executor if the demand is still open. */
+    private void writableNow() {
         synchronized (lock) {
-            if (read ? !readDemanded : !writeDemanded) {
-                return; // a container callback took it meanwhile
+            if (!writeDemanded) {
+                return; // the container's callback took it meanwhile
             }
-            if (read) {
-                readDemanded = false;
-            } else {
-                writeDemanded = false;
-            }
+            writeDemanded = false;
         }
-        executor.execute(read ? this::fireReadable : this::fireWritable);
+        executor.execute(this::fireWritable);
     }
 
     @Override
@@ -290,25 +343,25 @@ final class WebConnectionTransport implements Transport {
         }
     }
 
-    /** The container's read callbacks. */
+    /** The container's read callbacks: pull what is there, then answer a waiting demand. */
     private final class Reading implements ReadListener {
         @Override
-        public void onDataAvailable() {
-            arrived(false);
+        public void onDataAvailable() throws IOException {
+            pull();
+            arrived();
         }
 
         @Override
         public void onAllDataRead() {
-            arrived(true);
+            markEnd();
+            arrived();
         }
 
-        private void arrived(boolean end) {
+        private void arrived() {
             boolean fire;
             synchronized (lock) {
-                endOfInput |= end;
-                fire = readDemanded;
-                readDemanded = false;
-                readable = !fire;
+                fire = readDemanded && (inbox.hasRemaining() || endOfInput);
+                readDemanded &= !fire;
             }
             if (fire) {
                 fireReadable();
@@ -328,6 +381,7 @@ final class WebConnectionTransport implements Transport {
             boolean fire;
             boolean closeNow;
             synchronized (lock) {
+                writeArmed = false;
                 closeNow = closeRequested && !closed;
                 fire = writeDemanded && !closeNow;
                 writeDemanded = false;
