@@ -41,7 +41,7 @@ import java.util.function.Consumer;
  * open() --onOpen returns--&gt; OPEN --close(), peer's Close, idle timeout, violation, EOF--&gt; CLOSING
  * CLOSING --connection over; onError (if failed), then onClose returned--&gt; CLOSED
  * </pre>
- * {@link #isOpen()} is false from the moment a close starts. Once CLOSED, every method but {@code close},
+ * {@link #isOpen()} is true until {@code onClose} is called. Once CLOSED, every method but {@code close},
  * {@code isOpen} and {@code getId} throws {@code IllegalStateException} (the {@code Session} contract); during
  * {@code onClose} they still work.
  *
@@ -84,7 +84,7 @@ public final class JakartaSession implements Session {
     private final JakartaAsyncRemote async;
     private final Object partialLock = new Object();
     private volatile State state = State.OPENING;
-    private boolean closeReported; // onClose has run; touched only by callbacks, which are serialized
+    private volatile boolean closeReported; // onClose has started; written only by the serialized callbacks
     private volatile long maxIdleTimeout;
     private volatile int maxTextMessageBufferSize;
     private volatile int maxBinaryMessageBufferSize;
@@ -433,9 +433,13 @@ public final class JakartaSession implements Session {
         return spec.secure();
     }
 
+    /**
+     * True until {@code onClose} is called: through a close handshake we started (the connection is still open
+     * then, as the Javadoc's "underlying socket" asks), false from the moment {@code onClose} runs and after.
+     */
     @Override
     public boolean isOpen() {
-        return state != State.CLOSED && !driver.isClosing();
+        return state != State.CLOSED && !closeReported;
     }
 
     @Override
