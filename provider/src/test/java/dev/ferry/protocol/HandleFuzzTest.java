@@ -1,5 +1,6 @@
 package dev.ferry.protocol;
 
+import net.jqwik.api.AfterFailureMode;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -16,18 +17,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Random and mutated byte streams fed to both roles: the handle may only throw the exceptions of
  * spec §8.2 (a {@link WebSocketProtocolException}, once, from {@code getAction}), and always goes idle
  * within a bounded number of steps.
+ *
+ * <p>Deterministic (STYLE §9): fixed seeds, and no replay of earlier failures from jqwik's database. A hunt with
+ * many seeds and tries found that an unverified Close reason could outgrow {@link CloseStatus} (now a golden vector).
  */
 class HandleFuzzTest {
 
     private static final int STEP_LIMIT = 200_000;
 
-    @Property(tries = 400)
+    @Property(tries = 400, seed = "6455", afterFailure = AfterFailureMode.RANDOM_SEED)
     void randomBytes(@ForAll @Size(max = 3000) byte[] bytes, @ForAll Role role, @ForAll @IntRange(min = 1, max = 64) int readSize,
                      @ForAll boolean lenient) {
         feed(role, bytes, readSize, lenient);
     }
 
-    @Property(tries = 400)
+    @Property(tries = 400, seed = "1007", afterFailure = AfterFailureMode.RANDOM_SEED)
     void mutatedValidStreams(@ForAll("validStream") byte[] stream, @ForAll Role role,
                              @ForAll @Size(max = 4) List<@IntRange(min = 0, max = 100_000) Integer> positions,
                              @ForAll @Size(min = 4, max = 4) List<@IntRange(min = 0, max = 255) Integer> values,

@@ -438,7 +438,25 @@ final class ReceivePipeline {
         }
         byte[] reason = new byte[length - 2];
         buffer.get(start + 2, reason);
-        return new CloseStatus(code, new String(reason, StandardCharsets.UTF_8));
+        return new CloseStatus(code, fitReason(new String(reason, StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Without UTF-8 verification a malformed reason decodes with U+FFFD (3 bytes of UTF-8) for each bad byte, so
+     * the text can outgrow the {@value CloseStatus#MAX_REASON_BYTES} bytes a {@link CloseStatus} holds: keep the
+     * whole characters that fit.
+     */
+    private static String fitReason(String reason) {
+        int bytes = 0;
+        for (int i = 0; i < reason.length(); ) {
+            int cp = reason.codePointAt(i);
+            bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes > CloseStatus.MAX_REASON_BYTES) {
+                return reason.substring(0, i);
+            }
+            i += Character.charCount(cp);
+        }
+        return reason;
     }
 
     private void compact() {
