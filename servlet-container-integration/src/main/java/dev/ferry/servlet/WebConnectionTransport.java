@@ -19,10 +19,14 @@ import java.util.concurrent.Executor;
  * thread waits on an idle connection.
  *
  * <h2>Theory of operation</h2>
- * Reading happens on the container's threads: {@code onDataAvailable} pulls what the stream has into a bounded
- * inbox (64 KiB) and {@link #read} takes from it, so no other thread touches the input stream while the container
- * may be dispatching (Tomcat's upgraded streams are not meant for that). A full inbox pauses pulling; the
- * {@link #read} that makes room resumes it. Writing happens on the driver's threads, which servlet containers
+ * Reading happens on the container's threads only: {@code onDataAvailable} pulls everything the stream has (until
+ * {@code isReady()} is false, which arms the next callback) into an inbox and {@link #read} takes from it, so no
+ * other thread touches the input stream while the container may be dispatching. Tomcat 11 re-arms read interest
+ * after every upgraded dispatch and calls {@code isReadyForRead()}, which fills and flips its unlocked socket read
+ * buffer, before each {@code onDataAvailable}: a pull from a driver thread at that moment corrupts or reorders
+ * bytes. So the inbox never pauses pulling (a paused pull would have to resume off the container's thread); it
+ * grows instead, from 64 KiB up to {@link #INBOX_LIMIT}, and bytes the application leaves unread past that limit end
+ * the connection. Writing happens on the driver's threads, which servlet containers
  * support. The servlet contract and the transport contract meet in two small state machines, one per direction,
  * each a pair of flags under one lock:
  * <pre>
@@ -50,6 +54,8 @@ final class WebConnectionTransport implements Transport {
 
     private static final System.Logger LOG = System.getLogger(WebConnectionTransport.class.getName());
     private static final int INBOX = 64 * 1024;
+    /** The most received bytes held for a driver that does not read them (a paused application). */
+    static final int INBOX_LIMIT = 16 << 20;
 
     private final WebConnection connection;
     private final ServletInputStream in;
@@ -57,15 +63,13 @@ final class WebConnectionTransport implements Transport {
     private final boolean secure;
     private final Executor executor;
     private final Object lock = new Object();
-    private final Object pullLock = new Object();
-    private final byte[] pullScratch = new byte[INBOX];
+    private final byte[] pullScratch = new byte[INBOX]; // the container's read callbacks only
     /** Bytes pulled from the input stream, in read mode; guarded by lock. */
-    private final ByteBuffer inbox = ByteBuffer.allocate(INBOX).flip();
+    private ByteBuffer inbox = ByteBuffer.allocate(INBOX).flip();
 
     private volatile TransportListener listener;
     // Guarded by lock.
     private boolean readDemanded;
-    private boolean paused;
     private boolean writable;
     private boolean writeDemanded;
     private boolean writeArmed;
@@ -100,15 +104,6 @@ final class WebConnectionTransport implements Transport {
     public int read(ByteBuffer dst) throws IOException {
         throwIfFailed();
         int n = takeFromInbox(dst);
-        boolean resume;
-        synchronized (lock) {
-            resume = paused && inbox.remaining() < inbox.capacity();
-            paused &= !resume;
-        }
-        if (resume) {
-            pull(); // rare: the inbox was full, so no container callback is armed; ask the stream here
-            n += takeFromInbox(dst);
-        }
         synchronized (lock) {
             return n == 0 && endOfInput && !inbox.hasRemaining() ? -1 : n;
         }
@@ -121,31 +116,19 @@ final class WebConnectionTransport implements Transport {
             slice.limit(n);
             dst.put(slice);
             inbox.position(inbox.position() + n);
+            if (!inbox.hasRemaining() && inbox.capacity() > INBOX) {
+                inbox = ByteBuffer.allocate(INBOX).flip(); // a burst is over: give its memory back
+            }
             return n;
         }
     }
 
     /**
      * Moves what the input stream has now into the inbox, until the stream is not ready (which arms the container's
-     * next callback), ends, or the inbox is full (paused: {@link #read} resumes once it makes room). Runs on the
-     * container's thread in {@code onDataAvailable}, and on a driver thread only to resume after a pause.
+     * next callback) or ends. Runs on the container's thread in {@code onDataAvailable}, never elsewhere.
      */
     private void pull() throws IOException {
-        synchronized (pullLock) { // the container's callback and a resuming read never pull at once
-            pullNow();
-        }
-    }
-
-    private void pullNow() throws IOException {
         while (true) {
-            int room;
-            synchronized (lock) {
-                room = inbox.capacity() - inbox.remaining();
-                if (room == 0) {
-                    paused = true;
-                    return;
-                }
-            }
             if (in.isFinished()) {
                 markEnd();
                 return;
@@ -155,7 +138,7 @@ final class WebConnectionTransport implements Transport {
             }
             int n;
             try {
-                n = in.read(pullScratch, 0, room);
+                n = in.read(pullScratch, 0, pullScratch.length);
             } catch (java.io.EOFException e) {
                 n = -1; // some containers report the peer's end of stream by throwing
             }
@@ -163,11 +146,26 @@ final class WebConnectionTransport implements Transport {
                 markEnd();
                 return;
             }
-            synchronized (lock) {
-                inbox.compact();
-                inbox.put(pullScratch, 0, n);
-                inbox.flip();
+            keep(n);
+        }
+    }
+
+    /** Appends {@code n} bytes of the scratch to the inbox, growing it up to {@link #INBOX_LIMIT}. */
+    private void keep(int n) throws IOException {
+        synchronized (lock) {
+            int unread = inbox.remaining();
+            if (unread + n > INBOX_LIMIT) {
+                throw new IOException("expected the application to read what arrived, but " + unread
+                        + " received bytes are unread and " + n + " more came; at most " + INBOX_LIMIT + " are held");
             }
+            if (inbox.capacity() - unread < n) {
+                ByteBuffer grown = ByteBuffer.allocate(Math.min(INBOX_LIMIT, Math.max(2 * inbox.capacity(), unread + n)));
+                grown.put(inbox).flip();
+                inbox = grown;
+            }
+            inbox.compact();
+            inbox.put(pullScratch, 0, n);
+            inbox.flip();
         }
     }
 

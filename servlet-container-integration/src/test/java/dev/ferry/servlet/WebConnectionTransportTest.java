@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The servlet transport against scripted non-blocking streams that follow the servlet contract: a callback comes
  * only after {@code isReady()} returned false. No container, no threads: the "executor" is a queue the test runs.
+ * The input stream fails any use outside the container's read callbacks: a container may work on its socket
+ * buffer in its own read dispatch (Tomcat does), so a read from a driver thread races with it.
  */
 class WebConnectionTransportTest {
 
@@ -70,6 +72,61 @@ class WebConnectionTransportTest {
         executor.remove().run();
         assertEquals(List.of("readable"), listener.events);
         assertEquals(3, transport.read(ByteBuffer.allocate(8)));
+    }
+
+    @Test
+    void bytesArrivingBeforeTheDriverAsksKeepTheirOrderAcrossSmallReads() throws IOException {
+        String text = "h\u00e9llo w\u00f6rld \u20ac\uD83D\uDE00 ";
+        in.deliver(text); // container callbacks with nobody waiting: the transport takes the bytes in them
+        in.deliver(text);
+        assertEquals(List.of(), listener.events);
+        transport.demandRead();
+        executor.remove().run();
+        assertEquals(List.of("readable"), listener.events);
+        assertEquals(text + text, drain(3)); // 3-byte reads split the multi-byte characters
+        transport.demandRead();
+        assertTrue(executor.isEmpty(), "nothing buffered: the demand waits for the container's next callback");
+        in.deliver("\u00e9");
+        assertEquals(List.of("readable", "readable"), listener.events);
+        assertEquals("\u00e9", drain(1));
+    }
+
+    @Test
+    void aBurstLargerThanTheInboxIsTakenInOneCallbackAndReadInOrder() throws IOException {
+        byte[] burst = new byte[200 * 1024 + 7]; // more than the 64 KiB the inbox starts with
+        for (int i = 0; i < burst.length; i++) {
+            burst[i] = (byte) (i * 31 + i / 251);
+        }
+        in.deliver(burst); // nobody reads meanwhile: a paused pull would have to resume off the container's thread
+        transport.demandRead();
+        executor.remove().run();
+        ByteBuffer got = ByteBuffer.allocate(burst.length);
+        ByteBuffer chunk = ByteBuffer.allocate(8 * 1024);
+        while (transport.read(chunk.clear()) > 0) {
+            got.put(chunk.flip());
+        }
+        assertArrayEquals(burst, got.array());
+        assertEquals(List.of("readable"), listener.events);
+    }
+
+    @Test
+    void moreUnreadBytesThanTheLimitEndTheConnection() throws IOException {
+        assertEquals(0, transport.read(ByteBuffer.allocate(8)));
+        transport.demandRead();
+        in.deliver(new byte[WebConnectionTransport.INBOX_LIMIT + 1]);
+        assertEquals(List.of("error"), listener.events, "the container reports onDataAvailable's exception");
+        assertThrows(IOException.class, () -> transport.read(ByteBuffer.allocate(8)));
+    }
+
+    private String drain(int readSize) throws IOException {
+        ByteBuffer got = ByteBuffer.allocate(256);
+        ByteBuffer small = ByteBuffer.allocate(readSize);
+        int n;
+        while ((n = transport.read(small.clear())) > 0) {
+            got.put(small.flip());
+        }
+        assertEquals(0, n, "all read, no end of stream");
+        return new String(got.array(), 0, got.position(), StandardCharsets.UTF_8);
     }
 
     @Test
@@ -182,10 +239,16 @@ class WebConnectionTransportTest {
         private int position;
         private boolean ended;
         private boolean armed = true; // the container's first callback comes when data first arrives
+        private boolean inCallback;
+        private byte[] snapshot = new byte[0];
         ReadListener listener;
 
         void deliver(String text) {
-            pending.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
+            deliver(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        void deliver(byte[] bytes) {
+            pending.writeBytes(bytes);
             fire(false);
         }
 
@@ -197,6 +260,7 @@ class WebConnectionTransportTest {
         private void fire(boolean end) {
             if (armed) {
                 armed = false;
+                inCallback = true;
                 try {
                     if (end) {
                         listener.onAllDataRead();
@@ -204,18 +268,29 @@ class WebConnectionTransportTest {
                         listener.onDataAvailable();
                     }
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    listener.onError(e); // what containers do with an exception from the callback
+                } finally {
+                    inCallback = false;
                 }
+            }
+        }
+
+        private void insideCallback() {
+            if (!inCallback) {
+                throw new AssertionError("expected the input stream to be used inside a container read callback only,"
+                        + " got a use from the driver's side (it races with the container's own read dispatch)");
             }
         }
 
         @Override
         public boolean isFinished() {
+            insideCallback();
             return ended && position == pending.size();
         }
 
         @Override
         public boolean isReady() {
+            insideCallback();
             boolean ready = position < pending.size() || ended;
             armed |= !ready;
             return ready;
@@ -233,11 +308,15 @@ class WebConnectionTransportTest {
 
         @Override
         public int read(byte[] b, int off, int len) {
+            insideCallback();
             if (position == pending.size()) {
                 return ended ? -1 : 0;
             }
             int n = Math.min(len, pending.size() - position);
-            System.arraycopy(pending.toByteArray(), position, b, off, n);
+            if (snapshot.length != pending.size()) {
+                snapshot = pending.toByteArray();
+            }
+            System.arraycopy(snapshot, position, b, off, n);
             position += n;
             return n;
         }
