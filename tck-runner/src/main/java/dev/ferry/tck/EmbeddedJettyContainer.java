@@ -70,7 +70,7 @@ public final class EmbeddedJettyContainer implements DeployableContainer<Embedde
             connector.setPort(configuration.getPort());
             server.addConnector(connector);
             contexts = new ContextHandlerCollection(true);
-            server.setHandler(contexts);
+            server.setHandler(new UpgradedInputFix(contexts));
             server.start();
         } catch (Exception e) {
             throw new LifecycleException("could not start embedded Jetty on "
