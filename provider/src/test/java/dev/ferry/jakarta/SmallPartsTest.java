@@ -30,7 +30,7 @@ class SmallPartsTest {
     }
 
     @ParameterizedTest(name = "{0} from \"{1}\"")
-    @CsvSource({"int, 42, 42", "java.lang.Long, -7, -7", "boolean, TRUE, true", "char, x, x",
+    @CsvSource({"int, 42, 42", "java.lang.Long, -7, -7", "boolean, TRUE, true", "char, x, x", "char, Echar, E",
             "java.lang.Double, 2.5, 2.5", "short, ' 12 ', 12", "byte, -128, -128"})
     void builtInDecoders(String typeName, String text, String expected) throws Exception {
         Class<?> type = switch (typeName) {
@@ -45,7 +45,7 @@ class SmallPartsTest {
     }
 
     @ParameterizedTest(name = "{0} refuses \"{1}\"")
-    @CsvSource({"int, 4x2", "boolean, yes", "char, xy", "byte, 300"})
+    @CsvSource({"int, 4x2", "boolean, yes", "char, ''", "byte, 300"})
     void builtInDecodersRefuse(String typeName, String text) {
         Class<?> type = switch (typeName) {
             case "int" -> int.class;
