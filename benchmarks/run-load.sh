@@ -16,7 +16,7 @@ for server in ferry-on-jetty jetty tomcat; do
 done
 
 load_classes="$PWD/benchmarks/target/classes"
-# Ferry on Jetty as its launcher serves it (examples: the launcher's Jetty 12.1 workaround, see JettyHost).
+# Ferry on Jetty as its launcher serves it (with dev.ferry.servlet.jetty.UpgradedInputFix, see JettyHost).
 ferry_classes="$PWD/provider/target/classes:$PWD/servlet-container-integration/target/classes:$PWD/examples/target/classes"
 cp_of() { cat "$PWD/benchmarks/target/classpath-$1.txt"; }
 

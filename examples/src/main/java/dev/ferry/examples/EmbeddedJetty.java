@@ -1,5 +1,6 @@
 package dev.ferry.examples;
 
+import dev.ferry.servlet.jetty.UpgradedInputFix;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.annotation.HandlesTypes;
 import jakarta.websocket.server.ServerEndpoint;

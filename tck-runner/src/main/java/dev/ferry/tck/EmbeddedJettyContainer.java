@@ -1,5 +1,6 @@
 package dev.ferry.tck;
 
+import dev.ferry.servlet.jetty.UpgradedInputFix;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;

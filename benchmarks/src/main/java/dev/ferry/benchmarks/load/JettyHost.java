@@ -35,14 +35,14 @@ final class JettyHost implements LoadServer.Host {
     }
 
     /**
-     * Ferry's launcher wraps its context in {@code dev.ferry.examples.UpgradedInputFix}, a workaround for Jetty
+     * Ferry's launcher wraps its context in {@code dev.ferry.servlet.jetty.UpgradedInputFix}, a workaround for Jetty
      * 12.1's upgraded input of body-less upgrade requests; when that class is on the class path (only Ferry's
      * is given it) the load run serves the context the same way.
      */
     private static Handler asLauncherServes(Handler context) throws ReflectiveOperationException {
         Class<?> fix;
         try {
-            fix = Class.forName("dev.ferry.examples.UpgradedInputFix");
+            fix = Class.forName("dev.ferry.servlet.jetty.UpgradedInputFix");
         } catch (ClassNotFoundException absent) {
             return context;
         }
