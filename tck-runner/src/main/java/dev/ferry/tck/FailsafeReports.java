@@ -73,6 +73,13 @@ public final class FailsafeReports {
                     message = firstLine(element.hasAttribute("message")
                             ? element.getAttribute("message") : element.getAttribute("type"));
                 }
+                case "flakyFailure", "flakyError" -> {
+                    if (status == TestOutcome.Status.PASSED && message.isEmpty()) {
+                        // failsafe's rerun: failed first, then passed (a failure that stays has "failure" too)
+                        message = TestOutcome.PASSED_ON_RERUN + firstLine(element.hasAttribute("message")
+                                ? element.getAttribute("message") : element.getAttribute("type"));
+                    }
+                }
                 case "skipped" -> {
                     if (status != TestOutcome.Status.FAILED) {
                         status = TestOutcome.Status.SKIPPED;

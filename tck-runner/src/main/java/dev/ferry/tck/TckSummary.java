@@ -29,9 +29,11 @@ import java.util.TreeMap;
  * @param failuresByClass class to the methods that failed in it
  * @param regressions    failed tests not in the known-failures file
  * @param fixed          known failures (not flaky or vacuous) that passed
+ * @param passedOnRerun  tests that failed, then passed on failsafe's rerun: counted as passed, printed as flaky
  */
 public record TckSummary(int run, int passed, int failed, int skipped, SortedMap<String, Integer> failuresByArea,
-        SortedMap<String, List<String>> failuresByClass, List<TestOutcome> regressions, List<String> fixed) {
+        SortedMap<String, List<String>> failuresByClass, List<TestOutcome> regressions, List<String> fixed,
+        List<TestOutcome> passedOnRerun) {
 
     private static final int MAX_MESSAGE = 160;
 
@@ -40,6 +42,7 @@ public record TckSummary(int run, int passed, int failed, int skipped, SortedMap
         failuresByClass = new TreeMap<>(failuresByClass);
         regressions = List.copyOf(regressions);
         fixed = List.copyOf(fixed);
+        passedOnRerun = List.copyOf(passedOnRerun);
     }
 
     public static TckSummary of(List<TestOutcome> outcomes, KnownFailures known) {
@@ -50,10 +53,14 @@ public record TckSummary(int run, int passed, int failed, int skipped, SortedMap
         SortedMap<String, List<String>> byClass = new TreeMap<>();
         List<TestOutcome> regressions = new ArrayList<>();
         List<String> fixed = new ArrayList<>();
+        List<TestOutcome> passedOnRerun = new ArrayList<>();
         for (TestOutcome outcome : outcomes) {
             switch (outcome.status()) {
                 case PASSED -> {
                     passed++;
+                    if (outcome.passedOnRerun()) {
+                        passedOnRerun.add(outcome);
+                    }
                     if (known.contains(outcome.id()) && !known.isTolerated(outcome.id())) {
                         fixed.add(outcome.id());
                     }
@@ -69,7 +76,8 @@ public record TckSummary(int run, int passed, int failed, int skipped, SortedMap
                 }
             }
         }
-        return new TckSummary(outcomes.size(), passed, failed, skipped, byArea, byClass, regressions, fixed);
+        return new TckSummary(outcomes.size(), passed, failed, skipped, byArea, byClass, regressions, fixed,
+                passedOnRerun);
     }
 
     public String render() {
@@ -89,6 +97,13 @@ public record TckSummary(int run, int passed, int failed, int skipped, SortedMap
             out.append(String.format(Locale.ROOT,
                     "Now passing, remove from known-failures.txt (%d):%n", fixed.size()));
             fixed.forEach(id -> out.append("  ").append(id).append(System.lineSeparator()));
+        }
+        if (!passedOnRerun.isEmpty()) {
+            out.append(String.format(Locale.ROOT,
+                    "Flaky: failed, then passed on rerun (%d; counted as passed, each a bug to find):%n",
+                    passedOnRerun.size()));
+            passedOnRerun.forEach(o -> out.append("  ").append(o.id()).append(": ").append(abbreviate(o.message()))
+                    .append(System.lineSeparator()));
         }
         if (!regressions.isEmpty()) {
             out.append(String.format(Locale.ROOT,

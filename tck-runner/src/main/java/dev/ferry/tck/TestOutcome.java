@@ -15,6 +15,9 @@ public record TestOutcome(String className, String method, Status status, String
     /** How a test ended. */
     public enum Status { PASSED, FAILED, SKIPPED }
 
+    /** Starts the message of a test that failed, then passed when failsafe ran it again. */
+    public static final String PASSED_ON_RERUN = "passed on rerun after: ";
+
     private static final String TCK_PACKAGE = "com.sun.ts.tests.websocket.";
 
     public TestOutcome {
@@ -27,6 +30,11 @@ public record TestOutcome(String className, String method, Status status, String
     /** {@code class#method}: the key used in {@code known-failures.txt} and in {@code -Dit.test}. */
     public String id() {
         return className + "#" + method;
+    }
+
+    /** Whether this test passed only when run a second time: it is flaky, whatever the cause. */
+    public boolean passedOnRerun() {
+        return status == Status.PASSED && message.startsWith(PASSED_ON_RERUN);
     }
 
     /** The TCK area: {@code api}, {@code ee}, {@code negdep}, {@code spec}, {@code signature}, or {@code other}. */

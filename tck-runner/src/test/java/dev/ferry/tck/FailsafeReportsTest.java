@@ -22,6 +22,8 @@ class FailsafeReportsTest {
                 new TestOutcome(SESSION, "getIdTest", TestOutcome.Status.PASSED, ""),
                 new TestOutcome(SESSION, "closeTest", TestOutcome.Status.FAILED, "expected close within ws_wait"),
                 new TestOutcome(SESSION, "openTest", TestOutcome.Status.FAILED, "java.io.IOException"),
+                new TestOutcome(SESSION, "rerunTest", TestOutcome.Status.PASSED,
+                        TestOutcome.PASSED_ON_RERUN + "timed out"),
                 new TestOutcome(SESSION, "skippedTest", TestOutcome.Status.SKIPPED, "disabled")), outcomes);
     }
 

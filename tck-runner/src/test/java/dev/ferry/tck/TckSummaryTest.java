@@ -1,6 +1,7 @@
 package dev.ferry.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,19 @@ class TckSummaryTest {
 
         assertEquals("TCK 2.2: 7 run, 3 passed, 3 failed, 1 skipped", text.lines().findFirst().orElseThrow());
         assertEquals("Failures by area: api 2 signature 1", text.lines().skip(1).findFirst().orElseThrow());
+    }
+
+    @Test
+    void aTestThatPassedOnlyOnRerunCountsAsPassedAndIsPrintedAsFlaky() {
+        TestOutcome rerun = new TestOutcome(API, "wobbly", TestOutcome.Status.PASSED,
+                TestOutcome.PASSED_ON_RERUN + "timed out");
+        TckSummary summary = TckSummary.of(List.of(RUN.get(2), rerun), KNOWN);
+
+        assertEquals(2, summary.passed());
+        assertEquals(List.of(rerun), summary.passedOnRerun());
+        assertEquals(List.of(), summary.regressions());
+        assertTrue(summary.render().contains("Flaky: failed, then passed on rerun (1"), summary.render());
+        assertTrue(summary.render().contains(API + "#wobbly: passed on rerun after: timed out"), summary.render());
     }
 
     @Test
