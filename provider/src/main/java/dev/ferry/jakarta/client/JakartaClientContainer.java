@@ -1,5 +1,6 @@
 package dev.ferry.jakarta.client;
 
+import dev.ferry.jakarta.ContainerDefaults;
 import dev.ferry.jakarta.ExtensionHeader;
 import dev.ferry.jakarta.InstalledExtensions;
 import dev.ferry.jakarta.JakartaSession;
@@ -80,13 +81,8 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
     private final ThreadPoolExecutor executor;
     private final InstalledExtensions extensions;
     private final Set<Session> open = ConcurrentHashMap.newKeySet();
-    private volatile long maxIdleTimeout;
-    private volatile int maxTextMessageBufferSize = 1 << 20;
-    private volatile int maxBinaryMessageBufferSize = 1 << 20;
-    private volatile long asyncSendTimeout;
+    private final ContainerDefaults defaults = new ContainerDefaults(1 << 20);
     private volatile long connectTimeout = 30_000;
-    private volatile Duration keepAliveInterval = Duration.ZERO;
-    private volatile Duration keepAliveTimeout = Duration.ZERO;
 
     /** A container with the extensions found by {@code ServiceLoader} plus permessage-deflate. */
     public JakartaClientContainer() {
@@ -293,42 +289,42 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
 
     @Override
     public long getDefaultAsyncSendTimeout() {
-        return asyncSendTimeout;
+        return defaults.asyncSendTimeout();
     }
 
     @Override
     public void setAsyncSendTimeout(long timeoutmillis) {
-        asyncSendTimeout = timeoutmillis;
+        defaults.setAsyncSendTimeout(timeoutmillis);
     }
 
     @Override
     public long getDefaultMaxSessionIdleTimeout() {
-        return maxIdleTimeout;
+        return defaults.maxIdleTimeout();
     }
 
     @Override
     public void setDefaultMaxSessionIdleTimeout(long timeout) {
-        maxIdleTimeout = timeout;
+        defaults.setMaxIdleTimeout(timeout);
     }
 
     @Override
     public int getDefaultMaxBinaryMessageBufferSize() {
-        return maxBinaryMessageBufferSize;
+        return defaults.maxBinaryMessageBufferSize();
     }
 
     @Override
     public void setDefaultMaxBinaryMessageBufferSize(int max) {
-        maxBinaryMessageBufferSize = max;
+        defaults.setMaxBinaryMessageBufferSize(max);
     }
 
     @Override
     public int getDefaultMaxTextMessageBufferSize() {
-        return maxTextMessageBufferSize;
+        return defaults.maxTextMessageBufferSize();
     }
 
     @Override
     public void setDefaultMaxTextMessageBufferSize(int max) {
-        maxTextMessageBufferSize = max;
+        defaults.setMaxTextMessageBufferSize(max);
     }
 
     @Override
@@ -354,8 +350,8 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
      * Pong is not back within {@code timeout} (zero: the interval). {@link Duration#ZERO} turns it off (default).
      */
     public void setDefaultKeepAlive(Duration interval, Duration timeout) {
-        keepAliveInterval = interval == null ? Duration.ZERO : interval;
-        keepAliveTimeout = timeout == null ? Duration.ZERO : timeout;
+        defaults.setKeepAlive(interval == null ? Duration.ZERO : interval,
+                timeout == null ? Duration.ZERO : timeout);
     }
 
     /** The extensions this container can offer; install more here before connecting. */
@@ -372,22 +368,22 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
 
     @Override
     public long defaultMaxIdleTimeout() {
-        return maxIdleTimeout;
+        return defaults.maxIdleTimeout();
     }
 
     @Override
     public int defaultMaxTextMessageBufferSize() {
-        return maxTextMessageBufferSize;
+        return defaults.maxTextMessageBufferSize();
     }
 
     @Override
     public int defaultMaxBinaryMessageBufferSize() {
-        return maxBinaryMessageBufferSize;
+        return defaults.maxBinaryMessageBufferSize();
     }
 
     @Override
     public long defaultAsyncSendTimeout() {
-        return asyncSendTimeout;
+        return defaults.asyncSendTimeout();
     }
 
     @Override
@@ -424,11 +420,11 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
 
     @Override
     public Duration keepAliveInterval() {
-        return keepAliveInterval;
+        return defaults.keepAliveInterval();
     }
 
     @Override
     public Duration keepAliveTimeout() {
-        return keepAliveTimeout;
+        return defaults.keepAliveTimeout();
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.jakarta.server;
 
+import dev.ferry.jakarta.ContainerDefaults;
 import dev.ferry.jakarta.InstalledExtensions;
 import dev.ferry.jakarta.JakartaSession;
 import dev.ferry.jakarta.SessionHost;
@@ -77,12 +78,7 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
     private volatile boolean serving; // a connection was accepted: the deployment phase is over
     private volatile UpgradeBridge bridge;
 
-    private volatile long defaultMaxSessionIdleTimeout;
-    private volatile int defaultMaxTextMessageBufferSize = DEFAULT_MAX_MESSAGE_BUFFER_SIZE;
-    private volatile int defaultMaxBinaryMessageBufferSize = DEFAULT_MAX_MESSAGE_BUFFER_SIZE;
-    private volatile long defaultAsyncSendTimeout;
-    private volatile Duration keepAliveInterval = Duration.ZERO;
-    private volatile Duration keepAliveTimeout = Duration.ZERO;
+    private final ContainerDefaults defaults = new ContainerDefaults(DEFAULT_MAX_MESSAGE_BUFFER_SIZE);
 
     private final Executor executor;
     private final Scheduler scheduler;
@@ -338,22 +334,22 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
 
     @Override
     public long defaultMaxIdleTimeout() {
-        return defaultMaxSessionIdleTimeout;
+        return defaults.maxIdleTimeout();
     }
 
     @Override
     public int defaultMaxTextMessageBufferSize() {
-        return defaultMaxTextMessageBufferSize;
+        return defaults.maxTextMessageBufferSize();
     }
 
     @Override
     public int defaultMaxBinaryMessageBufferSize() {
-        return defaultMaxBinaryMessageBufferSize;
+        return defaults.maxBinaryMessageBufferSize();
     }
 
     @Override
     public long defaultAsyncSendTimeout() {
-        return defaultAsyncSendTimeout;
+        return defaults.asyncSendTimeout();
     }
 
     @Override
@@ -384,12 +380,12 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
 
     @Override
     public Duration keepAliveInterval() {
-        return keepAliveInterval;
+        return defaults.keepAliveInterval();
     }
 
     @Override
     public Duration keepAliveTimeout() {
-        return keepAliveTimeout;
+        return defaults.keepAliveTimeout();
     }
 
     /**
@@ -397,60 +393,49 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
      * Pong is not back within {@code timeout} (zero: the interval). {@link Duration#ZERO} turns it off (default).
      */
     public void setDefaultKeepAlive(Duration interval, Duration timeout) {
-        if (interval.isNegative() || timeout.isNegative()) {
-            throw new IllegalArgumentException("keepalive interval and timeout must not be negative, got "
-                    + interval + " and " + timeout);
-        }
-        keepAliveInterval = interval;
-        keepAliveTimeout = timeout;
+        defaults.setKeepAlive(interval, timeout);
     }
 
     // ---- WebSocketContainer ------------------------------------------------------------------------------
 
     @Override
     public long getDefaultAsyncSendTimeout() {
-        return defaultAsyncSendTimeout;
+        return defaults.asyncSendTimeout();
     }
 
     @Override
     public void setAsyncSendTimeout(long timeoutMillis) {
-        defaultAsyncSendTimeout = timeoutMillis;
+        defaults.setAsyncSendTimeout(timeoutMillis);
     }
 
     @Override
     public long getDefaultMaxSessionIdleTimeout() {
-        return defaultMaxSessionIdleTimeout;
+        return defaults.maxIdleTimeout();
     }
 
     @Override
     public void setDefaultMaxSessionIdleTimeout(long timeoutMillis) {
-        defaultMaxSessionIdleTimeout = timeoutMillis;
+        defaults.setMaxIdleTimeout(timeoutMillis);
     }
 
     @Override
     public int getDefaultMaxBinaryMessageBufferSize() {
-        return defaultMaxBinaryMessageBufferSize;
+        return defaults.maxBinaryMessageBufferSize();
     }
 
     @Override
     public void setDefaultMaxBinaryMessageBufferSize(int max) {
-        if (max <= 0) {
-            throw new IllegalArgumentException("max binary message buffer size must be positive, got " + max);
-        }
-        defaultMaxBinaryMessageBufferSize = max;
+        defaults.setMaxBinaryMessageBufferSize(max);
     }
 
     @Override
     public int getDefaultMaxTextMessageBufferSize() {
-        return defaultMaxTextMessageBufferSize;
+        return defaults.maxTextMessageBufferSize();
     }
 
     @Override
     public void setDefaultMaxTextMessageBufferSize(int max) {
-        if (max <= 0) {
-            throw new IllegalArgumentException("max text message buffer size must be positive, got " + max);
-        }
-        defaultMaxTextMessageBufferSize = max;
+        defaults.setMaxTextMessageBufferSize(max);
     }
 
     @Override

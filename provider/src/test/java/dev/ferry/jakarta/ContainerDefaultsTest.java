@@ -1,0 +1,69 @@
+package dev.ferry.jakarta;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.ferry.jakarta.client.JakartaClientContainer;
+import dev.ferry.jakarta.server.JakartaServerContainer;
+import jakarta.websocket.WebSocketContainer;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Both containers keep their defaults in one {@link ContainerDefaults}: same checks, same reports. */
+class ContainerDefaultsTest {
+
+    static Stream<WebSocketContainer> containers() {
+        return Stream.of(new JakartaServerContainer(), new JakartaClientContainer());
+    }
+
+    @ParameterizedTest
+    @MethodSource("containers")
+    void settersAreReadBackByTheContainerAndBySessions(WebSocketContainer container) {
+        container.setDefaultMaxSessionIdleTimeout(1234);
+        container.setAsyncSendTimeout(567);
+        container.setDefaultMaxTextMessageBufferSize(8901);
+        container.setDefaultMaxBinaryMessageBufferSize(2345);
+        SessionHost host = (SessionHost) container;
+
+        assertEquals(1234, container.getDefaultMaxSessionIdleTimeout());
+        assertEquals(1234, host.defaultMaxIdleTimeout());
+        assertEquals(567, container.getDefaultAsyncSendTimeout());
+        assertEquals(567, host.defaultAsyncSendTimeout());
+        assertEquals(8901, container.getDefaultMaxTextMessageBufferSize());
+        assertEquals(8901, host.defaultMaxTextMessageBufferSize());
+        assertEquals(2345, container.getDefaultMaxBinaryMessageBufferSize());
+        assertEquals(2345, host.defaultMaxBinaryMessageBufferSize());
+    }
+
+    @ParameterizedTest
+    @MethodSource("containers")
+    void nonPositiveBufferSizesAreRefusedAndLeaveTheValue(WebSocketContainer container) {
+        int text = container.getDefaultMaxTextMessageBufferSize();
+        int binary = container.getDefaultMaxBinaryMessageBufferSize();
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> container.setDefaultMaxTextMessageBufferSize(0));
+        assertEquals("max text message buffer size must be positive, got 0", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> container.setDefaultMaxBinaryMessageBufferSize(-1));
+
+        assertEquals(text, container.getDefaultMaxTextMessageBufferSize());
+        assertEquals(binary, container.getDefaultMaxBinaryMessageBufferSize());
+    }
+
+    @ParameterizedTest
+    @MethodSource("containers")
+    void keepAliveIsOffByDefaultAndANegativeDurationIsRefused(WebSocketContainer container) {
+        SessionHost host = (SessionHost) container;
+        assertEquals(Duration.ZERO, host.keepAliveInterval());
+
+        ContainerDefaults defaults = new ContainerDefaults(1);
+        defaults.setKeepAlive(Duration.ofSeconds(20), Duration.ofSeconds(5));
+        assertEquals(Duration.ofSeconds(20), defaults.keepAliveInterval());
+        assertEquals(Duration.ofSeconds(5), defaults.keepAliveTimeout());
+        assertThrows(IllegalArgumentException.class,
+                () -> defaults.setKeepAlive(Duration.ofSeconds(-1), Duration.ZERO));
+        assertEquals(Duration.ofSeconds(20), defaults.keepAliveInterval());
+    }
+}
