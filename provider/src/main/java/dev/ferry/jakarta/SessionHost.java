@@ -22,17 +22,28 @@ public interface SessionHost {
     /** The container {@code Session.getContainer()} returns. */
     WebSocketContainer container();
 
+    /** The container's session defaults, the ones its {@code setDefault...} methods change. */
+    ContainerDefaults defaults();
+
     /** {@code getDefaultMaxSessionIdleTimeout()}: milliseconds, 0 or less for no timeout. */
-    long defaultMaxIdleTimeout();
+    default long defaultMaxIdleTimeout() {
+        return defaults().maxIdleTimeout();
+    }
 
     /** {@code getDefaultMaxTextMessageBufferSize()}: the largest whole text message, in characters and bytes. */
-    int defaultMaxTextMessageBufferSize();
+    default int defaultMaxTextMessageBufferSize() {
+        return defaults().maxTextMessageBufferSize();
+    }
 
     /** {@code getDefaultMaxBinaryMessageBufferSize()}: the largest whole binary message, in bytes. */
-    int defaultMaxBinaryMessageBufferSize();
+    default int defaultMaxBinaryMessageBufferSize() {
+        return defaults().maxBinaryMessageBufferSize();
+    }
 
     /** {@code getDefaultAsyncSendTimeout()}: milliseconds, 0 or less for no timeout. */
-    long defaultAsyncSendTimeout();
+    default long defaultAsyncSendTimeout() {
+        return defaults().asyncSendTimeout();
+    }
 
     /**
      * Runs endpoint callbacks ({@code onOpen} excepted, see {@link JakartaSession#open}), message handlers and
@@ -62,12 +73,12 @@ public interface SessionHost {
      * {@link #keepAliveTimeout()}. {@link Duration#ZERO} (the default) turns keepalive off.
      */
     default Duration keepAliveInterval() {
-        return Duration.ZERO;
+        return defaults().keepAliveInterval();
     }
 
     /** How long a keepalive Ping may wait for its Pong; zero means the interval. */
     default Duration keepAliveTimeout() {
-        return Duration.ZERO;
+        return defaults().keepAliveTimeout();
     }
 
     /** Close timeout, send queue bound and batch size of each session's connection. */

@@ -90,7 +90,7 @@ class SessionFailureTest {
         RecordingEndpoint client = JakartaSessionTest.collecting();
         RecordingEndpoint server = JakartaSessionTest.collecting();
         pair = SessionPair.create();
-        pair.clientHost.idleTimeout = 1000;
+        pair.clientHost.defaults.setMaxIdleTimeout(1000);
         pair.open(client, server);
         assertEquals(1000, pair.client.getMaxIdleTimeout());
         pair.clientHost.scheduler.advance(Duration.ofMillis(999));
@@ -104,7 +104,7 @@ class SessionFailureTest {
     void keepaliveClosesWhenNoPongComes() throws Exception {
         RecordingEndpoint client = JakartaSessionTest.collecting();
         pair = SessionPair.create();
-        pair.clientHost.keepAlive = Duration.ofSeconds(5);
+        pair.clientHost.defaults.setKeepAlive(Duration.ofSeconds(5), Duration.ZERO);
         pair.openClient(client, SessionPair.config());
         RawPeer server = new RawPeer(pair.wires.server());
         pair.clientHost.scheduler.advance(Duration.ofSeconds(5));
@@ -118,7 +118,7 @@ class SessionFailureTest {
     void keepaliveStaysOpenWhilePongsCome() throws Exception {
         RecordingEndpoint client = JakartaSessionTest.collecting();
         pair = SessionPair.create();
-        pair.clientHost.keepAlive = Duration.ofSeconds(5);
+        pair.clientHost.defaults.setKeepAlive(Duration.ofSeconds(5), Duration.ZERO);
         pair.open(client, JakartaSessionTest.collecting());
         for (int round = 0; round < 3; round++) {
             pair.clientHost.scheduler.advance(Duration.ofSeconds(5));
@@ -161,7 +161,7 @@ class SessionFailureTest {
     void anAsyncSendTimeoutFailsQueuedSendsAndEndsAConnectionStuckMidFrame() throws Exception {
         RecordingEndpoint client = JakartaSessionTest.collecting();
         pair = SessionPair.create(256);
-        pair.clientHost.asyncSendTimeout = 1000;
+        pair.clientHost.defaults.setAsyncSendTimeout(1000);
         pair.openClient(client, SessionPair.config());
         new RawPeer(pair.wires.server()); // never reads
         assertEquals(1000, pair.client.getAsyncRemote().getSendTimeout());
@@ -209,7 +209,7 @@ class SessionFailureTest {
         RecordingEndpoint client = JakartaSessionTest.collecting();
         RecordingEndpoint server = JakartaSessionTest.collecting();
         pair = SessionPair.create();
-        pair.serverHost.maxText = 10;
+        pair.serverHost.defaults.setMaxTextMessageBufferSize(10);
         pair.open(client, server);
         pair.client.getBasicRemote().sendText("0123456789");
         assertEquals("0123456789", server.nextMessage());

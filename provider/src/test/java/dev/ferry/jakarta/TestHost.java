@@ -5,7 +5,6 @@ import dev.ferry.transport.ManualScheduler;
 import dev.ferry.transport.Scheduler;
 import jakarta.websocket.Session;
 import jakarta.websocket.WebSocketContainer;
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,11 +18,7 @@ final class TestHost implements SessionHost {
     final ManualScheduler scheduler = new ManualScheduler();
     final Set<Session> open = ConcurrentHashMap.newKeySet();
     final List<JakartaSession> closed = new CopyOnWriteArrayList<>();
-    volatile long idleTimeout;
-    volatile int maxText = 1 << 20;
-    volatile int maxBinary = 1 << 20;
-    volatile long asyncSendTimeout;
-    volatile Duration keepAlive = Duration.ZERO;
+    final ContainerDefaults defaults = new ContainerDefaults(1 << 20);
     volatile ConnectionDriver.Settings settings = ConnectionDriver.Settings.defaults();
     volatile long blockingSendTimeout = 10_000;
 
@@ -37,23 +32,8 @@ final class TestHost implements SessionHost {
     }
 
     @Override
-    public long defaultMaxIdleTimeout() {
-        return idleTimeout;
-    }
-
-    @Override
-    public int defaultMaxTextMessageBufferSize() {
-        return maxText;
-    }
-
-    @Override
-    public int defaultMaxBinaryMessageBufferSize() {
-        return maxBinary;
-    }
-
-    @Override
-    public long defaultAsyncSendTimeout() {
-        return asyncSendTimeout;
+    public ContainerDefaults defaults() {
+        return defaults;
     }
 
     @Override
@@ -80,11 +60,6 @@ final class TestHost implements SessionHost {
     @Override
     public Set<Session> openSessions(JakartaSession session) {
         return Set.copyOf(open);
-    }
-
-    @Override
-    public Duration keepAliveInterval() {
-        return keepAlive;
     }
 
     @Override

@@ -367,23 +367,8 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
     }
 
     @Override
-    public long defaultMaxIdleTimeout() {
-        return defaults.maxIdleTimeout();
-    }
-
-    @Override
-    public int defaultMaxTextMessageBufferSize() {
-        return defaults.maxTextMessageBufferSize();
-    }
-
-    @Override
-    public int defaultMaxBinaryMessageBufferSize() {
-        return defaults.maxBinaryMessageBufferSize();
-    }
-
-    @Override
-    public long defaultAsyncSendTimeout() {
-        return defaults.asyncSendTimeout();
+    public ContainerDefaults defaults() {
+        return defaults;
     }
 
     @Override
@@ -418,13 +403,4 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
         return Set.copyOf(snapshot);
     }
 
-    @Override
-    public Duration keepAliveInterval() {
-        return defaults.keepAliveInterval();
-    }
-
-    @Override
-    public Duration keepAliveTimeout() {
-        return defaults.keepAliveTimeout();
-    }
 }

@@ -212,7 +212,6 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
         }
     }
 
-
     /** Closes deployment: later {@code addEndpoint} calls throw {@link IllegalStateException}. Idempotent. */
     public void closeDeployment() {
         synchronized (deploymentLock) {
@@ -333,23 +332,8 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
     }
 
     @Override
-    public long defaultMaxIdleTimeout() {
-        return defaults.maxIdleTimeout();
-    }
-
-    @Override
-    public int defaultMaxTextMessageBufferSize() {
-        return defaults.maxTextMessageBufferSize();
-    }
-
-    @Override
-    public int defaultMaxBinaryMessageBufferSize() {
-        return defaults.maxBinaryMessageBufferSize();
-    }
-
-    @Override
-    public long defaultAsyncSendTimeout() {
-        return defaults.asyncSendTimeout();
+    public ContainerDefaults defaults() {
+        return defaults;
     }
 
     @Override
@@ -376,16 +360,6 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
     @Override
     public Set<Session> openSessions(JakartaSession session) {
         return openSessions.sameEndpoint(session);
-    }
-
-    @Override
-    public Duration keepAliveInterval() {
-        return defaults.keepAliveInterval();
-    }
-
-    @Override
-    public Duration keepAliveTimeout() {
-        return defaults.keepAliveTimeout();
     }
 
     /**

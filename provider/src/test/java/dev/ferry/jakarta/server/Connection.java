@@ -1,5 +1,6 @@
 package dev.ferry.jakarta.server;
 
+import dev.ferry.jakarta.ContainerDefaults;
 import dev.ferry.jakarta.JakartaSession;
 import dev.ferry.jakarta.SessionHost;
 import dev.ferry.jakarta.SessionSpec;
@@ -146,6 +147,7 @@ final class Connection implements AutoCloseable {
 
     private final class ClientHost implements SessionHost {
         private final WebSocketContainer container;
+        private final ContainerDefaults defaults = new ContainerDefaults(1 << 20);
 
         ClientHost(WebSocketContainer container) {
             this.container = container;
@@ -157,23 +159,8 @@ final class Connection implements AutoCloseable {
         }
 
         @Override
-        public long defaultMaxIdleTimeout() {
-            return 0;
-        }
-
-        @Override
-        public int defaultMaxTextMessageBufferSize() {
-            return 1 << 20;
-        }
-
-        @Override
-        public int defaultMaxBinaryMessageBufferSize() {
-            return 1 << 20;
-        }
-
-        @Override
-        public long defaultAsyncSendTimeout() {
-            return 0;
+        public ContainerDefaults defaults() {
+            return defaults;
         }
 
         @Override
