@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * The server the Autobahn|Testsuite fuzzing client attacks in the {@code autobahn} profile: Ferry on
  * embedded Jetty echoing at {@code /}. The Maven plugin calls {@link #main} with the port as its only
- * argument and connects to the local host's address (not necessarily 127.0.0.1), so the server binds that
- * address.
+ * argument and connects to the local host's address, so the server binds that address, and only when it is a
+ * loopback address: our servers never listen beyond this machine's loopback.
  */
 public final class AutobahnServer {
 
@@ -22,7 +22,12 @@ public final class AutobahnServer {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
-        String host = InetAddress.getLocalHost().getHostAddress();
+        InetAddress local = InetAddress.getLocalHost();
+        if (!local.isLoopbackAddress()) {
+            throw new IllegalStateException("the fuzzing client connects to this host's address, " + local
+                    + ", which is not a loopback address; map the host name to 127.0.0.1 (/etc/hosts) to run it");
+        }
+        String host = local.getHostAddress();
         EmbeddedJetty server = EmbeddedJetty.serveClasses(
                 host, port, List.of(Echo.class), AutobahnServer.class.getClassLoader(), false);
         System.out.println("Autobahn echo server on " + server.uri("ws", "/"));
