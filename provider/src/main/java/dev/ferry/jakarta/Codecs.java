@@ -128,12 +128,21 @@ final class Codecs {
                 + "Encoder.TextStream, Encoder.Binary or Encoder.BinaryStream");
     }
 
+    /**
+     * Creates a codec with its no-argument constructor, made accessible when the class or constructor is not public
+     * (deployment accepts any no-argument constructor, and the default configurator creates endpoints the same way).
+     */
     private static <T> T instantiate(Class<T> type) {
         try {
-            return type.getConstructor().newInstance();
+            var constructor = type.getDeclaredConstructor();
+            constructor.trySetAccessible();
+            return constructor.newInstance();
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw new IllegalArgumentException("cannot create " + type.getName() + ": its constructor threw "
+                    + e.getCause(), e.getCause());
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalArgumentException("cannot create " + type.getName()
-                    + ": encoders and decoders need a public no-argument constructor", e);
+                    + ": expected a no-argument constructor the container can call, got " + e, e);
         }
     }
 
