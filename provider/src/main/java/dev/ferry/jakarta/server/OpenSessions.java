@@ -6,6 +6,7 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,10 +32,22 @@ final class OpenSessions {
         }
     }
 
-    /** A snapshot of the open sessions of the same endpoint path as {@code session}. */
+    /**
+     * A snapshot of the open sessions of the same endpoint path as {@code session}: those whose {@code isOpen()} is
+     * true, so a session whose {@code onClose} has begun is no longer listed (not even to itself).
+     */
     Set<Session> sameEndpoint(JakartaSession session) {
         Set<Session> sessions = byPath.get(pathOf(session));
-        return sessions == null ? Set.of() : Set.copyOf(sessions);
+        if (sessions == null) {
+            return Set.of();
+        }
+        Set<Session> open = new HashSet<>();
+        for (Session candidate : sessions) {
+            if (candidate.isOpen()) {
+                open.add(candidate);
+            }
+        }
+        return Set.copyOf(open);
     }
 
     /** Closes every open session with {@code reason}; a failing close is logged and the rest go on. */
