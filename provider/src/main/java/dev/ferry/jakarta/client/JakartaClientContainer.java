@@ -154,12 +154,21 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
         return connectToServer(instantiate(endpointClass), config, path);
     }
 
+    /**
+     * Creates an endpoint or configurator with its no-argument constructor, made accessible when the class or
+     * constructor is not public (as the server's default configurator does).
+     */
     private static <T> T instantiate(Class<T> type) throws DeploymentException {
         try {
-            return type.getConstructor().newInstance();
+            var constructor = type.getDeclaredConstructor();
+            constructor.trySetAccessible();
+            return constructor.newInstance();
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw new DeploymentException("cannot create " + type.getName() + ": its constructor threw "
+                    + e.getCause(), e.getCause());
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new DeploymentException("cannot create endpoint " + type.getName()
-                    + ": it needs a public no-argument constructor", e);
+            throw new DeploymentException("cannot create " + type.getName()
+                    + ": expected a no-argument constructor the container can call, got " + e, e);
         }
     }
 

@@ -192,6 +192,32 @@ class ClientEndpointAttributesIT {
         byInstance.close();
     }
 
+    /** Package-private, with a package-private configurator: the container still creates both. */
+    static final class HiddenHeaders extends ClientEndpointConfig.Configurator {
+        @Override
+        public void beforeRequest(Map<String, List<String>> headers) {
+            headers.put("X-Client", List.of("hidden"));
+        }
+    }
+
+    @ClientEndpoint(configurator = HiddenHeaders.class)
+    static final class Hidden {
+        static final BlockingQueue<String> TEXTS = new LinkedBlockingQueue<>();
+
+        @OnMessage
+        public void text(String text) {
+            TEXTS.add(text);
+        }
+    }
+
+    @Test
+    void endpointAndConfiguratorClassesNeedNotBePublic() throws Exception {
+        Session session = client.connectToServer(Hidden.class, server.uri("/attributes"));
+        session.getBasicRemote().sendText("c");
+        assertEquals("reply:c header=hidden protocol=", poll(Hidden.TEXTS));
+        session.close();
+    }
+
     @ClientEndpoint
     public static final class TwoTextHandlers {
         @OnMessage
