@@ -120,6 +120,12 @@ final class FerryHandles {
 
     /** Two engines without the handle's lock (diagnostic only: the handle is the API). */
     static Pair openUnlocked(boolean deflate) {
+        Engine[] engines = openEngines(deflate);
+        return new Pair(Side.unlocked(engines[0]), Side.unlocked(engines[1]));
+    }
+
+    /** A client engine and a server engine after a handshake between them (diagnostic only). */
+    static Engine[] openEngines(boolean deflate) {
         HandleProperties properties = properties(deflate);
         List<String> extensions = deflate ? List.of(PerMessageDeflate.NAME) : List.of();
         Engine client = new Engine(Role.CLIENT, properties, new SecureRandom());
@@ -130,7 +136,7 @@ final class FerryHandles {
         List<HttpHeader> response = server.beginServerHandshake(null, extensions, request);
         server.endServerHandshake();
         client.endClientHandshake(response);
-        return new Pair(Side.unlocked(client), Side.unlocked(server));
+        return new Engine[] {client, server};
     }
 
     /**

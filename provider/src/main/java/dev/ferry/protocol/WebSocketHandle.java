@@ -1,12 +1,12 @@
 package dev.ferry.protocol;
 
 import dev.ferry.protocol.internal.Engine;
+import dev.ferry.protocol.internal.HandleLock;
 
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 
 /**
@@ -15,10 +15,14 @@ import java.util.random.RandomGenerator;
  * {@link #sendClose}, {@link #receive}), then drains actions with {@link #getAction} and reports each
  * one's I/O with {@link #completeAction}.
  *
- * <p>Thread contract (J9): every method takes an internal {@link ReentrantLock}, so calls from several
- * threads are safe; the rules R1-R8 of spec §5.1 still apply (one send and one receive outstanding, one
- * uncompleted action per pipeline). A send pipeline and a receive pipeline may be driven by different
- * threads.
+ * <p>Thread contract (J9): every method takes an internal lock, so calls from several threads are safe; the
+ * rules R1-R8 of spec §5.1 still apply (one send and one receive outstanding, one uncompleted action per
+ * pipeline). A send pipeline and a receive pipeline may be driven by different threads. Spec difference: J9
+ * names a {@code ReentrantLock}; the handle uses a lighter lock of its own (one compare-and-set to take it, one
+ * ordered store to release it: a small message costs five calls each way), with the same guarantees for
+ * callers: mutual exclusion and the memory effects of a lock between calls. It is not reentrant, and need
+ * not be: the handle never calls back into caller code while holding it, except an {@link ExtensionFactory}'s
+ * {@link Extension}, which must not call its handle.
  *
  * <p>Buffers: a send's payload is on loan to the handle until its {@code INDICATE_SEND_COMPLETE}; a
  * server puts a read-only view of it on the wire, a client a masked copy in handle memory. Every buffer
@@ -46,7 +50,7 @@ public final class WebSocketHandle implements AutoCloseable {
     private static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(30);
     private static final Duration MIN_KEEPALIVE = Duration.ofSeconds(15);
 
-    private final ReentrantLock lock = new ReentrantLock();
+    private final HandleLock lock = new HandleLock();
     private final Engine engine;
 
     private WebSocketHandle(Engine engine) {
@@ -75,10 +79,23 @@ public final class WebSocketHandle implements AutoCloseable {
     }
 
     /**
-     * {@code WebSocketBeginClientHandshake}: the headers to add to the GET request (spec §4.1). An
-     * extension entry that is a bare name with an {@link ExtensionFactory} in the properties is offered as
-     * that factory's {@link ExtensionFactory#offer()}. {@code initialHeaders} (the caller's own headers) may
-     * be null; a returned header replaces any of the caller's with the same name.
+     * {@code WebSocketBeginClientHandshake}: the GET request's headers (spec §3.3, §4.1). An extension entry
+     * that is a bare name with an {@link ExtensionFactory} in the properties is offered as that factory's
+     * {@link ExtensionFactory#offer()}.
+     *
+     * <p>{@code initialHeaders} are the caller's own headers ({@code Host}, {@code Origin}, cookies,
+     * authorization...; may be null or empty). The returned list is the request's whole header set: the
+     * initial headers in their order, except a {@code Connection} or {@code Upgrade}, which the handle's
+     * replace (spec §3.3), followed by {@code Connection}, {@code Upgrade}, {@code Sec-WebSocket-Key},
+     * {@code -Version}, and {@code -Protocol} and {@code -Extensions} when offered. With no initial headers
+     * it is exactly the headers to add. Spec difference (the DLL returns only the headers to add and leaves
+     * the replacing to the caller): returning the merged set means a caller cannot get the replacing wrong.
+     *
+     * @throws IllegalArgumentException for an initial header whose name is not an HTTP token, whose value
+     *                                  holds CR, LF or NUL, or that the handle sets itself
+     *                                  ({@code Sec-WebSocket-Key}, {@code -Version}, {@code -Accept}, and
+     *                                  {@code -Protocol} and {@code -Extensions}, which come from the
+     *                                  {@code subprotocols} and {@code extensions} arguments); nothing changes
      */
     public List<HttpHeader> beginClientHandshake(List<String> subprotocols, List<String> extensions,
                                                  List<HttpHeader> initialHeaders) {

@@ -28,7 +28,7 @@ class HandshakeTest {
     void clientRequestHeadersFollowSpecTable4_1() {
         WebSocketHandle client = WebSocketHandle.create(Role.CLIENT, HandleProperties.defaults(), new Random(7));
         List<HttpHeader> headers = client.beginClientHandshake(List.of("chat", "superchat"), List.of("x-a", "x-b; p=1"),
-                List.of(new HttpHeader("Host", "example.com")));
+                List.of());
         assertEquals(List.of("Connection", "Upgrade", "Sec-WebSocket-Key", "Sec-WebSocket-Version",
                 "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions"), headers.stream().map(HttpHeader::name).toList());
         assertEquals("Upgrade", headers.get(0).value());
@@ -38,6 +38,55 @@ class HandshakeTest {
         assertEquals("chat, superchat", headers.get(4).value());
         assertEquals("x-a, x-b; p=1", headers.get(5).value());
         assertEquals(HandleState.HANDSHAKING, client.state());
+    }
+
+    @Test
+    void initialHeadersComeFirstInTheReturnedRequestAndConnectionAndUpgradeAreReplaced() {
+        WebSocketHandle client = WebSocketHandle.create(Role.CLIENT, HandleProperties.defaults(), new Random(7));
+        List<HttpHeader> headers = client.beginClientHandshake(List.of("chat"), List.of(), List.of(
+                new HttpHeader("Host", "example.com:8080"), new HttpHeader("connection", "keep-alive"),
+                new HttpHeader("Origin", "http://example.com"), new HttpHeader("UPGRADE", "h2c"),
+                new HttpHeader("Cookie", "a=1"), new HttpHeader("Cookie", "b=2")));
+        assertEquals(List.of("Host: example.com:8080", "Origin: http://example.com", "Cookie: a=1", "Cookie: b=2",
+                "Connection: Upgrade", "Upgrade: websocket"),
+                headers.subList(0, 6).stream().map(h -> h.name() + ": " + h.value()).toList(),
+                "the caller's headers in their order, then the handshake's; spec §3.3: ours replace Connection and Upgrade");
+        assertEquals(List.of("Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Protocol"),
+                headers.subList(6, headers.size()).stream().map(HttpHeader::name).toList());
+
+        WebSocketHandle server = WebSocketHandle.createServer(HandleProperties.defaults());
+        List<HttpHeader> response = server.beginServerHandshake("chat", List.of(), headers);
+        assertEquals(0, client.endClientHandshake(response).selectedSubprotocol().getAsInt(),
+                "the returned set is a request a server accepts as is");
+    }
+
+    static Stream<HttpHeader> forbiddenInitialHeaders() {
+        return Stream.of(new HttpHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+                new HttpHeader("sec-websocket-version", "8"), new HttpHeader("Sec-WebSocket-Protocol", "chat"),
+                new HttpHeader("Sec-WebSocket-Extensions", "permessage-deflate"),
+                new HttpHeader("Sec-WebSocket-Accept", "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
+                new HttpHeader("X-Injected", "a\r\nX-Evil: 1"), new HttpHeader("X-Lf", "a\nb"),
+                new HttpHeader("X-Nul", "a\0b"), new HttpHeader("Bad Name", "1"), new HttpHeader("Bad:Name", "1"),
+                new HttpHeader("Caf\u00e9", "1"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("forbiddenInitialHeaders")
+    void forbiddenInitialHeadersAreCallerMistakesAndChangeNothing(HttpHeader bad) {
+        WebSocketHandle client = WebSocketHandle.createClient(HandleProperties.defaults());
+        List<HttpHeader> initial = List.of(new HttpHeader("Host", "example.com"), bad);
+        assertThrows(IllegalArgumentException.class, () -> client.beginClientHandshake(List.of(), List.of(), initial));
+        assertEquals(HandleState.CREATED, client.state(), "spec §8.2: a caller mistake leaves the handle unchanged");
+        assertEquals(5, client.beginClientHandshake(List.of(), List.of(), List.of(initial.get(0))).size());
+    }
+
+    @Test
+    void aNullInitialHeaderIsACallerMistake() {
+        WebSocketHandle client = WebSocketHandle.createClient(HandleProperties.defaults());
+        List<HttpHeader> withNull = new ArrayList<>();
+        withNull.add(null);
+        assertThrows(IllegalArgumentException.class, () -> client.beginClientHandshake(List.of(), List.of(), withNull));
+        assertEquals(HandleState.CREATED, client.state());
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.ferry.protocol.frame.Masking;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.Consumer;
@@ -19,8 +20,9 @@ final class Peer {
     final WebSocketHandle handle;
     final ActionRecorder recorder = new ActionRecorder();
     final ByteQueue inbound = new ByteQueue();
-    /** Every frame this side wrote, as written. */
+    /** Every frame this side wrote, as written (a frame written in several actions is joined). */
     final List<byte[]> written = new ArrayList<>();
+    private byte[] unframed = new byte[0];
     final Deque<Consumer<WebSocketHandle>> plan = new ArrayDeque<>();
     boolean autoReceive;
     boolean endOfStream;
@@ -90,7 +92,7 @@ final class Peer {
                 wire.add(b.duplicate());
             }
             byte[] bytes = wire.drain();
-            written.add(bytes);
+            collectFrames(bytes);
             if (s.context() == null && s.bufferType() == BufferType.PONG) {
                 recorder.autoPong(payloadOf(bytes));
             }
@@ -121,6 +123,25 @@ final class Peer {
             throw new AssertionError(action);
         }
         return true;
+    }
+
+    /** Adds the frames {@code bytes} completes to {@link #written}. */
+    private void collectFrames(byte[] bytes) {
+        byte[] all = Arrays.copyOf(unframed, unframed.length + bytes.length);
+        System.arraycopy(bytes, 0, all, unframed.length, bytes.length);
+        FrameParser parser = new FrameParser(Role.CLIENT, true);
+        parser.allowRsv(7);
+        int start = 0;
+        while (true) {
+            int header = parser.parse(ByteBuffer.wrap(all), start, all.length);
+            if (header == 0 || all.length - start - header < parser.payloadLength()) {
+                break;
+            }
+            int end = start + header + (int) parser.payloadLength();
+            written.add(Arrays.copyOfRange(all, start, end));
+            start = end;
+        }
+        unframed = Arrays.copyOfRange(all, start, all.length);
     }
 
     /** The unmasked payload of one whole frame. */

@@ -70,9 +70,61 @@ public final class ClientHandshake {
         return new Offer(key, subprotocols, elements);
     }
 
-    /** The headers the caller adds to its GET request, in the order of spec §4.1. */
-    public static List<HttpHeader> requestHeaders(Offer offer) {
-        List<HttpHeader> headers = new ArrayList<>(6);
+    /**
+     * Headers a caller may not pass as initial headers: the handle sets them from its own key and version and
+     * from the subprotocol and extension arguments, or (Accept) they belong in a response.
+     */
+    private static final List<String> HANDLE_OWNED = List.of("Sec-WebSocket-Key", "Sec-WebSocket-Version",
+            "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions", "Sec-WebSocket-Accept");
+    /** Headers of the caller's that the handle's replace (spec §3.3). */
+    private static final List<String> REPLACED = List.of("Connection", "Upgrade");
+
+    /**
+     * Checks the caller's initial headers before anything is created for the handshake.
+     *
+     * @throws IllegalArgumentException for a null entry, a name that is not an HTTP token, a value holding CR,
+     *                                  LF or NUL, or a header the handle owns (see {@link #requestHeaders})
+     */
+    public static void checkInitialHeaders(List<HttpHeader> initialHeaders) {
+        for (HttpHeader header : initialHeaders) {
+            if (header == null) {
+                throw new IllegalArgumentException("expected initial headers, got a null entry");
+            }
+            if (!HeaderValues.isToken(header.name())) {
+                throw new IllegalArgumentException("expected a header name that is an HTTP token (RFC 7230 §3.2.6),"
+                        + " got '" + header.name() + "'");
+            }
+            String value = header.value();
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c == '\r' || c == '\n' || c == 0) {
+                    throw new IllegalArgumentException("expected a header value without CR, LF or NUL (RFC 7230 §3.2),"
+                            + " got one in " + header.name());
+                }
+            }
+            for (String owned : HANDLE_OWNED) {
+                if (header.hasName(owned)) {
+                    throw new IllegalArgumentException("expected no " + owned + " among the initial headers: the"
+                            + " handle sets it" + (owned.endsWith("Protocol") ? " from the subprotocols argument"
+                            : owned.endsWith("Extensions") ? " from the extensions argument"
+                            : owned.endsWith("Accept") ? " (a response header)" : "") + " (RFC 6455 §4.1, spec §3.3)");
+                }
+            }
+        }
+    }
+
+    /**
+     * The request's headers: the caller's initial headers (checked by {@link #checkInitialHeaders}) except any
+     * {@code Connection} or {@code Upgrade}, which the handle's replace (spec §3.3), in their order, then the
+     * handshake headers in the order of spec §4.1.
+     */
+    public static List<HttpHeader> requestHeaders(Offer offer, List<HttpHeader> initialHeaders) {
+        List<HttpHeader> headers = new ArrayList<>(initialHeaders.size() + 6);
+        for (HttpHeader header : initialHeaders) {
+            if (!header.hasName(REPLACED.get(0)) && !header.hasName(REPLACED.get(1))) {
+                headers.add(header);
+            }
+        }
         headers.add(new HttpHeader("Connection", "Upgrade"));
         headers.add(new HttpHeader("Upgrade", "websocket"));
         headers.add(new HttpHeader("Sec-WebSocket-Key", offer.key()));

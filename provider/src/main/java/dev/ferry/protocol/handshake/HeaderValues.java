@@ -59,6 +59,20 @@ public final class HeaderValues {
         return null;
     }
 
+    /** Whether {@code name} is an HTTP token (RFC 7230 §3.2.6): visible ASCII but no delimiters. */
+    public static boolean isToken(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= 0x20 || c >= 0x7F || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The extension name of a {@code Sec-WebSocket-Extensions} element: the token before any {@code ;}. */
     public static String extensionName(String element) {
         int semicolon = element.indexOf(';');

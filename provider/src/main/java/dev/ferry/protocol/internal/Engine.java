@@ -86,11 +86,13 @@ public final class Engine {
                                                  List<HttpHeader> initialHeaders) {
         expectRole(Role.CLIENT, "beginClientHandshake");
         expectState(HandleState.CREATED, "beginClientHandshake");
+        List<HttpHeader> initial = orEmpty(initialHeaders);
+        ClientHandshake.checkInitialHeaders(initial);
         ClientHandshake.Offer newOffer = ClientHandshake.offer(HandshakeKeys.newKey(maskKeys.source()),
                 orEmpty(subprotocols), orEmpty(extensionTokens), properties.extensions());
         offer = newOffer;
         transition(Event.HANDSHAKE_BEGUN);
-        return ClientHandshake.requestHeaders(newOffer);
+        return ClientHandshake.requestHeaders(newOffer, initial);
     }
 
     public ClientHandshakeResult endClientHandshake(List<HttpHeader> responseHeaders) {
@@ -176,8 +178,8 @@ public final class Engine {
     }
 
     private Action pollSend() {
-        boolean cancel = state == HandleState.FAILED || state == HandleState.ABORTED;
-        Action action = send.poll(wire == null, cancel);
+        boolean aborted = state == HandleState.ABORTED;
+        Action action = send.poll(wire == null, aborted || state == HandleState.FAILED, aborted);
         if (action instanceof Action.SendToNetwork) {
             wire = action;
         }
@@ -187,7 +189,9 @@ public final class Engine {
     private Action pollReceive() {
         Action action;
         try {
-            action = receive.poll(wire == null, send.closeWritten(), state == HandleState.ABORTED);
+            // A client frame written in several chunks holds the wire between them: no pong in the middle (R5).
+            action = receive.poll(wire == null && !send.holdsWire(), send.closeWritten(),
+                    state == HandleState.ABORTED);
         } catch (WebSocketProtocolException e) {
             fail(e);
             throw e;

@@ -19,34 +19,49 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The send pipeline (spec §5.2): one caller operation at a time becomes one frame, handed out as one
- * {@code SEND_TO_NETWORK} of [header, payload] (J13), then one {@code INDICATE_SEND_COMPLETE}.
+ * The send pipeline (spec §5.2): one caller operation at a time becomes one frame, handed out as
+ * {@code SEND_TO_NETWORK} actions of [header, payload] (J13), then one {@code INDICATE_SEND_COMPLETE}.
  *
- * <p>Theory of operation. An operation moves QUEUED, WRITING (its frame is on loan to the caller),
- * WRITTEN, INDICATING (its completion is on loan), then it is gone. A server puts a read-only view of
- * the caller's payload on the wire; a client masks it into a pooled buffer. Once the handle failed or
- * was aborted, a QUEUED operation skips straight to WRITTEN (cancelled: nothing is written). After a
- * failure the pipeline offers the failure Close (context null) once, unless our own Close is already
- * on the wire, then only {@code NO_ACTION}.
+ * <p>Theory of operation. An operation moves QUEUED, WRITING (part of its frame is on loan to the caller),
+ * WRITTEN, INDICATING (its completion is on loan), then it is gone. A server puts a read-only view of the
+ * caller's payload on the wire, the whole frame in one action. A client masks the payload into one pooled
+ * buffer of {@code sendBufferSize} bytes: a frame that fits goes out in one action; a bigger one goes out
+ * as several, [header, first masked chunk], then [next masked chunk] each time the previous one was
+ * written (PARTLY_WRITTEN), and while it does the frame holds the wire, so no pong can come between two of
+ * its chunks (R5). Once the handle failed or was aborted, a QUEUED operation skips straight to WRITTEN
+ * (cancelled: nothing is written); a partly written frame is finished after a failure, so the failure
+ * Close can follow it, and dropped after an abort. After a failure the pipeline offers the failure Close
+ * (context null) once, unless our own Close is already on the wire, then only {@code NO_ACTION}.
  *
  * <pre>
- * send() -> QUEUED --poll, wire free--> WRITING --complete--> WRITTEN --poll--> INDICATING --complete--> (idle)
- *             \--poll, cancelled or dropped------------------^
+ * send() -> QUEUED --poll, wire free--> WRITING --complete, frame done--> WRITTEN --poll--> INDICATING --complete--> (idle)
+ *             |                          ^     \--complete, more to mask--> PARTLY_WRITTEN --poll--^
+ *             \--poll, cancelled or dropped (or a short write, or abort while PARTLY_WRITTEN)--> WRITTEN
  * </pre>
+ *
+ * <p>Allocation. The header buffer, the masking buffer and its view are the pipeline's own, and an action
+ * is handed out again while nothing in it changed (same buffers, type and context), as the receive pipeline
+ * does: a client's message, or a server's resent from the same buffer at the same position, allocates
+ * nothing. A server's message from a new buffer allocates one read-only view, its list and its action.
  *
  * <p>Thread contract: not thread safe; owned by the engine and driven under the handle's lock.
  */
 final class SendPipeline {
 
-    private enum Phase { QUEUED, WRITING, WRITTEN, INDICATING }
+    private enum Phase { QUEUED, WRITING, PARTLY_WRITTEN, WRITTEN, INDICATING }
 
     private final boolean client;
     private final MaskKeys maskKeys;
     private final ByteBuffer header = ByteBuffer.allocate(FrameHeader.MAX_LENGTH);
-    /** Largest masked-copy buffer a client keeps between frames; bigger frames get a one-off buffer. */
-    static final int MAX_POOLED = 64 * 1024;
+    /** What goes out of {@link #header}: every buffer handed out is read-only (J12). */
+    private final ByteBuffer headerView = header.asReadOnlyBuffer();
+    private final ByteBuffer empty = ByteBuffer.allocate(0);
+    /** Client only: where payloads are masked, {@code sendBufferSize} bytes, and its one view handed out. */
+    private final ByteBuffer pooled;
+    private final ByteBuffer pooledView;
+    private final List<ByteBuffer> headerAndPooled;
+    private final List<ByteBuffer> pooledOnly;
 
-    private ByteBuffer pooled;
     private Extension encoder;
 
     private Phase phase;
@@ -58,19 +73,36 @@ final class SendPipeline {
     private int rsv;
     private boolean dropped;
     private Action outstanding;
-    private long frameBytes;
+    private long actionBytes;
+
+    // The frame on the wire: the payload bytes not yet handed out, and the client's masking key and offset.
+    private boolean frameIsClose;
+    private int frameMaskKey;
+    private int frameNext;
+    private int frameRemaining;
+    private long frameMasked;
+
+    // Actions handed out again while unchanged (see "Allocation").
+    private Action.SendToNetwork lastFrame;
+    private Action.IndicateSendComplete lastCompletion;
+    private ByteBuffer lastBody;
+    private int lastBodyPosition;
+    private int lastBodyLength;
+    private ByteBuffer lastBodyView;
 
     private BufferType messageFamily;
     private boolean messageEncoded;
     private boolean closeQueued;
     private boolean closeWritten;
-    private boolean closeFrameOutstanding;
     private CloseStatus failureClose;
 
     SendPipeline(Role role, HandleProperties properties, MaskKeys maskKeys) {
         this.client = role == Role.CLIENT;
         this.maskKeys = properties.disableMasking() ? null : maskKeys;
         this.pooled = client ? ByteBuffer.allocate(properties.sendBufferSize()) : null;
+        this.pooledView = client ? pooled.asReadOnlyBuffer() : null;
+        this.headerAndPooled = client ? List.of(headerView, pooledView) : null;
+        this.pooledOnly = client ? List.of(pooledView) : null;
     }
 
     /** Installs the negotiated extensions: the first one claiming RSV bits encodes every data message. */
@@ -98,7 +130,7 @@ final class SendPipeline {
                     throw new IllegalArgumentException("expected a " + sendType + " payload of at most 125 bytes, got "
                             + length + " (RFC 6455 §5.5, J3)");
                 }
-                queue(sendType, data == null ? ByteBuffer.allocate(0) : data,
+                queue(sendType, data == null ? empty : data,
                         sendType == BufferType.PING ? Opcode.PING : Opcode.PONG, true, 0, operationContext);
                 // Once our Close is queued nothing may follow it on the wire (RFC 6455 §5.5.1): accepted, dropped.
                 dropped = closeQueued;
@@ -120,7 +152,7 @@ final class SendPipeline {
         }
         boolean first = messageFamily == null;
         boolean last = sendType.isFinal();
-        ByteBuffer body = data == null ? ByteBuffer.allocate(0) : data;
+        ByteBuffer body = data == null ? empty : data;
         int bits = 0;
         if (first) {
             // Asked once per message (Extension#encodes): false sends the whole message plain, RSV clear.
@@ -191,13 +223,19 @@ final class SendPipeline {
         failureClose = close;
     }
 
+    /** Whether a frame is partly written: nothing else may go on the wire until it is finished (R5). */
+    boolean holdsWire() {
+        return phase == Phase.PARTLY_WRITTEN;
+    }
+
     /**
      * The next action of this pipeline.
      *
      * @param wireFree whether no SEND_TO_NETWORK is outstanding on either pipeline (R5)
      * @param cancel   whether queued work is to be cancelled instead of written (failed or aborted)
+     * @param aborted  whether the handle was aborted: a partly written frame is dropped too
      */
-    Action poll(boolean wireFree, boolean cancel) {
+    Action poll(boolean wireFree, boolean cancel, boolean aborted) {
         if (outstanding != null) {
             return Action.NO_ACTION;
         }
@@ -208,13 +246,24 @@ final class SendPipeline {
                 return Action.NO_ACTION;
             } else {
                 phase = Phase.WRITING;
-                closeFrameOutstanding = opcode == Opcode.CLOSE;
-                return outstanding = frame(opcode, fin, rsv, payload, context, type);
+                return outstanding = firstAction(opcode, fin, rsv, payload, context, type);
+            }
+        }
+        if (phase == Phase.PARTLY_WRITTEN) {
+            if (aborted) {
+                phase = Phase.WRITTEN;
+            } else {
+                phase = Phase.WRITING;
+                return outstanding = nextChunk(type, context);
             }
         }
         if (phase == Phase.WRITTEN) {
             phase = Phase.INDICATING;
-            return outstanding = new Action.IndicateSendComplete(type, context);
+            Action.IndicateSendComplete completion = lastCompletion;
+            if (completion == null || completion.bufferType() != type || completion.context() != context) {
+                completion = lastCompletion = new Action.IndicateSendComplete(type, context);
+            }
+            return outstanding = completion;
         }
         if (phase == null && failureClose != null && wireFree) {
             CloseStatus close = failureClose;
@@ -225,45 +274,78 @@ final class SendPipeline {
             ByteBuffer reason = StandardCharsets.UTF_8.encode(close.reason());
             ByteBuffer body = ByteBuffer.allocate(2 + reason.remaining());
             body.putShort((short) close.code()).put(reason).flip();
-            closeFrameOutstanding = true;
-            return outstanding = frame(Opcode.CLOSE, true, 0, body, null, BufferType.CLOSE);
+            return outstanding = firstAction(Opcode.CLOSE, true, 0, body, null, BufferType.CLOSE);
         }
         return Action.NO_ACTION;
     }
 
-    private Action frame(Opcode frameOpcode, boolean frameFin, int bits, ByteBuffer body, Object frameContext,
-                         BufferType frameType) {
+    /** The header and the first (for a server: the only) part of the payload of a new frame. */
+    private Action firstAction(Opcode frameOpcode, boolean frameFin, int bits, ByteBuffer body, Object frameContext,
+                               BufferType frameType) {
         int length = body.remaining();
+        frameIsClose = frameOpcode == Opcode.CLOSE;
         header.clear();
-        ByteBuffer wirePayload;
-        if (client) {
-            int key = maskKeys == null ? 0 : maskKeys.next();
-            FrameGenerator.writeHeader(header, frameFin, bits, frameOpcode, true, key, length);
-            ByteBuffer target = maskTarget(length);
-            Masking.maskInto(body, body.position(), target, 0, length, key, 0);
-            wirePayload = target.duplicate().limit(length).position(0);
-        } else {
+        if (!client) {
             FrameGenerator.writeHeader(header, frameFin, bits, frameOpcode, false, 0, length);
-            wirePayload = body.slice().asReadOnlyBuffer(); // position 0: see Action.SendToNetwork#totalBytes
+            headerView.limit(header.position()).position(0);
+            ByteBuffer view = viewOf(body, length);
+            frameRemaining = 0;
+            actionBytes = headerView.remaining() + (long) length;
+            boolean sameView = lastFrame != null && lastFrame.buffers().get(1) == view;
+            return action(frameType, sameView ? lastFrame.buffers() : List.of(headerView, view), frameContext);
         }
-        header.flip();
-        frameBytes = header.remaining() + (long) wirePayload.remaining();
-        return new Action.SendToNetwork(frameType, List.of(header, wirePayload), frameContext);
+        frameMaskKey = maskKeys == null ? 0 : maskKeys.next();
+        FrameGenerator.writeHeader(header, frameFin, bits, frameOpcode, true, frameMaskKey, length);
+        headerView.limit(header.position()).position(0);
+        frameNext = body.position();
+        frameRemaining = length;
+        frameMasked = 0;
+        int chunk = maskChunk(body);
+        actionBytes = headerView.remaining() + (long) chunk;
+        return action(frameType, headerAndPooled, frameContext);
+    }
+
+    /** Client only: the next masked chunk of a partly written frame. */
+    private Action nextChunk(BufferType frameType, Object frameContext) {
+        actionBytes = maskChunk(payload);
+        return action(frameType, pooledOnly, frameContext);
+    }
+
+    /** Masks the next at most {@code sendBufferSize} payload bytes into the pooled buffer; returns how many. */
+    private int maskChunk(ByteBuffer body) {
+        int chunk = Math.min(frameRemaining, pooled.capacity());
+        Masking.maskInto(body, frameNext, pooled, 0, chunk, frameMaskKey, frameMasked);
+        frameNext += chunk;
+        frameRemaining -= chunk;
+        frameMasked += chunk;
+        pooledView.limit(chunk).position(0);
+        return chunk;
     }
 
     /**
-     * The buffer for a masked copy of {@code length} bytes: the pooled one, grown (up to {@link #MAX_POOLED}
-     * or {@code sendBufferSize}, whichever is larger) when a frame needs more; a one-off beyond that.
+     * A read-only view of {@code body}'s remaining bytes that starts at position 0 (see
+     * {@link Action.SendToNetwork#totalBytes}): the last one again when {@code body} is the same buffer at the
+     * same position and length.
      */
-    private ByteBuffer maskTarget(int length) {
-        if (length <= pooled.capacity()) {
-            return pooled;
+    private ByteBuffer viewOf(ByteBuffer body, int length) {
+        if (body == lastBody && body.position() == lastBodyPosition && length == lastBodyLength) {
+            return lastBodyView.limit(length).position(0);
         }
-        if (length <= MAX_POOLED) {
-            pooled = ByteBuffer.allocate(Math.max(length, Math.min(MAX_POOLED, pooled.capacity() * 2)));
-            return pooled;
+        ByteBuffer view = body.position() == 0 ? body.asReadOnlyBuffer() : body.slice().asReadOnlyBuffer();
+        lastBody = body;
+        lastBodyPosition = body.position();
+        lastBodyLength = length;
+        lastBodyView = view;
+        return view;
+    }
+
+    private Action.SendToNetwork action(BufferType frameType, List<ByteBuffer> buffers, Object frameContext) {
+        Action.SendToNetwork action = lastFrame;
+        if (action == null || action.buffers() != buffers || action.bufferType() != frameType
+                || action.context() != frameContext) {
+            action = lastFrame = new Action.SendToNetwork(frameType, buffers, frameContext);
         }
-        return ByteBuffer.allocate(length);
+        return action;
     }
 
     /**
@@ -276,17 +358,24 @@ final class SendPipeline {
             return false;
         }
         if (action instanceof Action.SendToNetwork) {
-            if (bytes < 0 || bytes > frameBytes) {
-                throw new IllegalArgumentException("expected 0 to " + frameBytes + " bytes written, got " + bytes
+            if (bytes < 0 || bytes > actionBytes) {
+                throw new IllegalArgumentException("expected 0 to " + actionBytes + " bytes written, got " + bytes
                         + " (spec §3.10)");
             }
-            if (closeFrameOutstanding && bytes == frameBytes) {
+            boolean whole = bytes == actionBytes;
+            boolean more = whole && frameRemaining > 0;
+            if (frameIsClose && whole && !more) {
                 closeWritten = true;
             }
-            closeFrameOutstanding = false;
             if (phase == Phase.WRITING) {
-                phase = Phase.WRITTEN;
-                payload = null;
+                phase = more ? Phase.PARTLY_WRITTEN : Phase.WRITTEN;
+                if (!more) {
+                    payload = null;
+                }
+            }
+            if (!more) {
+                frameIsClose = false;
+                frameRemaining = 0;
             }
         } else if (action instanceof Action.IndicateSendComplete) {
             phase = null;

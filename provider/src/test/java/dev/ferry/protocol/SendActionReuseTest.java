@@ -1,0 +1,72 @@
+package dev.ferry.protocol;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.HexFormat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/**
+ * The send path's allocation (issue 2): an action whose buffers, type and context did not change is handed out
+ * again, as on the receive path; what a caller sees in it is always the current frame.
+ */
+class SendActionReuseTest {
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    private record Sent(Action.SendToNetwork frame, Action.IndicateSendComplete completion, String hex) {
+    }
+
+    private static Sent sendOne(WebSocketHandle handle, ByteBuffer payload, Object context) {
+        handle.send(BufferType.BINARY_MESSAGE, payload, context);
+        Action.SendToNetwork frame = assertInstanceOf(Action.SendToNetwork.class, handle.getAction(ActionQueue.SEND));
+        ByteQueue wire = new ByteQueue();
+        frame.buffers().forEach(b -> wire.add(b.duplicate()));
+        frame.buffers().forEach(b -> b.position(b.limit())); // as a channel write leaves them
+        handle.completeAction(frame, frame.totalBytes());
+        Action.IndicateSendComplete completion = assertInstanceOf(Action.IndicateSendComplete.class,
+                handle.getAction(ActionQueue.SEND));
+        assertEquals(context, completion.context());
+        handle.completeAction(completion, 0);
+        return new Sent(frame, completion, HEX.formatHex(wire.drain()));
+    }
+
+    @Test
+    void aClientReusesItsActionsAndStillSendsEachPayloadFreshlyMasked() {
+        WebSocketHandle client = Handles.client(HandleProperties.builder().disableMasking(true).build(), 1);
+        ByteBuffer payload = ByteBuffer.wrap("Hello".getBytes());
+        Sent first = sendOne(client, payload, "ctx");
+        payload.put(0, (byte) 'J');
+        Sent second = sendOne(client, payload, "ctx");
+        assertSame(first.frame(), second.frame());
+        assertSame(first.completion(), second.completion());
+        assertEquals("828500000000" + HEX.formatHex("Hello".getBytes()), first.hex());
+        assertEquals("828500000000" + HEX.formatHex("Jello".getBytes()), second.hex());
+
+        Sent other = sendOne(client, ByteBuffer.wrap("Hi".getBytes()), "other");
+        assertNotSame(first.frame(), other.frame(), "a new context is a new action");
+        assertEquals("other", other.frame().context());
+        assertEquals("828200000000" + HEX.formatHex("Hi".getBytes()), other.hex());
+    }
+
+    @Test
+    void aServerReusesItsViewOnlyForTheSameBufferAtTheSamePosition() {
+        WebSocketHandle server = Handles.server(HandleProperties.defaults(), 1);
+        ByteBuffer payload = ByteBuffer.wrap("xHello".getBytes()).position(1);
+        Sent first = sendOne(server, payload, null);
+        Sent again = sendOne(server, payload, null);
+        assertSame(first.frame(), again.frame());
+        assertEquals("8205" + HEX.formatHex("Hello".getBytes()), again.hex());
+
+        Sent shorter = sendOne(server, payload.limit(4), null);
+        assertNotSame(first.frame(), shorter.frame());
+        assertEquals("8203" + HEX.formatHex("Hel".getBytes()), shorter.hex());
+        Sent otherBuffer = sendOne(server, ByteBuffer.wrap("Hel".getBytes()), null);
+        assertNotSame(shorter.frame(), otherBuffer.frame());
+        assertEquals(shorter.hex(), otherBuffer.hex());
+    }
+}
