@@ -69,21 +69,37 @@ final class JakartaBasicRemote implements RemoteEndpoint.Basic {
         return MessageStreams.text(session);
     }
 
-    /** Stream encoders write straight into a send stream or writer; others encode in memory first. */
+    /**
+     * Stream encoders write straight into a send stream or writer; others encode in memory first. When a stream
+     * encoder throws, the message is {@link MessageStreams.MessageStream#abandon abandoned} (nothing is sent if no
+     * fragment left yet) and the encoder's exception is thrown.
+     */
     @Override
     public void sendObject(Object data) throws IOException, EncodeException {
         requireArgument(data, "data");
         Codecs.EncoderEntry entry = session.codecs().encoderFor(data);
         if (entry != null && entry.shape() == Codecs.Shape.TEXT_STREAM) {
-            try (Writer writer = getSendWriter()) {
+            session.checkNotClosed();
+            MessageStreams.MessageWriter writer = MessageStreams.text(session);
+            try {
                 ObjectEncoding.textStreamEncoder(entry).encode(data, writer);
+            } catch (EncodeException | IOException | RuntimeException e) {
+                writer.abandon();
+                throw e;
             }
+            writer.close();
             return;
         }
         if (entry != null && entry.shape() == Codecs.Shape.BINARY_STREAM) {
-            try (OutputStream out = getSendStream()) {
+            session.checkNotClosed();
+            MessageStreams.MessageOutputStream out = MessageStreams.binary(session);
+            try {
                 ObjectEncoding.binaryStreamEncoder(entry).encode(data, out);
+            } catch (EncodeException | IOException | RuntimeException e) {
+                out.abandon();
+                throw e;
             }
+            out.close();
             return;
         }
         ObjectEncoding.Encoded encoded = ObjectEncoding.encode(session.codecs(), data);

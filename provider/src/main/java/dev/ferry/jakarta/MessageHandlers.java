@@ -27,6 +27,10 @@ import java.util.Set;
  * other T with decoders         TEXT or BINARY by the first configured decoder for T; streamed when T's only
  *                               decoder of that kind is a stream decoder, else the willDecode chain
  * </pre>
+ * A configured decoder wins over the native forms: a {@code Whole<Reader>} handler on an endpoint with a
+ * {@code Decoder.Text<Reader>} gets what that decoder makes of the text message, not the frames as a stream
+ * (the application asked for its decoder; the TCK's {@code session11} client tests rely on this). Only
+ * {@code PongMessage} is never decoded.
  * Anything else is refused with {@code IllegalStateException}, as is a second handler for a kind already taken.
  *
  * <p>Thread contract: thread safe; the receive path takes a snapshot of the registration when a message starts.
@@ -105,16 +109,15 @@ final class MessageHandlers {
 
     private Registration wholeRegistration(Class<?> type, MessageHandler handler) {
         Form native_ = nativeForm(type);
-        if (native_ != null) {
-            Kind kind = switch (native_) {
-                case STRING, READER -> Kind.TEXT;
-                case PONG -> Kind.PONG;
-                default -> Kind.BINARY;
-            };
-            return new Registration(handler, type, false, kind, native_, List.of());
+        if (native_ == Form.PONG) {
+            return new Registration(handler, type, false, Kind.PONG, native_, List.of());
         }
         List<Codecs.DecoderEntry> text = codecs.decodersFor(type, true);
         List<Codecs.DecoderEntry> binary = codecs.decodersFor(type, false);
+        if (native_ != null && text.isEmpty() && binary.isEmpty()) {
+            Kind kind = native_ == Form.STRING || native_ == Form.READER ? Kind.TEXT : Kind.BINARY;
+            return new Registration(handler, type, false, kind, native_, List.of());
+        }
         boolean textFirst = !text.isEmpty() && (binary.isEmpty() || firstIndex(text) < firstIndex(binary));
         if (!text.isEmpty() || !binary.isEmpty()) {
             List<Codecs.DecoderEntry> chosen = textFirst ? text : binary;

@@ -1,15 +1,21 @@
 package dev.ferry.jakarta;
 
 import dev.ferry.protocol.BufferType;
+import jakarta.websocket.CloseReason;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * The streams {@code RemoteEndpoint.Basic.getSendStream()} and {@code getSendWriter()} return: one message sent as
  * fragments of up to {@value #FRAGMENT} bytes (or characters), each a blocking send; {@code flush} sends what is
  * buffered as a fragment; {@code close} sends the final fragment. Writing after close throws {@code IOException}.
+ *
+ * <p>{@code sendObject} with a stream encoder writes into these too, and {@link MessageStream#abandon abandons} the
+ * message when the encoder throws: nothing of a message that never left the buffer reaches the peer, so the error
+ * the endpoint sends next is the only message the peer sees.
  *
  * <p>Thread contract: not thread safe, like any {@code OutputStream} or {@code Writer}.
  */
@@ -20,117 +26,182 @@ final class MessageStreams {
     private MessageStreams() {
     }
 
-    static OutputStream binary(JakartaSession session) {
-        session.checkMessageOrder(false, true, false);
-        return new OutputStream() {
-            private byte[] buffer = new byte[FRAGMENT];
-            private int length;
-            private boolean closed;
-
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] src, int offset, int count) throws IOException {
-                java.util.Objects.checkFromIndexSize(offset, count, src.length);
-                ensureOpen();
-                while (count > 0) {
-                    if (length == buffer.length) {
-                        sendFragment();
-                    }
-                    int n = Math.min(count, buffer.length - length);
-                    System.arraycopy(src, offset, buffer, length, n);
-                    length += n;
-                    offset += n;
-                    count -= n;
-                }
-            }
-
-            @Override
-            public void flush() throws IOException {
-                ensureOpen();
-                if (length > 0) {
-                    sendFragment();
-                }
-            }
-
-            @Override
-            public void close() throws IOException {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                session.checkMessageOrder(false, true, true);
-                session.sendBlocking(BufferType.BINARY_MESSAGE, ByteBuffer.wrap(buffer, 0, length));
-            }
-
-            private void sendFragment() throws IOException {
-                session.sendBlocking(BufferType.BINARY_FRAGMENT, ByteBuffer.wrap(buffer, 0, length));
-                buffer = new byte[FRAGMENT];
-                length = 0;
-            }
-
-            private void ensureOpen() throws IOException {
-                if (closed) {
-                    throw new IOException("the message stream is closed; its message has been sent");
-                }
-            }
-        };
+    /** A message being written that can be given up. */
+    interface MessageStream {
+        /**
+         * Gives the message up after its producer failed. When no fragment has been sent, the buffer is dropped
+         * and the peer sees nothing. When fragments have been sent, the peer holds the start of a message that can
+         * never be completed correctly, and RFC 6455 has no way to cancel one: the session is closed with 1011
+         * (unexpected condition) rather than let the peer take a truncated message for a whole one.
+         */
+        void abandon();
     }
 
-    static Writer text(JakartaSession session) {
+    static MessageOutputStream binary(JakartaSession session) {
+        session.checkMessageOrder(false, true, false);
+        return new MessageOutputStream(session);
+    }
+
+    static MessageWriter text(JakartaSession session) {
         session.checkMessageOrder(true, true, false);
-        return new Writer() {
-            private final Utf8Parts utf8 = new Utf8Parts();
-            private final StringBuilder buffer = new StringBuilder(FRAGMENT);
-            private boolean closed;
+        return new MessageWriter(session);
+    }
 
-            @Override
-            public void write(char[] src, int offset, int count) throws IOException {
-                java.util.Objects.checkFromIndexSize(offset, count, src.length);
-                ensureOpen();
-                while (count > 0) {
-                    if (buffer.length() >= FRAGMENT) {
-                        sendFragment();
-                    }
-                    int n = Math.min(count, FRAGMENT - buffer.length());
-                    buffer.append(src, offset, n);
-                    offset += n;
-                    count -= n;
-                }
-            }
+    private static void abandonStarted(JakartaSession session, boolean text) {
+        session.checkMessageOrder(text, true, true);
+        try {
+            session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION,
+                    "the encoder failed in the middle of a " + (text ? "text" : "binary") + " message"));
+        } catch (IOException | RuntimeException e) {
+            // the connection is already going away; the caller reports the encoder's failure
+        }
+    }
 
-            @Override
-            public void flush() throws IOException {
-                ensureOpen();
-                if (buffer.length() > 0) {
+    static final class MessageOutputStream extends OutputStream implements MessageStream {
+        private final JakartaSession session;
+        private byte[] buffer = new byte[FRAGMENT];
+        private int length;
+        private boolean started;
+        private boolean closed;
+
+        private MessageOutputStream(JakartaSession session) {
+            this.session = session;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] src, int offset, int count) throws IOException {
+            Objects.checkFromIndexSize(offset, count, src.length);
+            ensureOpen();
+            while (count > 0) {
+                if (length == buffer.length) {
                     sendFragment();
                 }
+                int n = Math.min(count, buffer.length - length);
+                System.arraycopy(src, offset, buffer, length, n);
+                length += n;
+                offset += n;
+                count -= n;
             }
+        }
 
-            @Override
-            public void close() throws IOException {
-                if (closed) {
-                    return;
+        @Override
+        public void flush() throws IOException {
+            ensureOpen();
+            if (length > 0) {
+                sendFragment();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            session.checkMessageOrder(false, true, true);
+            session.sendBlocking(BufferType.BINARY_MESSAGE, ByteBuffer.wrap(buffer, 0, length));
+        }
+
+        @Override
+        public void abandon() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (started) {
+                abandonStarted(session, false);
+            } else {
+                session.checkMessageOrder(false, true, true);
+            }
+        }
+
+        private void sendFragment() throws IOException {
+            started = true;
+            session.sendBlocking(BufferType.BINARY_FRAGMENT, ByteBuffer.wrap(buffer, 0, length));
+            buffer = new byte[FRAGMENT];
+            length = 0;
+        }
+
+        private void ensureOpen() throws IOException {
+            if (closed) {
+                throw new IOException("the message stream is closed; its message has been sent or abandoned");
+            }
+        }
+    }
+
+    static final class MessageWriter extends Writer implements MessageStream {
+        private final JakartaSession session;
+        private final Utf8Parts utf8 = new Utf8Parts();
+        private final StringBuilder buffer = new StringBuilder(FRAGMENT);
+        private boolean started;
+        private boolean closed;
+
+        private MessageWriter(JakartaSession session) {
+            this.session = session;
+        }
+
+        @Override
+        public void write(char[] src, int offset, int count) throws IOException {
+            Objects.checkFromIndexSize(offset, count, src.length);
+            ensureOpen();
+            while (count > 0) {
+                if (buffer.length() >= FRAGMENT) {
+                    sendFragment();
                 }
-                closed = true;
+                int n = Math.min(count, FRAGMENT - buffer.length());
+                buffer.append(src, offset, n);
+                offset += n;
+                count -= n;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            ensureOpen();
+            if (buffer.length() > 0) {
+                sendFragment();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            session.checkMessageOrder(true, true, true);
+            session.sendBlocking(BufferType.UTF8_MESSAGE, utf8.encode(buffer, true));
+        }
+
+        @Override
+        public void abandon() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (started) {
+                abandonStarted(session, true);
+            } else {
                 session.checkMessageOrder(true, true, true);
-                session.sendBlocking(BufferType.UTF8_MESSAGE, utf8.encode(buffer, true));
             }
+        }
 
-            private void sendFragment() throws IOException {
-                ByteBuffer bytes = utf8.encode(buffer, false);
-                buffer.setLength(0);
-                session.sendBlocking(BufferType.UTF8_FRAGMENT, bytes);
-            }
+        private void sendFragment() throws IOException {
+            started = true;
+            ByteBuffer bytes = utf8.encode(buffer, false);
+            buffer.setLength(0);
+            session.sendBlocking(BufferType.UTF8_FRAGMENT, bytes);
+        }
 
-            private void ensureOpen() throws IOException {
-                if (closed) {
-                    throw new IOException("the message writer is closed; its message has been sent");
-                }
+        private void ensureOpen() throws IOException {
+            if (closed) {
+                throw new IOException("the message writer is closed; its message has been sent or abandoned");
             }
-        };
+        }
     }
 }

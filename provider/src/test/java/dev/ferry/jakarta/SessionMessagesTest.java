@@ -232,6 +232,64 @@ class SessionMessagesTest {
         assertEquals(destroysBefore + 1, DESTROYS.get(), "destroy runs when the session closes");
     }
 
+    /** A decoder to a native handler type: prefixes the text, so the test can tell it ran. */
+    public static final class PrefixingReaderDecoder implements Decoder.Text<Reader> {
+        @Override
+        public Reader decode(String s) {
+            return new java.io.StringReader("decoded:" + s);
+        }
+
+        @Override
+        public boolean willDecode(String s) {
+            return true;
+        }
+    }
+
+    /** A binary decoder to {@code InputStream}: prepends a marker byte. */
+    public static final class MarkingInputStreamDecoder implements Decoder.Binary<InputStream> {
+        @Override
+        public InputStream decode(ByteBuffer bytes) {
+            byte[] marked = new byte[bytes.remaining() + 1];
+            marked[0] = 9;
+            bytes.get(marked, 1, bytes.remaining());
+            return new java.io.ByteArrayInputStream(marked);
+        }
+
+        @Override
+        public boolean willDecode(ByteBuffer bytes) {
+            return true;
+        }
+    }
+
+    @Test
+    void aConfiguredDecoderWinsOverTheNativeReaderAndInputStreamForms() throws Exception {
+        RecordingEndpoint[] self = new RecordingEndpoint[1];
+        self[0] = new RecordingEndpoint(s -> {
+            s.addMessageHandler(Reader.class, reader -> {
+                try {
+                    self[0].messages.add(new java.io.BufferedReader(reader).readLine());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            s.addMessageHandler(InputStream.class, input -> {
+                try {
+                    self[0].messages.add(ByteBuffer.wrap(input.readAllBytes()));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        });
+        pair = SessionPair.create();
+        pair.openServer(self[0], SessionPair.config(List.of(),
+                List.of(PrefixingReaderDecoder.class, MarkingInputStreamDecoder.class)));
+        pair.openClient(new RecordingEndpoint(s -> { }), SessionPair.config());
+        pair.client.getBasicRemote().sendText("hello");
+        assertEquals("decoded:hello", self[0].nextMessage());
+        pair.client.getBasicRemote().sendBinary(ByteBuffer.wrap(new byte[] {1, 2}));
+        assertEquals(ByteBuffer.wrap(new byte[] {9, 1, 2}), self[0].nextMessage());
+    }
+
     @Test
     void builtInDecodersHandlePrimitives() throws Exception {
         RecordingEndpoint[] self = new RecordingEndpoint[1];

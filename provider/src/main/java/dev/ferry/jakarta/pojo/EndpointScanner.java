@@ -222,9 +222,10 @@ final class EndpointScanner {
             return null;
         }
         Class<?> parameterType = method.getParameterTypes()[index];
+        String name = PathParameters.variableName(annotation.value(), pathVariables);
         // The PathParam Javadoc: a name that is not a variable of the template gives null, so only a primitive,
         // which cannot be null, makes such a parameter a mistake.
-        if (!pathVariables.contains(annotation.value()) && parameterType.isPrimitive()) {
+        if (!pathVariables.contains(name) && parameterType.isPrimitive()) {
             throw failure(method, "has @PathParam(\"" + annotation.value() + "\") on parameter " + index
                     + " of primitive type " + parameterType.getName() + ", but "
                     + (path == null ? "a client endpoint has no path template"
@@ -237,7 +238,7 @@ final class EndpointScanner {
                     + " of type " + parameterType.getName() + "; expected String, a primitive or its box "
                     + "(Jakarta WebSocket 2.2 §4.3)");
         }
-        return new Argument(Argument.Source.PATH_PARAMETER, annotation.value(), parameterType);
+        return new Argument(Argument.Source.PATH_PARAMETER, name, parameterType);
     }
 
     private MessageMethod message(Method method) throws DeploymentException {

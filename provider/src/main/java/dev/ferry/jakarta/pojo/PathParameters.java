@@ -2,6 +2,7 @@ package dev.ferry.jakarta.pojo;
 
 import jakarta.websocket.DecodeException;
 
+import java.util.Collection;
 import java.util.Map;
 
 /**
@@ -21,6 +22,25 @@ public final class PathParameters {
     /** Whether {@code @PathParam} may annotate a parameter of this type. */
     public static boolean isSupported(Class<?> type) {
         return type == String.class || BOXES.containsKey(type) || BOXES.containsValue(type);
+    }
+
+    /**
+     * The template variable a {@code @PathParam} value names. The value is the variable's bare name ({@code "room"}
+     * for {@code /rooms/{room}}); a value written as the template spells it, braces included ({@code "{room}"}), names
+     * the same variable when the template has no variable called that literally. The Javadoc only speaks of the
+     * name, and the TCK writes both forms, so Ferry accepts both rather than binding a braced name to null.
+     *
+     * @param value     the annotation's value
+     * @param variables the template's variable names
+     */
+    public static String variableName(String value, Collection<String> variables) {
+        if (value.length() > 2 && value.startsWith("{") && value.endsWith("}") && !variables.contains(value)) {
+            String bare = value.substring(1, value.length() - 1);
+            if (variables.contains(bare)) {
+                return bare;
+            }
+        }
+        return value;
     }
 
     /** The box of a primitive type; other types unchanged. */

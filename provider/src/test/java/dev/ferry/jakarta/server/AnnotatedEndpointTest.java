@@ -276,6 +276,49 @@ class AnnotatedEndpointTest {
         c.expectText("error DecodeException");
     }
 
+    /** Writes {@code length} characters, then fails: a stream encoder that breaks part way. */
+    public static final class BreakingStreamEncoder implements Encoder.TextStream<Point> {
+        @Override
+        public void encode(Point point, java.io.Writer writer) throws EncodeException, IOException {
+            writer.write("x".repeat(point.x()));
+            if (point.y() < 0) {
+                throw new IOException("broken after " + point.x());
+            }
+            throw new EncodeException(point, "broken after " + point.x());
+        }
+    }
+
+    @ServerEndpoint(value = "/breaking", decoders = PointDecoder.class, encoders = BreakingStreamEncoder.class)
+    public static final class Breaking {
+        @OnMessage
+        public Point echo(Point point) {
+            return point;
+        }
+
+        @OnError
+        public void error(Throwable error, Session session) throws IOException {
+            session.getBasicRemote().sendText("error " + error.getClass().getSimpleName() + ": "
+                    + error.getMessage());
+        }
+    }
+
+    @Test
+    void aReturnedValueWhoseStreamEncoderThrowsReachesOnErrorAndNothingOfItIsSent() throws Exception {
+        Connection c = connect(deploy(Breaking.class), "/breaking");
+        c.client.getBasicRemote().sendText("5,1");
+        c.expectText("error EncodeException: broken after 5");
+        c.client.getBasicRemote().sendText("3,-1");
+        c.expectText("error IOException: broken after 3");
+        assertTrue(c.server.isOpen());
+    }
+
+    @Test
+    void aStreamEncoderThatThrowsAfterAFragmentLeftClosesWith1011() throws Exception {
+        Connection c = connect(deploy(Breaking.class), "/breaking");
+        c.client.getBasicRemote().sendText("20000,1"); // more than the send writer's 8192-character fragment
+        c.expectClose(CloseReason.CloseCodes.UNEXPECTED_CONDITION);
+    }
+
     // ---- path parameters and lifecycle parameters ----------------------------------------------------------
 
     @ServerEndpoint("/rooms/{room}/{seat}")
@@ -311,6 +354,21 @@ class AnnotatedEndpointTest {
         Connection c = connect(deploy(UnmatchedName.class), "/unused/u");
         c.client.getBasicRemote().sendText("hi");
         c.expectText("hi null u");
+    }
+
+    @ServerEndpoint("/flags/{flag}")
+    public static final class BracedName {
+        @OnMessage
+        public String message(@PathParam("{flag}") Boolean flag, boolean value, Session session) {
+            return value + "" + flag;
+        }
+    }
+
+    @Test
+    void aPathParamNameWrittenWithBracesNamesTheVariable() throws Exception {
+        Connection c = connect(deploy(BracedName.class), "/flags/false");
+        c.client.getBasicRemote().sendText("true");
+        c.expectText("truefalse");
     }
 
     @Test
