@@ -448,7 +448,11 @@ public final class JakartaSession implements Session {
         return maxIdleTimeout;
     }
 
-    /** Closes the session with 1001 after {@code milliseconds} without a message sent or received; 0 or less: never. */
+    /**
+     * Closes the session after {@code milliseconds} without a message sent or received; 0 or less: never. The peer
+     * gets 1001 (going away); this session's endpoint gets 1006 in {@code onClose}, as WSC-2.1.5 requires of a close
+     * the local container started.
+     */
     @Override
     public void setMaxIdleTimeout(long milliseconds) {
         checkNotClosed();

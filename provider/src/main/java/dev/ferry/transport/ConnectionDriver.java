@@ -151,6 +151,7 @@ public final class ConnectionDriver {
     private boolean closeHandedOff;
     private boolean closeSent;
     private CloseStatus localClose;
+    private volatile CloseStatus reportedClose;
     private CloseStatus peerClose;
     private WebSocketProtocolException failure;
 
@@ -232,8 +233,19 @@ public final class ConnectionDriver {
      * closed anyway. Later calls are ignored.
      */
     public void close(CloseStatus status) {
+        close(status, null);
+    }
+
+    /**
+     * Like {@link #close(CloseStatus)}, but when this close is the one that ends the connection,
+     * {@link Listener#onClosed} gets {@code reported} instead of the status sent: a container that closes a
+     * timed-out session sends 1001 to the peer yet reports 1006 to its own endpoint (Jakarta WebSocket 2.2
+     * §2.1.5). Null reports as {@link #close(CloseStatus)} does.
+     */
+    public void close(CloseStatus status, CloseStatus reported) {
         Objects.requireNonNull(status, "status");
         if (closeRequest.compareAndSet(null, status)) {
+            reportedClose = reported;
             closing = true;
             sendsRefused = true;
             timers.armClose(settings.closeTimeout());
@@ -270,7 +282,10 @@ public final class ConnectionDriver {
         return closing;
     }
 
-    /** Closes with 1001 when nothing is sent or received for {@code timeout}; zero or negative: never. */
+    /**
+     * Closes with 1001 when nothing is sent or received for {@code timeout}, reporting 1006 to the listener (the
+     * close was the container's, §2.1.5 of Jakarta WebSocket 2.2); zero or negative: never.
+     */
     public void setIdleTimeout(Duration timeout) {
         timers.setIdle(timeout);
     }
@@ -594,7 +609,7 @@ public final class ConnectionDriver {
         List<Action.SendToNetwork> unwritten = writes.fail(closed);
         releaseHandle(unwritten);
         transport.close();
-        listener.onClosed(status, cause);
+        listener.onClosed(localClose != null && reportedClose != null ? reportedClose : status, cause);
     }
 
     private void failQueued(IOException reason) {

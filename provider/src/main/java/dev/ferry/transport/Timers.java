@@ -57,8 +57,8 @@ final class Timers {
                 return;
             }
         }
-        driver.close(CloseStatus.ENDPOINT_UNAVAILABLE.withReason(
-                "idle for more than " + idleTimeout.toMillis() + " ms"));
+        String why = "idle for more than " + idleTimeout.toMillis() + " ms";
+        driver.close(CloseStatus.ENDPOINT_UNAVAILABLE.withReason(why), CloseStatus.ABORTED.withReason(why));
     }
 
     synchronized void setKeepAlive(Duration interval, Duration timeout) {

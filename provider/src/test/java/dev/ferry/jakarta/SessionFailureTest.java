@@ -86,7 +86,7 @@ class SessionFailureTest {
     }
 
     @Test
-    void idleSessionsCloseWith1001() throws Exception {
+    void anIdleSessionSends1001AndReports1006ToItsOwnEndpoint() throws Exception {
         RecordingEndpoint client = JakartaSessionTest.collecting();
         RecordingEndpoint server = JakartaSessionTest.collecting();
         pair = SessionPair.create();
@@ -96,8 +96,8 @@ class SessionFailureTest {
         pair.clientHost.scheduler.advance(Duration.ofMillis(999));
         assertTrue(pair.client.isOpen());
         pair.clientHost.scheduler.advance(Duration.ofMillis(1));
-        assertEquals(1001, server.awaitClose().getCloseCode().getCode());
-        assertEquals(1001, client.awaitClose().getCloseCode().getCode());
+        assertEquals(1001, server.awaitClose().getCloseCode().getCode(), "the peer is told: going away");
+        assertEquals(1006, client.awaitClose().getCloseCode().getCode(), "WSC-2.1.5: a local close reports 1006");
     }
 
     @Test
