@@ -83,6 +83,21 @@ public final class InstalledExtensions {
     }
 
     /**
+     * The factories a client offers when its configuration names no extensions, in installation order: every
+     * installed one except the {@link NoOp no-op} ones. A no-op extension changes nothing on the wire, so offering it
+     * unasked would only make the peer negotiate a name; a client offers it when its configuration lists it.
+     */
+    public List<ExtensionFactory> offeredByDefault() {
+        List<ExtensionFactory> offered = new ArrayList<>();
+        for (ExtensionFactory factory : factories()) {
+            if (!(factory instanceof NoOp)) {
+                offered.add(factory);
+            }
+        }
+        return List.copyOf(offered);
+    }
+
+    /**
      * The installed extensions as Jakarta sees them: each factory's {@link ExtensionFactory#offer() offer},
      * name and parameters.
      */

@@ -34,6 +34,17 @@ class InstalledExtensionsTest {
     }
 
     @Test
+    void noOpExtensionsAreNotOfferedByDefault() {
+        InstalledExtensions installed = new InstalledExtensions();
+        installed.install(InstalledExtensions.noOp("ext1"));
+        LoadedFactory loaded = new LoadedFactory();
+        installed.install(loaded);
+        installed.install(new Ext1());
+        assertEquals(List.of(loaded), installed.offeredByDefault());
+        assertEquals(2, installed.factories().size());
+    }
+
+    @Test
     void aNoOpExtensionNegotiatesByNameAndLeavesPayloadsAlone() {
         ExtensionFactory factory = InstalledExtensions.noOp("thirdExtName");
         assertEquals("thirdExtName", factory.offer());

@@ -245,7 +245,7 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
     private List<ExtensionFactory> offeredFactories(ClientEndpointConfig config) {
         List<Extension> requested = config.getExtensions() == null ? List.of() : config.getExtensions();
         if (requested.isEmpty()) {
-            return extensions.factories();
+            return extensions.offeredByDefault();
         }
         List<ExtensionFactory> offered = new ArrayList<>();
         for (Extension extension : requested) {
