@@ -21,10 +21,10 @@ public final class EndpointRegistry {
     public record Entry(UriTemplate template, ServerEndpointConfig config) {
     }
 
-    /** A request path resolved to an endpoint, with its path parameters (decoded). */
+    /** A request path resolved to an endpoint, with its path parameters (decoded, in the template's order). */
     public record Match(Entry entry, Map<String, String> pathParameters) {
         public Match {
-            pathParameters = Map.copyOf(pathParameters);
+            pathParameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(pathParameters));
         }
     }
 

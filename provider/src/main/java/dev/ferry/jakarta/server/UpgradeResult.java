@@ -81,7 +81,8 @@ public sealed interface UpgradeResult {
             this.subprotocol = subprotocol;
             this.extensions = List.copyOf(extensions);
             this.config = config;
-            this.pathParameters = Map.copyOf(pathParameters);
+            // the template's order, which Session.getPathParameters() shows (Map.copyOf would shuffle it per JVM)
+            this.pathParameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(pathParameters));
             this.endpoint = endpoint;
             this.handle = handle;
             this.request = request;

@@ -371,6 +371,21 @@ class AnnotatedEndpointTest {
         c.expectText("truefalse");
     }
 
+    @ServerEndpoint("/order/{f}/{e}/{d}/{c}/{b}/{a}/{g}/{h}")
+    public static final class ManyVariables {
+        @OnMessage
+        public String keys(String text, Session session) {
+            return String.join(",", session.getPathParameters().keySet());
+        }
+    }
+
+    @Test
+    void getPathParametersIteratesInTheTemplatesOrder() throws Exception {
+        Connection c = connect(deploy(ManyVariables.class), "/order/1/2/3/4/5/6/7/8");
+        c.client.getBasicRemote().sendText("keys?");
+        c.expectText("f,e,d,c,b,a,g,h");
+    }
+
     @Test
     void pathParametersAreDecodedAndConverted() throws Exception {
         Connection c = connect(deploy(Room.class), "/rooms/blue%20room/7");
