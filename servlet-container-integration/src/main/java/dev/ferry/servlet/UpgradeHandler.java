@@ -24,16 +24,19 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
     private UpgradeResult.Accepted accepted;
     private boolean secure;
     private Executor executor;
+    private WebConnectionTransport.ReadResumption resumption;
     private WebConnectionTransport transport;
 
     /** For the servlet container only. */
     public UpgradeHandler() {
     }
 
-    void prepare(UpgradeResult.Accepted accepted, boolean secure, Executor executor) {
+    void prepare(UpgradeResult.Accepted accepted, boolean secure, Executor executor,
+                 WebConnectionTransport.ReadResumption resumption) {
         this.accepted = accepted;
         this.secure = secure;
         this.executor = executor;
+        this.resumption = resumption;
     }
 
     @Override
@@ -43,7 +46,7 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
                     + "the upgrade did not come from Ferry's filter or upgradeHttpToWebSocket");
         }
         try {
-            transport = new WebConnectionTransport(connection, secure, executor);
+            transport = new WebConnectionTransport(connection, secure, executor, resumption);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not take over the upgraded connection of "
                     + accepted.request().requestUri() + "; the session is not opened", e);

@@ -11,64 +11,123 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link Transport} over an upgraded servlet connection, with non-blocking servlet I/O: the
  * {@link WebConnection}'s streams are read and written only when {@code isReady()} says so, and the
  * container's {@link ReadListener} and {@link WriteListener} callbacks answer the driver's demands. No
- * thread waits on an idle connection.
+ * thread waits on an idle connection, and an idle connection holds no buffer.
  *
- * <h2>Theory of operation</h2>
- * Reading happens on the container's threads only: {@code onDataAvailable} pulls everything the stream has (until
- * {@code isReady()} is false, which arms the next callback) into an inbox and {@link #read} takes from it, so no
- * other thread touches the input stream while the container may be dispatching. Tomcat 11 re-arms read interest
- * after every upgraded dispatch and calls {@code isReadyForRead()}, which fills and flips its unlocked socket read
- * buffer, before each {@code onDataAvailable}: a pull from a driver thread at that moment corrupts or reorders
- * bytes. So the inbox never pauses pulling (a paused pull would have to resume off the container's thread); it
- * grows instead, from 64 KiB up to {@link #INBOX_LIMIT}, and bytes the application leaves unread past that limit end
- * the connection. Writing happens on the driver's threads, which servlet containers
- * support. The servlet contract and the transport contract meet in two small state machines, one per direction,
- * each a pair of flags under one lock:
+ * <h2>Reading</h2>
+ * The container's {@code onDataAvailable} pulls what the stream has into an inbox and {@link #read} takes from it.
+ * The pull reads into an array lent by {@link ScratchPool}; the first array read becomes the inbox itself (no copy),
+ * and the inbox goes back to the pool as soon as the driver has taken everything, so an idle connection holds no
+ * array. The pull stops (without asking {@code isReady()}, so no callback is armed) once {@link #PAUSE_AT} unread
+ * bytes wait: the container then stops reading the socket, and TCP pushes back on the peer while the application is
+ * slower than it. When the driver has taken the inbox below {@link #RESUME_BELOW}, reading resumes, the way the
+ * container allows ({@link ReadResumption}):
+ * <pre>
+ *            inbox reaches PAUSE_AT                  driver takes it below RESUME_BELOW
+ *   PULLING -----------------------&gt; PAUSED ---------------------------------------&gt; PULLING
+ *      ^                               |     CALLER_READS: pull on the executor
+ *      |   isReady() false             |     CONTAINER_REDISPATCHES: the next callback pulls; what the
+ *   ARMED &lt;--(callback pulls)          |       container offered while paused is read once on the executor
+ *                                 callback while paused (CONTAINER_REDISPATCHES): wait up to
+ *                                 PAUSED_CALLBACK_WAIT for the resume, else leave its bytes offered
+ * </pre>
+ *
+ * <h2>Writing</h2>
+ * Writing happens on the driver's threads, which servlet containers support. A heap buffer's array is written as
+ * it is; when the stream is not ready after that write, the container may still hold the array (Jetty's pending
+ * non-blocking write does), so those bytes are reported as not yet taken and counted, without writing them again,
+ * on the next call once the stream is ready: the caller keeps its buffer until then. A frame's buffers that
+ * together fit in {@link #GATHER} bytes (header and payload) are copied into one pooled array and written at once;
+ * a direct buffer is copied through a pooled array. A pooled array the container may still hold is never given
+ * back. Each call ends with one {@code flush()} when the stream allows, so nothing waits in a container's
+ * aggregation buffer. {@link #close()} waits for a pending write to finish before closing the connection.
+ *
+ * <h2>Readiness</h2>
+ * The servlet contract and the transport contract meet in two small state machines, one per direction:
  * <pre>
  *              container says ready                 driver demands
  *   IDLE ------------------------------&gt; READY ----------------------&gt; IDLE (onReadable/onWritable
  *   IDLE ------------------------------&gt; DEMANDED --container ready--&gt; IDLE  via the executor, or on
  *                driver demands                                                the container's thread)
  * </pre>
- * The container calls {@code onDataAvailable}/{@code onWritePossible} only after {@code isReady()} returned
- * false (or once at the start). When the last {@code isReady()} said false and no callback has come since, a
- * demand just waits for it: asking the stream again from another thread could race with the container's own
- * dispatch (Tomcat's streams are not meant for that). Otherwise a demand asks {@code isReady()}: true means the
- * driver can go on at once; false arms the container's callback. A readiness found inside {@link #demandRead}/{@link #demandWrite}
- * is reported from the executor, never on the demanding thread (the {@link Transport} contract).
+ * When the last {@code isReady()} said false and no callback has come since, a demand just waits for it: asking
+ * the stream again from another thread could race with the container's own dispatch. A readiness found inside
+ * {@link #demandRead}/{@link #demandWrite} is reported from the executor, never on the demanding thread (the
+ * {@link Transport} contract).
  *
- * <p>Every write is followed by a {@code flush()} when the stream is ready, so nothing waits in a container's
- * aggregation buffer. {@link #close()} waits for a pending write to finish before closing the connection.
+ * <p>Thread contract: as {@link Transport}. The servlet callbacks run on container threads; one pull runs at a
+ * time (a container callback or a resumption on the executor).
  *
- * <p>Thread contract: as {@link Transport}. The servlet callbacks run on container threads.
- *
- * <p>Buffers: {@link #read} copies from the inbox into the caller's buffer; {@link #write} hands the container a copy of each buffer,
- * because a pending non-blocking write may keep the array it was given; the caller's buffers are never kept.
+ * <p>Buffers: {@link #read} copies from the inbox into the caller's buffer; {@link #write} never lets the container
+ * keep a caller's array past the call that reports its bytes taken.
  */
 final class WebConnectionTransport implements Transport {
 
+    /**
+     * How a container brings its read callback back after the transport stopped reading while the stream was still
+     * ready (a paused application).
+     */
+    enum ReadResumption {
+        /**
+         * The servlet contract (Jetty 12.1): {@code onDataAvailable} comes only after {@code isReady()} returned
+         * false, and the stream may be read from any thread, one reader at a time. A resumption pulls on the
+         * executor until {@code isReady()} says false.
+         */
+        CALLER_READS,
+        /**
+         * Tomcat 11's upgraded input: after every read dispatch it watches the socket again and calls
+         * {@code onDataAvailable} whenever the socket has bytes, whatever {@code isReady()} said; its dispatch first
+         * fills an unlocked socket buffer, so reading the stream off its thread may race with it. A resumption leaves
+         * new bytes to the container's next callback; bytes the container offered in a callback while paused (which
+         * sit in its own buffer, not in the socket, so no callback would come for them) are read once on the
+         * executor, which takes them from that buffer without touching the socket. The pull reads
+         * {@link ScratchPool#SIZE} bytes at a time, at least Tomcat's 8 KiB read buffer, so a read leaves nothing
+         * behind in it.
+         */
+        CONTAINER_REDISPATCHES;
+
+        /** Tomcat (by its server info) re-dispatches; every other container is taken at the servlet contract. */
+        static ReadResumption forServer(String serverInfo) {
+            return serverInfo != null && serverInfo.startsWith("Apache Tomcat") ? CONTAINER_REDISPATCHES : CALLER_READS;
+        }
+    }
+
     private static final System.Logger LOG = System.getLogger(WebConnectionTransport.class.getName());
-    private static final int INBOX = 64 * 1024;
-    /** The most received bytes held for a driver that does not read them (a paused application). */
-    static final int INBOX_LIMIT = 16 << 20;
+    /** Unread bytes at which pulling stops until the driver catches up. */
+    static final int PAUSE_AT = 64 * 1024;
+    /** Unread bytes below which pulling resumes. */
+    static final int RESUME_BELOW = 16 * 1024;
+    /** Buffers of one write that together fit in this many bytes are gathered into one container write. */
+    static final int GATHER = 8 * 1024;
+    /** How long a container callback that came while paused waits for the resumption before it returns. */
+    private static final long PAUSED_CALLBACK_WAIT_MILLIS = 10;
+
+    /** Bytes of a caller's heap buffer written from its array that a pending container write may still hold. */
+    private record Lent(ByteBuffer buffer, int length) { }
 
     private final WebConnection connection;
     private final ServletInputStream in;
     private final ServletOutputStream out;
     private final boolean secure;
     private final Executor executor;
+    private final ReadResumption resumption;
     private final Object lock = new Object();
-    private final byte[] pullScratch = new byte[INBOX]; // the container's read callbacks only
-    /** Bytes pulled from the input stream, in read mode; guarded by lock. */
-    private ByteBuffer inbox = ByteBuffer.allocate(INBOX).flip();
+    private final ReentrantLock pulling = new ReentrantLock();
 
     private volatile TransportListener listener;
+    /** Written by {@link #write} only (never concurrent with itself). */
+    private Lent lent;
     // Guarded by lock.
+    /** Bytes pulled from the input stream, in read mode; null when none wait. */
+    private ByteBuffer inbox;
+    private boolean paused;
+    private boolean offered;
+    private boolean takeOffered;
     private boolean readDemanded;
     private boolean writable;
     private boolean writeDemanded;
@@ -82,13 +141,16 @@ final class WebConnectionTransport implements Transport {
      * Takes over {@code connection}'s streams. Call from {@code HttpUpgradeHandler.init}, on the container's
      * thread: it installs the read and write listeners.
      *
-     * @param secure   whether the upgraded request came over TLS
-     * @param executor runs readiness found by a demand (never the demanding thread)
+     * @param secure     whether the upgraded request came over TLS
+     * @param executor   runs readiness found by a demand (never the demanding thread) and read resumptions
+     * @param resumption how this container's read callback comes back after a pause
      */
-    WebConnectionTransport(WebConnection connection, boolean secure, Executor executor) throws IOException {
+    WebConnectionTransport(WebConnection connection, boolean secure, Executor executor, ReadResumption resumption)
+            throws IOException {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.secure = secure;
         this.executor = Objects.requireNonNull(executor, "executor");
+        this.resumption = Objects.requireNonNull(resumption, "resumption");
         this.in = connection.getInputStream();
         this.out = connection.getOutputStream();
         in.setReadListener(new Reading());
@@ -100,73 +162,171 @@ final class WebConnectionTransport implements Transport {
         this.listener = Objects.requireNonNull(listener, "listener");
     }
 
+    // ------------------------------------------------------------------ reading
+
     @Override
     public int read(ByteBuffer dst) throws IOException {
         throwIfFailed();
-        int n = takeFromInbox(dst);
+        Runnable resume;
+        int n;
         synchronized (lock) {
-            return n == 0 && endOfInput && !inbox.hasRemaining() ? -1 : n;
+            n = take(dst);
+            resume = n > 0 ? resumeIfCaughtUp() : null;
+            if (n == 0 && inbox == null && endOfInput) {
+                n = -1;
+            }
         }
+        if (resume != null) {
+            executor.execute(resume);
+        }
+        return n;
     }
 
-    private int takeFromInbox(ByteBuffer dst) {
-        synchronized (lock) {
-            int n = Math.min(inbox.remaining(), dst.remaining());
-            ByteBuffer slice = inbox.slice();
-            slice.limit(n);
-            dst.put(slice);
-            inbox.position(inbox.position() + n);
-            if (!inbox.hasRemaining() && inbox.capacity() > INBOX) {
-                inbox = ByteBuffer.allocate(INBOX).flip(); // a burst is over: give its memory back
+    /** Moves unread bytes into {@code dst}; an emptied inbox goes back to the pool. Under lock. */
+    private int take(ByteBuffer dst) {
+        if (inbox == null) {
+            return 0;
+        }
+        int n = Math.min(inbox.remaining(), dst.remaining());
+        dst.put(inbox.array(), inbox.arrayOffset() + inbox.position(), n);
+        inbox.position(inbox.position() + n);
+        if (!inbox.hasRemaining()) {
+            ScratchPool.giveBack(inbox.array());
+            inbox = null;
+        }
+        return n;
+    }
+
+    private int unread() {
+        return inbox == null ? 0 : inbox.remaining();
+    }
+
+    /** Ends a pause once the driver has caught up; returns what the executor must run to go on, if anything. */
+    private Runnable resumeIfCaughtUp() {
+        if (!paused || unread() >= RESUME_BELOW) {
+            return null;
+        }
+        paused = false;
+        lock.notifyAll(); // a container callback waiting in a pause goes on pulling itself
+        if (resumption == ReadResumption.CALLER_READS) {
+            return this::pullOnExecutor;
+        }
+        if (offered) {
+            offered = false;
+            takeOffered = true;
+            return this::takeOfferedOnExecutor;
+        }
+        return null; // the container calls back when the socket has bytes
+    }
+
+    private void pullOnExecutor() {
+        pulling.lock();
+        try {
+            pull();
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+            return;
+        } finally {
+            pulling.unlock();
+        }
+        arrived();
+    }
+
+    /** Reads, once, what the container offered while paused (see {@link ReadResumption#CONTAINER_REDISPATCHES}). */
+    private void takeOfferedOnExecutor() {
+        pulling.lock();
+        try {
+            synchronized (lock) {
+                if (!takeOffered) {
+                    return; // a container callback came first and took it
+                }
+                takeOffered = false;
             }
-            return n;
+            readOnce(ScratchPool.borrow());
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+            return;
+        } finally {
+            pulling.unlock();
+        }
+        arrived();
+    }
+
+    /**
+     * Moves what the input stream has into the inbox, until the stream is not ready (which arms the container's next
+     * callback), ends, or {@link #PAUSE_AT} bytes wait. Under {@link #pulling}.
+     */
+    private void pull() throws IOException {
+        byte[] scratch = ScratchPool.borrow();
+        while (scratch != null) {
+            if (in.isFinished()) {
+                markEnd();
+                ScratchPool.giveBack(scratch);
+                return;
+            }
+            if (!in.isReady()) {
+                ScratchPool.giveBack(scratch);
+                return;
+            }
+            scratch = readOnce(scratch);
         }
     }
 
     /**
-     * Moves what the input stream has now into the inbox, until the stream is not ready (which arms the container's
-     * next callback) or ends. Runs on the container's thread in {@code onDataAvailable}, never elsewhere.
+     * One read into {@code scratch}, kept in the inbox. Under {@link #pulling}.
+     *
+     * @return the array for the next read, or null when pulling must stop (the end, or a pause)
      */
-    private void pull() throws IOException {
-        while (true) {
-            if (in.isFinished()) {
-                markEnd();
-                return;
+    private byte[] readOnce(byte[] scratch) throws IOException {
+        int n;
+        try {
+            n = in.read(scratch, 0, scratch.length);
+        } catch (java.io.EOFException e) {
+            n = -1; // some containers report the peer's end of stream by throwing
+        } catch (IOException | RuntimeException e) {
+            ScratchPool.giveBack(scratch);
+            throw e;
+        }
+        if (n < 0) {
+            ScratchPool.giveBack(scratch);
+            markEnd();
+            return null;
+        }
+        synchronized (lock) {
+            byte[] next = n == 0 ? scratch : keep(scratch, n);
+            if (unread() >= PAUSE_AT) {
+                paused = true;
+                ScratchPool.giveBack(next);
+                return null;
             }
-            if (!in.isReady()) {
-                return;
-            }
-            int n;
-            try {
-                n = in.read(pullScratch, 0, pullScratch.length);
-            } catch (java.io.EOFException e) {
-                n = -1; // some containers report the peer's end of stream by throwing
-            }
-            if (n < 0) {
-                markEnd();
-                return;
-            }
-            keep(n);
+            return next;
         }
     }
 
-    /** Appends {@code n} bytes of the scratch to the inbox, growing it up to {@link #INBOX_LIMIT}. */
-    private void keep(int n) throws IOException {
-        synchronized (lock) {
+    /**
+     * Appends {@code n} bytes of {@code scratch} to the inbox: an empty inbox becomes the scratch itself. Under lock.
+     *
+     * @return the array for the next read (a fresh one when the scratch became the inbox)
+     */
+    private byte[] keep(byte[] scratch, int n) {
+        if (inbox == null) {
+            inbox = ByteBuffer.wrap(scratch, 0, n);
+            return ScratchPool.borrow();
+        }
+        if (inbox.capacity() - inbox.limit() < n) {
             int unread = inbox.remaining();
-            if (unread + n > INBOX_LIMIT) {
-                throw new IOException("expected the application to read what arrived, but " + unread
-                        + " received bytes are unread and " + n + " more came; at most " + INBOX_LIMIT + " are held");
-            }
-            if (inbox.capacity() - unread < n) {
-                ByteBuffer grown = ByteBuffer.allocate(Math.min(INBOX_LIMIT, Math.max(2 * inbox.capacity(), unread + n)));
+            if (inbox.capacity() - unread >= n) {
+                inbox.compact().flip();
+            } else {
+                ByteBuffer grown = ByteBuffer.allocate(Math.max(2 * inbox.capacity(), unread + n));
                 grown.put(inbox).flip();
+                ScratchPool.giveBack(inbox.array());
                 inbox = grown;
             }
-            inbox.compact();
-            inbox.put(pullScratch, 0, n);
-            inbox.flip();
         }
+        System.arraycopy(scratch, 0, inbox.array(), inbox.arrayOffset() + inbox.limit(), n);
+        inbox.limit(inbox.limit() + n);
+        return scratch;
     }
 
     private void markEnd() {
@@ -175,32 +335,103 @@ final class WebConnectionTransport implements Transport {
         }
     }
 
+    /** Answers a waiting read demand once bytes or the end are there. */
+    private void arrived() {
+        boolean fire;
+        synchronized (lock) {
+            fire = readDemanded && (inbox != null || endOfInput);
+            readDemanded &= !fire;
+        }
+        if (fire) {
+            fireReadable();
+        }
+    }
+
+    // ------------------------------------------------------------------ writing
+
     @Override
     public long write(ByteBuffer[] srcs) throws IOException {
         throwIfFailed();
         long total = 0;
-        for (ByteBuffer src : srcs) {
-            while (src.hasRemaining()) {
-                boolean ready = out.isReady();
-                synchronized (lock) {
-                    writeArmed = !ready;
+        int next = 0;
+        boolean ready = outReady();
+        if (lent != null) {
+            if (!ready) {
+                return 0;
+            }
+            while (next < srcs.length && !srcs[next].hasRemaining()) {
+                next++;
+            }
+            if (next == srcs.length || srcs[next] != lent.buffer() || srcs[next].remaining() < lent.length()) {
+                throw new IllegalStateException("expected the write to go on with the buffer whose " + lent.length()
+                        + " bytes the container took, got other buffers (Transport.write: a short write goes on"
+                        + " where it stopped)");
+            }
+            srcs[next].position(srcs[next].position() + lent.length());
+            total += lent.length();
+            lent = null;
+        }
+        long remaining = 0;
+        int buffers = 0;
+        for (int i = next; i < srcs.length; i++) {
+            remaining += srcs[i].remaining();
+            buffers += srcs[i].hasRemaining() ? 1 : 0;
+        }
+        if (buffers > 1 && remaining <= GATHER && ready) {
+            byte[] gathered = ScratchPool.borrow();
+            int n = 0;
+            for (int i = next; i < srcs.length; i++) {
+                int k = srcs[i].remaining();
+                srcs[i].get(gathered, n, k);
+                n += k;
+            }
+            out.write(gathered, 0, n);
+            total += n;
+            ready = outReady();
+            if (ready) {
+                ScratchPool.giveBack(gathered); // else the container may still hold it
+            }
+        } else {
+            for (int i = next; i < srcs.length && ready; i++) {
+                ByteBuffer src = srcs[i];
+                while (src.hasRemaining() && ready) {
+                    if (src.hasArray()) {
+                        int n = src.remaining();
+                        out.write(src.array(), src.arrayOffset() + src.position(), n);
+                        ready = outReady();
+                        if (!ready) {
+                            lent = new Lent(src, n); // taken, but counted once the container is done with it
+                            return total;
+                        }
+                        src.position(src.position() + n);
+                        total += n;
+                    } else {
+                        byte[] copy = ScratchPool.borrow();
+                        int n = Math.min(copy.length, src.remaining());
+                        src.get(copy, 0, n);
+                        out.write(copy, 0, n);
+                        total += n;
+                        ready = outReady();
+                        if (ready) {
+                            ScratchPool.giveBack(copy);
+                        }
+                    }
                 }
-                if (!ready) {
-                    return total; // the container calls onWritePossible later
-                }
-                // A copy the container may keep: a pending non-blocking write can hold on to the array it was
-                // given (Jetty does) after this call returns, and the caller's buffer goes back to its owner.
-                int n = src.remaining();
-                byte[] bytes = new byte[n];
-                src.get(bytes);
-                out.write(bytes);
-                total += n;
             }
         }
-        if (total > 0 && out.isReady()) {
+        if (total > 0 && ready) {
             out.flush();
         }
         return total;
+    }
+
+    /** Asks the output stream whether it is ready; false arms the container's {@code onWritePossible}. */
+    private boolean outReady() {
+        boolean ready = out.isReady();
+        synchronized (lock) {
+            writeArmed = !ready;
+        }
+        return ready;
     }
 
     private void throwIfFailed() throws IOException {
@@ -221,12 +452,13 @@ final class WebConnectionTransport implements Transport {
                 executor.execute(() -> listener.onTransportError(cause));
                 return;
             }
-            if (inbox.hasRemaining() || endOfInput) {
+            if (inbox != null || endOfInput) {
                 executor.execute(this::fireReadable);
                 return;
             }
-            // The inbox is empty, so the last pull ended on a stream that was not ready: the container's callback
-            // is armed. Asking the stream again from this thread could race with the container's dispatch.
+            // The inbox is empty, so reading is not paused: the last pull ended on a stream that was not ready (the
+            // container's callback is armed), or a CONTAINER_REDISPATCHES container calls back when bytes arrive.
+            // Asking the stream again from this thread could race with the container's dispatch.
             readDemanded = true;
         }
     }
@@ -286,6 +518,7 @@ final class WebConnectionTransport implements Transport {
                 return;
             }
             closed = true;
+            lock.notifyAll(); // a callback waiting in a pause
         }
         try {
             connection.close();
@@ -332,6 +565,7 @@ final class WebConnectionTransport implements Transport {
                 return;
             }
             failure = cause;
+            lock.notifyAll(); // a callback waiting in a pause
             current = readDemanded || writeDemanded ? listener : null;
             readDemanded = false;
             writeDemanded = false;
@@ -341,29 +575,52 @@ final class WebConnectionTransport implements Transport {
         }
     }
 
-    /** The container's read callbacks: pull what is there, then answer a waiting demand. */
+    /**
+     * The container's read callbacks: pull what is there, then answer a waiting demand. A callback that comes while
+     * paused (only a {@link ReadResumption#CONTAINER_REDISPATCHES} container calls then) waits a little for the
+     * driver to catch up, so the container does not spin dispatching it while the socket has bytes, and otherwise
+     * leaves the bytes the container offered where they are.
+     */
     private final class Reading implements ReadListener {
         @Override
         public void onDataAvailable() throws IOException {
-            pull();
+            pulling.lock();
+            try {
+                synchronized (lock) {
+                    takeOffered = false; // this callback takes whatever the container has
+                    offered = false;
+                    if (paused && !awaitResumption()) {
+                        offered = true;
+                        return;
+                    }
+                }
+                pull();
+            } finally {
+                pulling.unlock();
+            }
             arrived();
+        }
+
+        /** Waits, bounded, until the pause ends or the connection does. Under lock. */
+        private boolean awaitResumption() {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+                    PAUSED_CALLBACK_WAIT_MILLIS);
+            long left;
+            while (paused && !closed && failure == null && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return !paused;
         }
 
         @Override
         public void onAllDataRead() {
             markEnd();
             arrived();
-        }
-
-        private void arrived() {
-            boolean fire;
-            synchronized (lock) {
-                fire = readDemanded && (inbox.hasRemaining() || endOfInput);
-                readDemanded &= !fire;
-            }
-            if (fire) {
-                fireReadable();
-            }
         }
 
         @Override

@@ -41,7 +41,8 @@ class WebConnectionTransportTest {
 
     @BeforeEach
     void open() throws IOException {
-        transport = new WebConnectionTransport(connection, false, executor::add);
+        transport = new WebConnectionTransport(connection, false, executor::add,
+                WebConnectionTransport.ReadResumption.CALLER_READS);
         transport.start(listener);
     }
 
@@ -92,30 +93,69 @@ class WebConnectionTransportTest {
     }
 
     @Test
-    void aBurstLargerThanTheInboxIsTakenInOneCallbackAndReadInOrder() throws IOException {
-        byte[] burst = new byte[200 * 1024 + 7]; // more than the 64 KiB the inbox starts with
-        for (int i = 0; i < burst.length; i++) {
-            burst[i] = (byte) (i * 31 + i / 251);
-        }
-        in.deliver(burst); // nobody reads meanwhile: a paused pull would have to resume off the container's thread
+    void aBurstStopsThePullUntilTheDriverCatchesUpThenEveryByteArrivesInOrder() throws IOException {
+        byte[] burst = burst(1024 * 1024 + 7);
+        in.deliver(burst); // nobody reads meanwhile: the application is slower than the peer
+        assertTrue(in.position <= WebConnectionTransport.PAUSE_AT + ScratchPool.SIZE,
+                "the pull stops near the pause mark, so the container stops reading the socket; it took " + in.position);
+        assertFalse(in.armed, "paused without asking isReady(): no callback is armed");
+        in.anyThread = true; // the servlet contract: the stream may be read off the container's threads
         transport.demandRead();
-        executor.remove().run();
         ByteBuffer got = ByteBuffer.allocate(burst.length);
         ByteBuffer chunk = ByteBuffer.allocate(8 * 1024);
-        while (transport.read(chunk.clear()) > 0) {
+        for (int rounds = 0; got.hasRemaining() && rounds < 10_000; rounds++) {
+            int n = transport.read(chunk.clear());
             got.put(chunk.flip());
+            assertTrue(in.position - got.position() <= WebConnectionTransport.PAUSE_AT + ScratchPool.SIZE,
+                    "never more than the pause mark and one read unread");
+            if (n == 0) {
+                executor.remove().run(); // the resumption pulls on the executor
+            }
         }
         assertArrayEquals(burst, got.array());
-        assertEquals(List.of("readable"), listener.events);
+        while (!executor.isEmpty()) {
+            executor.remove().run();
+        }
+        assertTrue(in.armed, "everything taken: the last pull ended on isReady() false");
     }
 
     @Test
-    void moreUnreadBytesThanTheLimitEndTheConnection() throws IOException {
-        assertEquals(0, transport.read(ByteBuffer.allocate(8)));
-        transport.demandRead();
-        in.deliver(new byte[WebConnectionTransport.INBOX_LIMIT + 1]);
-        assertEquals(List.of("error"), listener.events, "the container reports onDataAvailable's exception");
-        assertThrows(IOException.class, () -> transport.read(ByteBuffer.allocate(8)));
+    void onARedispatchingContainerAPauseLeavesTheBytesInTheContainerAndReadsOnlyWhatItOffered() throws IOException {
+        TomcatLikeInput tomcat = new TomcatLikeInput();
+        Queue<Runnable> tasks = new ArrayDeque<>();
+        WebConnectionTransport redispatched = new WebConnectionTransport(new Connection(tomcat), false, tasks::add,
+                WebConnectionTransport.ReadResumption.CONTAINER_REDISPATCHES);
+        redispatched.start(new Recorder());
+        byte[] burst = burst(300 * 1024 + 11);
+        tomcat.socket.writeBytes(burst);
+        tomcat.dispatch(); // the first callback pulls until the pause mark
+        int pulled = tomcat.taken;
+        assertTrue(pulled >= WebConnectionTransport.PAUSE_AT && pulled <= WebConnectionTransport.PAUSE_AT
+                + ScratchPool.SIZE, "paused near the mark, took " + pulled);
+        tomcat.dispatch(); // the socket still has bytes: Tomcat calls again; the paused transport leaves them
+        assertEquals(pulled, tomcat.taken, "nothing more taken while paused");
+        assertTrue(tomcat.buffered() > 0, "the container's prelude filled its buffer, and the bytes wait there");
+        ByteBuffer got = ByteBuffer.allocate(burst.length);
+        ByteBuffer chunk = ByteBuffer.allocate(4 * 1024);
+        for (int rounds = 0; got.hasRemaining() && rounds < 10_000; rounds++) {
+            if (redispatched.read(chunk.clear()) == 0) {
+                if (!tasks.isEmpty()) {
+                    tasks.remove().run(); // the one read of what the container offered, off its thread
+                } else {
+                    tomcat.dispatch(); // what the poller does while the socket has bytes
+                }
+            }
+            got.put(chunk.flip());
+        }
+        assertArrayEquals(burst, got.array());
+    }
+
+    private static byte[] burst(int length) {
+        byte[] burst = new byte[length];
+        for (int i = 0; i < burst.length; i++) {
+            burst[i] = (byte) (i * 31 + i / 251);
+        }
+        return burst;
     }
 
     private String drain(int readSize) throws IOException {
@@ -142,25 +182,53 @@ class WebConnectionTransportTest {
     @Test
     void writesStopWhenTheStreamIsNotReadyAndGoOnWhenItIs() throws IOException {
         out.acceptBeforeBlocking = 1;
-        ByteBuffer first = ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII));
-        ByteBuffer second = ByteBuffer.wrap(" world".getBytes(StandardCharsets.US_ASCII));
-        assertEquals(5, transport.write(new ByteBuffer[] {first, second}), "the first write blocks the stream");
-        assertEquals(6, second.remaining());
+        byte[] bytes = burst(2 * 9_000); // two buffers too large to gather
+        ByteBuffer first = ByteBuffer.allocateDirect(9_000).put(bytes, 0, 9_000).flip(); // copied: taken at once
+        ByteBuffer second = ByteBuffer.wrap(bytes, 9_000, 9_000);
+        assertEquals(9_000, transport.write(new ByteBuffer[] {first, second}), "the first write blocks the stream");
+        assertEquals(9_000, second.remaining());
         transport.demandWrite();
         assertEquals(List.of(), listener.events);
         out.unblock();
         assertEquals(List.of("writable"), listener.events);
-        assertEquals(6, transport.write(new ByteBuffer[] {first, second}));
-        assertEquals("hello world", out.written.toString(StandardCharsets.US_ASCII));
-        assertTrue(out.flushes > 0, "every write is flushed when the stream allows");
+        assertEquals(9_000, transport.write(new ByteBuffer[] {first, second}));
+        assertArrayEquals(bytes, out.written.toByteArray());
+        assertEquals(1, out.flushes, "flushed once the stream allowed");
     }
 
     @Test
-    void theContainerGetsCopiesItMayKeep() throws IOException {
-        byte[] source = "abc".getBytes(StandardCharsets.US_ASCII);
-        transport.write(new ByteBuffer[] {ByteBuffer.wrap(source)});
-        source[0] = 'x';
-        assertArrayEquals("abc".getBytes(StandardCharsets.US_ASCII), out.arrays.get(0));
+    void aHeapArrayTheContainerMayStillHoldCountsOnlyOnceItIsDone() throws IOException {
+        out.acceptBeforeBlocking = 1;
+        byte[] payload = new byte[20_000]; // past the gathering size: written from its own array
+        ByteBuffer source = ByteBuffer.wrap(payload);
+        assertEquals(0, transport.write(new ByteBuffer[] {source}), "the container holds the array: not taken yet");
+        assertSame(payload, out.arrays.get(0), "no copy");
+        assertEquals(0, source.position(), "the caller keeps its buffer");
+        transport.demandWrite();
+        out.unblock();
+        assertEquals(List.of("writable"), listener.events);
+        assertEquals(payload.length, transport.write(new ByteBuffer[] {source}), "done: now counted");
+        assertEquals(1, out.arrays.size(), "and not written twice");
+        assertFalse(source.hasRemaining());
+    }
+
+    @Test
+    void aSmallFrameIsOneWriteAndOneFlush() throws IOException {
+        ByteBuffer header = ByteBuffer.wrap(new byte[] {(byte) 0x82, 3});
+        ByteBuffer payload = ByteBuffer.allocateDirect(3).put(new byte[] {7, 8, 9}).flip();
+        assertEquals(5, transport.write(new ByteBuffer[] {header, payload}));
+        assertEquals(1, out.arrays.size(), "header and payload gathered");
+        assertArrayEquals(new byte[] {(byte) 0x82, 3, 7, 8, 9}, out.written.toByteArray());
+        assertEquals(1, out.flushes);
+    }
+
+    @Test
+    void aLargeDirectBufferIsCopiedThroughAPooledArray() throws IOException {
+        byte[] payload = burst(40_000);
+        ByteBuffer direct = ByteBuffer.allocateDirect(payload.length).put(payload).flip();
+        assertEquals(payload.length, transport.write(new ByteBuffer[] {direct}));
+        assertArrayEquals(payload, out.written.toByteArray());
+        assertEquals(1, out.flushes, "one flush per call");
     }
 
     @Test
@@ -215,11 +283,20 @@ class WebConnectionTransportTest {
     }
 
     final class Connection implements WebConnection {
+        private final ServletInputStream input;
         boolean closed;
+
+        Connection() {
+            this.input = in;
+        }
+
+        Connection(ServletInputStream input) {
+            this.input = input;
+        }
 
         @Override
         public ServletInputStream getInputStream() {
-            return in;
+            return input;
         }
 
         @Override
@@ -236,9 +313,10 @@ class WebConnectionTransportTest {
     /** Input that is ready while it holds bytes; {@code isReady() == false} arms one onDataAvailable. */
     static final class Input extends ServletInputStream {
         private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-        private int position;
+        int position;
         private boolean ended;
-        private boolean armed = true; // the container's first callback comes when data first arrives
+        boolean armed = true; // the container's first callback comes when data first arrives
+        boolean anyThread;
         private boolean inCallback;
         private byte[] snapshot = new byte[0];
         ReadListener listener;
@@ -276,7 +354,7 @@ class WebConnectionTransportTest {
         }
 
         private void insideCallback() {
-            if (!inCallback) {
+            if (!inCallback && !anyThread) {
                 throw new AssertionError("expected the input stream to be used inside a container read callback only,"
                         + " got a use from the driver's side (it races with the container's own read dispatch)");
             }
@@ -318,6 +396,95 @@ class WebConnectionTransportTest {
             }
             System.arraycopy(snapshot, position, b, off, n);
             position += n;
+            return n;
+        }
+    }
+
+    /**
+     * Input modelled on Tomcat 11's upgraded stream: a dispatch (what the poller starts while the socket has bytes)
+     * first fills the container's 8 KiB buffer from the socket when it is empty, marks the stream ready and calls
+     * {@code onDataAvailable}, whatever {@code isReady()} said before. Off the dispatch, the stream may only be read
+     * from that buffer after a dispatch marked it ready: touching the socket there is what races with the next
+     * dispatch.
+     */
+    static final class TomcatLikeInput extends ServletInputStream {
+        final ByteArrayOutputStream socket = new ByteArrayOutputStream();
+        private final ByteBuffer buffer = ByteBuffer.allocate(8 * 1024).flip();
+        private int socketPosition;
+        private Boolean ready = Boolean.TRUE;
+        private boolean inDispatch;
+        int taken;
+        ReadListener listener;
+
+        int buffered() {
+            return buffer.remaining();
+        }
+
+        void dispatch() throws IOException {
+            inDispatch = true;
+            try {
+                if (fill()) {
+                    ready = Boolean.TRUE;
+                    listener.onDataAvailable();
+                }
+            } finally {
+                inDispatch = false;
+            }
+        }
+
+        private boolean fill() {
+            if (!buffer.hasRemaining()) {
+                byte[] bytes = socket.toByteArray();
+                int n = Math.min(buffer.capacity(), bytes.length - socketPosition);
+                buffer.clear();
+                buffer.put(bytes, socketPosition, n).flip();
+                socketPosition += n;
+            }
+            return buffer.hasRemaining();
+        }
+
+        @Override
+        public boolean isFinished() {
+            return false;
+        }
+
+        @Override
+        public boolean isReady() {
+            if (ready == null) {
+                if (!inDispatch) {
+                    throw new AssertionError("expected no socket read off Tomcat's dispatch, got isReady() with an"
+                            + " unknown state (it fills from the socket, racing with the next dispatch)");
+                }
+                ready = fill();
+            }
+            return ready;
+        }
+
+        @Override
+        public void setReadListener(ReadListener readListener) {
+            listener = readListener;
+        }
+
+        @Override
+        public int read() {
+            throw new AssertionError("the transport reads arrays");
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (ready == null || !ready) {
+                throw new IllegalStateException("read while not ready (Tomcat's upgrade.sis.read.ise)");
+            }
+            ready = null;
+            if (!buffer.hasRemaining()) {
+                if (!inDispatch) {
+                    throw new AssertionError("expected no socket read off Tomcat's dispatch");
+                }
+                fill();
+            }
+            int n = Math.min(len, buffer.remaining());
+            buffer.get(b, off, n);
+            taken += n;
             return n;
         }
     }
