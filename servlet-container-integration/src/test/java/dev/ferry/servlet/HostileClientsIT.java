@@ -8,6 +8,8 @@ import dev.ferry.servlet.fixture.RawClient;
 import dev.ferry.servlet.fixture.ServletContainerFixture;
 import dev.ferry.servlet.fixture.WebApplication;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class HostileClientsIT {
 
     private static final long SAFETY_MILLIS = 60_000;
+    /** What 2,000 connections may leave on the heap once they are all gone: 4 KB each would already be a leak. */
+    private static final long HEAP_GROWTH_LIMIT = 8L << 20;
 
     @BeforeEach
     void resetCounters() {
@@ -131,6 +135,10 @@ class HostileClientsIT {
         AtomicInteger upgraded = new AtomicInteger();
         try (ServletContainerFixture container = kind.create()) {
             container.start(WebApplication.of(TestEndpoints.Counted.class));
+            echoOnce(container, "warm-up"); // classes loaded, pools and caches made, before the baseline
+            awaitEqual(() -> 1, () -> TestEndpoints.Counted.CLOSED.get(), "the warm-up session closed");
+            TestEndpoints.Counted.reset();
+            long baseline = usedHeapAfterGc();
             ExecutorService clients = Executors.newFixedThreadPool(8);
             try {
                 List<Future<?>> done = new ArrayList<>();
@@ -165,8 +173,33 @@ class HostileClientsIT {
                 assertEquals("still here", after.next());
                 after.sendText("open?", true);
                 assertEquals("open=1", after.next(), "the container holds no session of the dropped connections");
+                assertEquals(1000, after.close(1000, "done"));
             }
+            awaitEqual(() -> connections + 1, () -> TestEndpoints.Counted.CLOSED.get(), "the last session closed");
+            long grown = usedHeapAfterGc() - baseline;
+            assertTrue(grown < HEAP_GROWTH_LIMIT, "expected the heap after GC back near its baseline once every"
+                    + " connection is gone (less than " + HEAP_GROWTH_LIMIT + " bytes more, "
+                    + HEAP_GROWTH_LIMIT / connections + " per connection), got " + grown + " more on " + kind);
         }
+    }
+
+    private static void echoOnce(ServletContainerFixture container, String text) throws Exception {
+        try (JdkClient client = JdkClient.connect(container.uri("ws", "/counted"))) {
+            client.sendText(text, true);
+            assertEquals(text, client.next());
+            assertEquals(1000, client.close(1000, "done"));
+        }
+    }
+
+    /** The heap in use after full collections (the least of three, so a collection's own noise does not count). */
+    private static long usedHeapAfterGc() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+        }
+        return used;
     }
 
     /** Waits (bounded) until both suppliers agree; fails naming {@code what} if they never do. */

@@ -16,8 +16,13 @@ import jakarta.websocket.server.ServerApplicationConfig;
 import jakarta.websocket.server.ServerEndpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.CRC32;
 
 /** The endpoints the servlet integration tests deploy. */
 final class TestEndpoints {
@@ -81,6 +86,59 @@ final class TestEndpoints {
         @OnClose
         public void close(CloseReason reason) {
             CLOSED.incrementAndGet();
+        }
+    }
+
+    /**
+     * Takes binary messages slowly: each waits at a gate the test opens, so the application falls behind the peer.
+     * Counts them and keeps a CRC-32 of their bytes; the text "report?" is answered with both. One connection at a
+     * time (reset by the test).
+     */
+    @ServerEndpoint("/slow")
+    public static final class Slow {
+        private static volatile CountDownLatch arrived = new CountDownLatch(1);
+        private static volatile CountDownLatch gate = new CountDownLatch(1);
+        static final AtomicReference<Throwable> FAILURE = new AtomicReference<>();
+        private final CRC32 crc = new CRC32();
+        private long count;
+
+        static void reset() {
+            arrived = new CountDownLatch(1);
+            gate = new CountDownLatch(1);
+            FAILURE.set(null);
+        }
+
+        static boolean awaitFirstMessage() throws InterruptedException {
+            return arrived.await(60, TimeUnit.SECONDS);
+        }
+
+        static void open() {
+            gate.countDown();
+        }
+
+        @OnOpen
+        public void open(Session session) {
+            session.setMaxBinaryMessageBufferSize(1 << 20);
+        }
+
+        @OnMessage
+        public void data(ByteBuffer data) throws InterruptedException {
+            arrived.countDown();
+            if (!gate.await(60, TimeUnit.SECONDS)) { // a safety limit, not a timing
+                throw new IllegalStateException("expected the test to open the gate within 60 s, it did not");
+            }
+            crc.update(data);
+            count++;
+        }
+
+        @OnMessage
+        public String report(String text) {
+            return "count=" + count + " crc=" + crc.getValue();
+        }
+
+        @OnError
+        public void error(Throwable t) {
+            FAILURE.compareAndSet(null, t);
         }
     }
 
