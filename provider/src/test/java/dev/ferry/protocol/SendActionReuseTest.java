@@ -54,6 +54,31 @@ class SendActionReuseTest {
     }
 
     @Test
+    void aClientFrameInSeveralChunksReusesOneActionForTheFirstAndOneForTheOthers() {
+        WebSocketHandle client = Handles.client(HandleProperties.builder().sendBufferSize(256).build(), 1);
+        java.util.List<Action> first = chunkActions(client);
+        java.util.List<Action> second = chunkActions(client);
+        assertEquals(4, first.size(), "1000 bytes through 256");
+        for (int i = 0; i < first.size(); i++) {
+            assertSame(first.get(i), second.get(i));
+        }
+        assertSame(first.get(1), first.get(3), "the later chunks share one action");
+        assertNotSame(first.get(0), first.get(1));
+    }
+
+    private static java.util.List<Action> chunkActions(WebSocketHandle client) {
+        client.send(BufferType.BINARY_MESSAGE, ByteBuffer.allocate(1000), "ctx");
+        java.util.List<Action> actions = new java.util.ArrayList<>();
+        Action action;
+        while ((action = client.getAction(ActionQueue.SEND)) instanceof Action.SendToNetwork s) {
+            actions.add(s);
+            client.completeAction(s, s.totalBytes());
+        }
+        client.completeAction(assertInstanceOf(Action.IndicateSendComplete.class, action), 0);
+        return actions;
+    }
+
+    @Test
     void aServerReusesItsViewOnlyForTheSameBufferAtTheSamePosition() {
         WebSocketHandle server = Handles.server(HandleProperties.defaults(), 1);
         ByteBuffer payload = ByteBuffer.wrap("xHello".getBytes()).position(1);

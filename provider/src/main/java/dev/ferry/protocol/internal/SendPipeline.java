@@ -84,6 +84,7 @@ final class SendPipeline {
 
     // Actions handed out again while unchanged (see "Allocation").
     private Action.SendToNetwork lastFrame;
+    private Action.SendToNetwork lastChunk;
     private Action.IndicateSendComplete lastCompletion;
     private ByteBuffer lastBody;
     private int lastBodyPosition;
@@ -339,11 +340,18 @@ final class SendPipeline {
         return view;
     }
 
+    /** The action for these buffers: the last one handed out with the same list, type and context, or a new one. */
     private Action.SendToNetwork action(BufferType frameType, List<ByteBuffer> buffers, Object frameContext) {
-        Action.SendToNetwork action = lastFrame;
+        boolean laterChunk = buffers == pooledOnly;
+        Action.SendToNetwork action = laterChunk ? lastChunk : lastFrame;
         if (action == null || action.buffers() != buffers || action.bufferType() != frameType
                 || action.context() != frameContext) {
-            action = lastFrame = new Action.SendToNetwork(frameType, buffers, frameContext);
+            action = new Action.SendToNetwork(frameType, buffers, frameContext);
+            if (laterChunk) {
+                lastChunk = action;
+            } else {
+                lastFrame = action;
+            }
         }
         return action;
     }
