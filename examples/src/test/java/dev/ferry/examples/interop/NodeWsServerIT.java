@@ -57,7 +57,10 @@ class NodeWsServerIT {
             WebSocketContainer client = ContainerProvider.getWebSocketContainer();
             client.setDefaultMaxTextMessageBufferSize(4 * 1024 * 1024);
             client.setDefaultMaxBinaryMessageBufferSize(4 * 1024 * 1024);
-            Session session = client.connectToServer(recorder, ClientEndpointConfig.Builder.create().build(), uri);
+            // An explicit configuration is offered exactly as it is: list permessage-deflate to offer it.
+            ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
+                    .extensions(List.of(new PermessageDeflateOffer())).build();
+            Session session = client.connectToServer(recorder, config, uri);
             assertEquals(deflate, session.getNegotiatedExtensions().stream()
                     .map(Extension::getName).anyMatch("permessage-deflate"::equals),
                     "negotiated extensions: " + session.getNegotiatedExtensions());
@@ -116,6 +119,19 @@ class NodeWsServerIT {
             Object message = messages.poll(LIMIT_SECONDS, TimeUnit.SECONDS);
             assertNotNull(message, "expected an echoed message within " + LIMIT_SECONDS + " s, got none");
             return message;
+        }
+    }
+
+    /** {@code permessage-deflate} without parameters: Ferry offers it with its installed settings. */
+    private static final class PermessageDeflateOffer implements Extension {
+        @Override
+        public String getName() {
+            return "permessage-deflate";
+        }
+
+        @Override
+        public List<Parameter> getParameters() {
+            return List.of();
         }
     }
 }

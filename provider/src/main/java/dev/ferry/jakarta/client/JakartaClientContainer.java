@@ -62,9 +62,22 @@ import javax.net.ssl.SSLParameters;
  * 101, or a response that breaks RFC 6455 §4.1 (missing upgrade headers, wrong accept key, a subprotocol or
  * extension that was not offered) throw {@link DeploymentException} naming what was expected and what came.
  *
- * <p>Extensions: the ones in the endpoint configuration that are installed, or, when it lists none, every
- * installed extension; permessage-deflate (RFC 7692) is installed by default, and more come from
- * {@link InstalledExtensions} ({@code ServiceLoader}).
+ * <p>Extensions offered ({@link ExtensionOffer}):
+ * <ul>
+ *   <li>With a {@link ClientEndpointConfig} ({@link #connectToServer(Endpoint, ClientEndpointConfig, URI)} and
+ *       its {@code Class} twin): exactly its {@link ClientEndpointConfig#getExtensions() extensions}, in order,
+ *       with their parameters, and nothing else; an empty list offers none. An {@link Extension} named
+ *       {@code permessage-deflate} turns compression on: without parameters it is offered with the installed
+ *       factory's settings, with parameters those are offered and honoured (for example
+ *       {@code client_no_context_takeover} or {@code client_max_window_bits=10} bind this client). A name nothing
+ *       installed implements is offered as given and, when accepted, negotiated by name only.</li>
+ *   <li>Without one ({@code connectToServer(Object, URI)} and {@code connectToServer(Class, URI)}, for
+ *       {@link ClientEndpoint @ClientEndpoint} classes, whose annotation cannot list extensions; or a null
+ *       configuration): every installed extension but the no-op ones ({@link InstalledExtensions#offeredByDefault()}),
+ *       so permessage-deflate (RFC 7692) is offered by default.</li>
+ * </ul>
+ * permessage-deflate is installed by default; more come from {@link InstalledExtensions} ({@code ServiceLoader})
+ * or {@link #extensions()}.
  *
  * <p>Threads: one daemon selector thread serves every connection of this container and one small daemon pool runs
  * endpoint callbacks; both exit when idle, so the container never keeps a JVM alive and costs no thread when no
@@ -115,11 +128,12 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
             throw new DeploymentException("the endpoint instance must not be null");
         }
         if (annotatedEndpointInstance instanceof Endpoint endpoint) {
-            return connect(endpoint, ClientEndpointConfig.Builder.create().build(), path);
+            return connect(endpoint, ClientEndpointConfig.Builder.create().build(), ExtensionOffer.defaults(extensions),
+                    path);
         }
         Class<?> type = annotatedEndpointInstance.getClass();
         return connect(new AnnotatedEndpoint(EndpointModel.readClient(type), annotatedEndpointInstance),
-                annotatedConfig(type), path);
+                annotatedConfig(type), ExtensionOffer.defaults(extensions), path);
     }
 
     @Override
@@ -129,11 +143,11 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
         }
         if (Endpoint.class.isAssignableFrom(annotatedEndpointClass)) {
             return connect((Endpoint) instantiate(annotatedEndpointClass), ClientEndpointConfig.Builder.create().build(),
-                    path);
+                    ExtensionOffer.defaults(extensions), path);
         }
         EndpointModel model = EndpointModel.readClient(annotatedEndpointClass);
         return connect(new AnnotatedEndpoint(model, instantiate(annotatedEndpointClass)),
-                annotatedConfig(annotatedEndpointClass), path);
+                annotatedConfig(annotatedEndpointClass), ExtensionOffer.defaults(extensions), path);
     }
 
     @Override
@@ -142,7 +156,11 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
         if (endpointInstance == null) {
             throw new DeploymentException("the endpoint instance must not be null");
         }
-        return connect(endpointInstance, config == null ? ClientEndpointConfig.Builder.create().build() : config, path);
+        if (config == null) {
+            return connect(endpointInstance, ClientEndpointConfig.Builder.create().build(),
+                    ExtensionOffer.defaults(extensions), path);
+        }
+        return connect(endpointInstance, config, ExtensionOffer.of(config.getExtensions(), extensions), path);
     }
 
     @Override
@@ -186,7 +204,7 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
                 .build();
     }
 
-    private Session connect(Endpoint endpoint, ClientEndpointConfig config, URI uri)
+    private Session connect(Endpoint endpoint, ClientEndpointConfig config, ExtensionOffer offer, URI uri)
             throws DeploymentException, IOException {
         Target target = Target.of(uri);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeout);
@@ -195,17 +213,20 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
                 deadline);
         boolean handedOff = false;
         try {
-            List<ExtensionFactory> factories = offeredFactories(config);
-            WebSocketHandle handle = WebSocketHandle.createClient(HandleProperties.builder().extensions(factories).build());
-            List<String> offers = new ArrayList<>();
-            for (ExtensionFactory factory : factories) {
-                offers.add(factory.name());
-            }
+            WebSocketHandle handle = WebSocketHandle.createClient(
+                    HandleProperties.builder().extensions(offer.factories()).build());
             List<String> subprotocols = config.getPreferredSubprotocols() == null ? List.of()
                     : config.getPreferredSubprotocols();
             Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             headers.put("Host", List.of(target.hostHeader()));
-            for (HttpHeader header : handle.beginClientHandshake(subprotocols, offers, List.of())) {
+            List<HttpHeader> upgradeHeaders;
+            try {
+                upgradeHeaders = handle.beginClientHandshake(subprotocols, offer.elements(), List.of());
+            } catch (IllegalArgumentException e) {
+                throw new DeploymentException("cannot offer the configured subprotocols or extensions: "
+                        + e.getMessage(), e);
+            }
+            for (HttpHeader header : upgradeHeaders) {
                 headers.computeIfAbsent(header.name(), n -> new ArrayList<>()).add(header.value());
             }
             config.getConfigurator().beforeRequest(headers);
@@ -220,7 +241,8 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
             ClientHandshakeResult result;
             try {
                 result = handle.endClientHandshake(response.headers());
-            } catch (WebSocketProtocolException e) {
+            } catch (WebSocketProtocolException | IllegalArgumentException e) {
+                // IllegalArgumentException: a factory could not read the offered element (malformed parameters).
                 throw new DeploymentException("invalid upgrade response from " + uri + ": " + e.getMessage(), e);
             }
 
@@ -240,22 +262,6 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
                 channel.close();
             }
         }
-    }
-
-    private List<ExtensionFactory> offeredFactories(ClientEndpointConfig config) {
-        List<Extension> requested = config.getExtensions() == null ? List.of() : config.getExtensions();
-        if (requested.isEmpty()) {
-            return extensions.offeredByDefault();
-        }
-        List<ExtensionFactory> offered = new ArrayList<>();
-        for (Extension extension : requested) {
-            extensions.find(extension.getName()).ifPresent(factory -> {
-                if (!offered.contains(factory)) {
-                    offered.add(factory);
-                }
-            });
-        }
-        return offered;
     }
 
     private static ByteBuffer requestBytes(Target target, Map<String, List<String>> headers) {

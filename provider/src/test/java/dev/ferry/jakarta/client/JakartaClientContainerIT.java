@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.jakarta.ExtensionHeader;
 import jakarta.websocket.ClientEndpoint;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.CloseReason;
@@ -105,8 +106,9 @@ class JakartaClientContainerIT {
     @Test
     void echoesTextAndBinaryOverWsWithPermessageDeflate() throws Exception {
         Collector endpoint = new Collector();
-        Session session = container.connectToServer(endpoint, ClientEndpointConfig.Builder.create().build(),
-                uri("ws", "127.0.0.1", plain.port(), "/echo"));
+        ClientEndpointConfig deflate = ClientEndpointConfig.Builder.create()
+                .extensions(ExtensionHeader.parse("permessage-deflate")).build();
+        Session session = container.connectToServer(endpoint, deflate, uri("ws", "127.0.0.1", plain.port(), "/echo"));
         assertTrue(session.isOpen());
         assertEquals(List.of("permessage-deflate"), session.getNegotiatedExtensions().stream().map(e -> e.getName()).toList());
 
@@ -185,6 +187,88 @@ class JakartaClientContainerIT {
         session.getBasicRemote().sendText("annotated");
         assertEquals("annotated", client.received.poll(10, TimeUnit.SECONDS));
         session.close();
+    }
+
+    /** Records the request headers the client is about to send. */
+    static final class RequestRecorder extends ClientEndpointConfig.Configurator {
+        volatile Map<String, List<String>> request;
+
+        @Override
+        public void beforeRequest(Map<String, List<String>> headers) {
+            request = Map.copyOf(headers);
+        }
+
+        List<String> offered() {
+            return request.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Sec-WebSocket-Extensions"))
+                    .flatMap(e -> e.getValue().stream()).toList();
+        }
+    }
+
+    private static ClientEndpointConfig offering(RequestRecorder recorder, String extensions) {
+        return ClientEndpointConfig.Builder.create().configurator(recorder)
+                .extensions(extensions == null ? List.of() : ExtensionHeader.parse(extensions)).build();
+    }
+
+    private static List<String> names(Session session) {
+        return session.getNegotiatedExtensions().stream().map(e -> e.getName()).toList();
+    }
+
+    @Test
+    void anExplicitConfigurationWithoutExtensionsOffersNone() throws Exception {
+        RequestRecorder recorder = new RequestRecorder();
+        Collector endpoint = new Collector();
+        Session session = container.connectToServer(endpoint, offering(recorder, null),
+                uri("ws", "127.0.0.1", plain.port(), "/echo"));
+        assertEquals(List.of(), recorder.offered(), "request: " + recorder.request);
+        assertEquals(List.of(), session.getNegotiatedExtensions());
+        session.getBasicRemote().sendText("plain");
+        assertEquals("plain", endpoint.next());
+        session.close();
+    }
+
+    @Test
+    void anExplicitConfigurationIsOfferedExactlyWithItsParametersHonoured() throws Exception {
+        RequestRecorder recorder = new RequestRecorder();
+        Collector endpoint = new Collector();
+        Session session = container.connectToServer(endpoint, offering(recorder,
+                        "x-ferry-unknown; a=1, permessage-deflate; server_no_context_takeover; client_max_window_bits=10"),
+                uri("ws", "127.0.0.1", plain.port(), "/echo"));
+        assertEquals(List.of("x-ferry-unknown; a=1, permessage-deflate; server_no_context_takeover; "
+                + "client_max_window_bits=10"), recorder.offered());
+        assertEquals(List.of("permessage-deflate"), names(session), "Jetty declines the unknown extension");
+        List<String> parameters = session.getNegotiatedExtensions().get(0).getParameters().stream()
+                .map(p -> p.getName()).toList();
+        assertTrue(parameters.contains("server_no_context_takeover"), "the server honours what was asked: "
+                + parameters);
+        String compressible = "xyz".repeat(20_000);
+        for (int i = 0; i < 3; i++) {
+            session.getBasicRemote().sendText(compressible + i);
+            assertEquals(compressible + i, endpoint.next());
+        }
+        session.close();
+        assertTrue(endpoint.errors.isEmpty(), "errors: " + endpoint.errors);
+    }
+
+    @Test
+    void withoutAConfigurationPermessageDeflateIsOfferedByDefault() throws Exception {
+        AnnotatedClient client = new AnnotatedClient();
+        Session annotated = container.connectToServer(client, uri("ws", "127.0.0.1", plain.port(), "/echo"));
+        assertEquals(List.of("permessage-deflate"), names(annotated));
+        annotated.getBasicRemote().sendText("compressed");
+        assertEquals("compressed", client.received.poll(10, TimeUnit.SECONDS));
+        annotated.close();
+        Session byClass = container.connectToServer(AnnotatedClient.class, uri("ws", "127.0.0.1", plain.port(), "/echo"));
+        assertEquals(List.of("permessage-deflate"), names(byClass));
+        byClass.close();
+    }
+
+    @Test
+    void anExtensionThatCannotBeWrittenAsAHeaderElementIsADeploymentException() {
+        ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
+                .extensions(List.of(ExtensionHeader.extension("two words", List.of()))).build();
+        DeploymentException failure = assertThrows(DeploymentException.class, () -> container.connectToServer(
+                new Collector(), config, uri("ws", "127.0.0.1", plain.port(), "/echo")));
+        assertTrue(failure.getMessage().contains("two words"), failure.getMessage());
     }
 
     @Test
