@@ -29,7 +29,8 @@ import java.util.Map;
  *   <li>the protocol handle validates the request and formulates the 101 headers (426 with
  *       {@code Sec-WebSocket-Version: 13} for another version, 400 for anything malformed); the extensions'
  *       factories negotiate their parameters here;</li>
- *   <li>{@code modifyHandshake} with the request and a mutable view of those headers;</li>
+ *   <li>{@code modifyHandshake} with the request and a mutable view of those headers, whose edits
+ *       {@link ResponseHeaders} then settles (the handshake's own headers stay as the handle formulated them);</li>
  *   <li>{@code getEndpointInstance} (500 when it fails).</li>
  * </ol>
  * Used once, on one thread.
@@ -144,11 +145,16 @@ final class ServerHandshake {
                     + " at " + request.endpointPath() + " failed", e);
             return reject(500, "the endpoint could not be set up: " + e.getMessage());
         }
-        List<HttpHeader> finalHeaders = response.toHeaders();
-        List<Extension> agreed = ExtensionHeader.parse(HttpHeader.values(finalHeaders, "Sec-WebSocket-Extensions"));
-        List<String> chosen = HttpHeader.values(finalHeaders, "Sec-WebSocket-Protocol");
-        return new UpgradeResult.Accepted(finalHeaders, chosen.isEmpty() ? "" : chosen.get(0), agreed, config,
-                pathParameters, endpoint, handle, request, container);
+        ResponseHeaders.Settled settled = ResponseHeaders.settle(responseHeaders, response.toHeaders(),
+                requestedProtocols);
+        if (!settled.overruled().isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, () -> "modifyHandshake of " + configurator.getClass().getName()
+                    + " at " + deployed.getPath() + " edited response headers " + settled.overruled()
+                    + ", which must describe the connection being opened; those edits were not applied (see ResponseHeaders)");
+        }
+        List<Extension> agreed = ExtensionHeader.parse(HttpHeader.values(settled.headers(), "Sec-WebSocket-Extensions"));
+        return new UpgradeResult.Accepted(settled.headers(), settled.subprotocol(), agreed, config, pathParameters,
+                endpoint, handle, request, container);
     }
 
     /**

@@ -1,0 +1,130 @@
+package dev.ferry.jakarta.server;
+
+import dev.ferry.protocol.HttpHeader;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The 101 response's headers once {@code Configurator.modifyHandshake} has edited them. The configurator may add,
+ * change and remove any header, except where the edit would make the response describe a connection other than
+ * the one the protocol handle will run:
+ * <ul>
+ *   <li>{@code Upgrade}, {@code Connection}, {@code Sec-WebSocket-Accept} and {@code Sec-WebSocket-Extensions}
+ *       are always the values the handle formulated. The extensions were negotiated (through
+ *       {@code getNegotiatedExtensions}) before {@code modifyHandshake} runs, and the handle already runs them with
+ *       the parameters in its answer; a configurator that copies the request's headers into the response would
+ *       otherwise answer with the client's offer (for example a bare {@code client_max_window_bits}, which RFC 7692
+ *       §7.1.2.2 forbids in a response).</li>
+ *   <li>{@code Sec-WebSocket-Protocol} may be changed to one subprotocol the client requested, or removed (no
+ *       subprotocol); anything else (several values, one the client did not request) keeps the negotiated one
+ *       (RFC 6455 §4.2.2).</li>
+ *   <li>{@code Content-Length} and {@code Transfer-Encoding} are dropped: a 101 response has no content
+ *       (RFC 9110 §8.6, RFC 9112 §6.1).</li>
+ * </ul>
+ * Header names are compared ignoring case. Stateless.
+ */
+final class ResponseHeaders {
+
+    private static final List<String> OWNED = List.of("upgrade", "connection", "sec-websocket-accept",
+            "sec-websocket-extensions");
+    private static final Set<String> NO_CONTENT = Set.of("content-length", "transfer-encoding");
+    private static final String PROTOCOL = "sec-websocket-protocol";
+
+    /**
+     * The settled response.
+     *
+     * @param headers     the headers to send: the handle's own first, in its order, then the others as edited
+     * @param subprotocol the subprotocol the response selects, "" for none
+     * @param overruled   the names of headers whose edit was not applied (for a warning), lower case
+     */
+    record Settled(List<HttpHeader> headers, String subprotocol, List<String> overruled) {
+        Settled {
+            headers = List.copyOf(headers);
+            overruled = List.copyOf(overruled);
+        }
+    }
+
+    private ResponseHeaders() {
+    }
+
+    /**
+     * Applies the rules above.
+     *
+     * @param formulated         the headers the handle formulated, before {@code modifyHandshake}
+     * @param edited             the headers after {@code modifyHandshake}
+     * @param requestedProtocols the subprotocols the client requested, in order
+     */
+    static Settled settle(List<HttpHeader> formulated, List<HttpHeader> edited, List<String> requestedProtocols) {
+        List<HttpHeader> headers = new ArrayList<>();
+        List<String> overruled = new ArrayList<>();
+        for (HttpHeader header : formulated) {
+            if (OWNED.contains(key(header.name()))) {
+                headers.add(header);
+            }
+        }
+        for (String owned : OWNED) {
+            if (!sameElements(HttpHeader.values(formulated, owned), HttpHeader.values(edited, owned))) {
+                overruled.add(owned);
+            }
+        }
+
+        List<String> negotiated = HttpHeader.values(formulated, PROTOCOL);
+        List<String> chosen = elements(HttpHeader.values(edited, PROTOCOL));
+        String subprotocol;
+        if (chosen.isEmpty() || (chosen.size() == 1 && requestedProtocols.contains(chosen.get(0)))) {
+            subprotocol = chosen.isEmpty() ? "" : chosen.get(0);
+        } else {
+            subprotocol = negotiated.isEmpty() ? "" : negotiated.get(0).trim();
+            overruled.add(PROTOCOL);
+        }
+        if (!subprotocol.isEmpty()) {
+            headers.add(new HttpHeader("Sec-WebSocket-Protocol", subprotocol));
+        }
+
+        for (HttpHeader header : edited) {
+            String key = key(header.name());
+            if (NO_CONTENT.contains(key)) {
+                if (!overruled.contains(key)) {
+                    overruled.add(key);
+                }
+            } else if (!OWNED.contains(key) && !key.equals(PROTOCOL)) {
+                headers.add(header);
+            }
+        }
+        return new Settled(headers, subprotocol, overruled);
+    }
+
+    /** Whether two lists of header values hold the same comma-separated elements, ignoring case and spacing. */
+    private static boolean sameElements(List<String> a, List<String> b) {
+        return normalized(a).equals(normalized(b));
+    }
+
+    private static List<String> normalized(List<String> values) {
+        List<String> normalized = new ArrayList<>();
+        for (String element : elements(values)) {
+            normalized.add(element.replaceAll("\\s*;\\s*", ";").replaceAll("\\s*=\\s*", "=")
+                    .toLowerCase(Locale.ROOT));
+        }
+        return normalized;
+    }
+
+    /** The non-empty comma-separated elements of {@code values}, trimmed (RFC 9110 §5.6.1). */
+    private static List<String> elements(List<String> values) {
+        List<String> elements = new ArrayList<>();
+        for (String value : values) {
+            for (String element : value.split(",")) {
+                if (!element.isBlank()) {
+                    elements.add(element.trim());
+                }
+            }
+        }
+        return elements;
+    }
+
+    private static String key(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+}
