@@ -7,7 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Parses a raw query string into the parameter map {@code Session.getRequestParameterMap()} reports. */
+/**
+ * The parameter map {@code HandshakeRequest.getParameterMap()} and {@code Session.getRequestParameterMap()} report:
+ * a raw query string parsed, plus the path parameters of the matched template. Stateless.
+ */
 public final class QueryParameters {
 
     private QueryParameters() {
@@ -37,6 +40,26 @@ public final class QueryParameters {
         Map<String, List<String>> frozen = new LinkedHashMap<>();
         params.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
         return java.util.Collections.unmodifiableMap(frozen);
+    }
+
+    /**
+     * The request parameters of a handshake whose endpoint path matched a URI template: {@code query}'s, in order,
+     * then each path parameter. A path parameter whose name the query also has goes first in that name's list, so
+     * a reader of the first value sees what {@code @PathParam} sees and the query's values are kept after it.
+     *
+     * @return an unmodifiable map
+     */
+    public static Map<String, List<String>> withPathParameters(Map<String, List<String>> query,
+                                                               Map<String, String> pathParameters) {
+        Map<String, List<String>> merged = new LinkedHashMap<>();
+        query.forEach((name, values) -> merged.put(name, List.copyOf(values)));
+        pathParameters.forEach((name, value) -> {
+            List<String> values = new ArrayList<>();
+            values.add(value);
+            values.addAll(merged.getOrDefault(name, List.of()));
+            merged.put(name, List.copyOf(values));
+        });
+        return java.util.Collections.unmodifiableMap(merged);
     }
 
     private static String decode(String s) {

@@ -2,6 +2,7 @@ package dev.ferry.jakarta.server;
 
 import dev.ferry.jakarta.ExtensionHeader;
 import dev.ferry.jakarta.InstalledExtensions;
+import dev.ferry.jakarta.QueryParameters;
 import dev.ferry.jakarta.pojo.AnnotatedEndpoint;
 import dev.ferry.jakarta.pojo.EndpointModel;
 import dev.ferry.protocol.ExtensionFactory;
@@ -47,7 +48,11 @@ final class ServerHandshake {
     ServerHandshake(JakartaServerContainer container, UpgradeRequest request, ServerEndpointConfig deployed,
                     Map<String, String> pathParameters) {
         this.container = container;
-        this.request = request;
+        // HandshakeRequest.getParameterMap and Session.getRequestParameterMap: the query's parameters and the
+        // path parameters of the matched template (as the TCK's handshakerequest tests expect).
+        Map<String, List<String>> query = request.parameters().isEmpty()
+                ? QueryParameters.parse(request.queryString()) : request.parameters();
+        this.request = request.withParameters(QueryParameters.withPathParameters(query, pathParameters));
         this.deployed = deployed;
         this.pathParameters = pathParameters;
     }

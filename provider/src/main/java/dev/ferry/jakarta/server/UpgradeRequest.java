@@ -23,7 +23,9 @@ import java.util.function.Predicate;
  * @param endpointPath   the path within the application (servlet path plus path info, percent-encoded, no query):
  *                       what is matched against the endpoints' paths
  * @param headers        the request headers, in order, names as received
- * @param parameters     the request parameters ({@code HandshakeRequest.getParameterMap()}), in order
+ * @param parameters     the query's parameters as the outer layer read them, in order (empty: the handshake parses
+ *                       the query); the handshake adds the path parameters for {@code HandshakeRequest.getParameterMap()}
+ *                       and {@code Session.getRequestParameterMap()}
  * @param userPrincipal  the authenticated user, or null
  * @param userInRole     answers {@code HandshakeRequest.isUserInRole}
  * @param httpSession    the HTTP session object, opaque here ({@code HandshakeRequest.getHttpSession()}), or null
@@ -57,6 +59,12 @@ public record UpgradeRequest(String method, URI requestUri, String endpointPath,
     /** The query string without {@code ?}, or null when there is none. */
     public String queryString() {
         return requestUri.getRawQuery();
+    }
+
+    /** This request with {@code value} as its parameters. */
+    public UpgradeRequest withParameters(Map<String, List<String>> value) {
+        return new UpgradeRequest(method, requestUri, endpointPath, headers, value, userPrincipal, userInRole,
+                httpSession, secure, remoteAddress, localAddress);
     }
 
     /** The values of every header called {@code name}, ignoring case, in order. */

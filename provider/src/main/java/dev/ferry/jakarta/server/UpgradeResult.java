@@ -1,7 +1,6 @@
 package dev.ferry.jakarta.server;
 
 import dev.ferry.jakarta.JakartaSession;
-import dev.ferry.jakarta.QueryParameters;
 import dev.ferry.jakarta.SessionSpec;
 import dev.ferry.protocol.HttpHeader;
 import dev.ferry.protocol.WebSocketHandle;
@@ -145,8 +144,6 @@ public sealed interface UpgradeResult {
         public JakartaSession open(Transport transport) {
             Objects.requireNonNull(transport, "transport");
             claim("open");
-            Map<String, List<String>> parameters = request.parameters().isEmpty() && request.queryString() != null
-                    ? QueryParameters.parse(request.queryString()) : request.parameters();
             Map<String, Object> userProperties = new ConcurrentHashMap<>();
             synchronized (config.getUserProperties()) {
                 config.getUserProperties().forEach((key, value) -> {
@@ -155,7 +152,7 @@ public sealed interface UpgradeResult {
                     }
                 });
             }
-            SessionSpec spec = new SessionSpec(request.requestUri(), request.queryString(), parameters,
+            SessionSpec spec = new SessionSpec(request.requestUri(), request.queryString(), request.parameters(),
                     pathParameters, request.userPrincipal(), userProperties, subprotocol, extensions,
                     request.secure() || transport.isSecure(), null);
             return JakartaSession.open(container, handle, transport, endpoint, config, spec);

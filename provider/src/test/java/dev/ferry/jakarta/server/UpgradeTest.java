@@ -298,6 +298,25 @@ class UpgradeTest {
     }
 
     @Test
+    void theParameterMapHoldsTheQueryAndThePathParameters() throws DeploymentException {
+        JakartaServerContainer container = container();
+        container.addEndpoint(ServerEndpointConfig.Builder.create(Echo.class, "/params/{first}/{second}")
+                .configurator(new Recording()).build());
+        for (Map<String, List<String>> fromOuterLayer : List.of(Map.<String, List<String>>of(),
+                Map.of("second", List.of("q"), "x", List.of("1")))) {
+            UpgradeRequest request = UpgradeRequest.get(URI.create("/params/123/123.456?second=q&x=1"))
+                    .headers(handshake()).parameters(fromOuterLayer).build();
+            UpgradeResult.Accepted accepted = assertInstanceOf(UpgradeResult.Accepted.class,
+                    container.upgrade(request));
+            Map<String, List<String>> expected = Map.of("first", List.of("123"), "second", List.of("123.456", "q"),
+                    "x", List.of("1"));
+            assertEquals(expected, accepted.config().getUserProperties().get("params"), "HandshakeRequest");
+            assertEquals(expected, accepted.request().parameters(), "what the session reports");
+            accepted.abandon();
+        }
+    }
+
+    @Test
     void endpointsAddedAfterConnectionsWereAcceptedAreServedToo() throws DeploymentException {
         JakartaServerContainer container = container();
         assertInstanceOf(UpgradeResult.Accepted.class, container.upgrade(request("/echo", handshake()))).abandon();
