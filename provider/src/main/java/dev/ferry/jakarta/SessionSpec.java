@@ -18,10 +18,11 @@ import java.util.Objects;
  * session starts from a copy of its endpoint configuration's user properties, and changes to one session's
  * map are seen by no other session.
  *
- * @param requestUri        the request URI, with its query (server: path and query as received; client: the URI
- *                          connected to)
+ * @param requestUri        the complete request URI, scheme to query (server: {@code ws} or {@code wss}, the Host
+ *                          header's authority, path and query; client: the URI connected to)
  * @param queryString       the query without its {@code ?}, or null when there is none
- * @param requestParameters the query's parameters, decoded, in order; empty when none
+ * @param requestParameters the query's parameters, decoded, in order (server: then the path parameters); empty when
+ *                          none
  * @param pathParameters    the URI-template variables matched (server); empty for clients
  * @param userPrincipal     the authenticated user, or null
  * @param userProperties    the session's user properties; {@link #of} copies the map it is given

@@ -20,6 +20,7 @@ import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
+import java.net.URI;
 import java.security.Principal;
 import java.util.EnumSet;
 import java.util.Map;
@@ -112,10 +113,11 @@ class UpgradeIT {
         };
         try (ServletContainerFixture container = kind.create()) {
             container.start(WebApplication.of(TestEndpoints.HandshakeFacts.class).with(authenticates));
-            try (JdkClient client = JdkClient.connect(container.uri("ws", "/facts/deck?x=1&y=a%20b&x=2"))) {
-                assertEquals("principal=ann handshakePrincipal=ann inRole=true parameters={x=[1, 2], y=[a b]}"
-                        + " query=x=1&y=a%20b&x=2 path={room=deck} uri=/facts/deck?x=1&y=a%20b&x=2 httpSession=m-42",
-                        client.next());
+            URI uri = container.uri("ws", "/facts/deck?x=1&y=a%20b&x=2");
+            try (JdkClient client = JdkClient.connect(uri)) {
+                assertEquals("principal=ann handshakePrincipal=ann inRole=true"
+                        + " parameters={x=[1, 2], y=[a b], room=[deck]} query=x=1&y=a%20b&x=2 path={room=deck}"
+                        + " uri=" + uri + " httpSession=m-42", client.next(), "the complete request URI the client used");
             }
         }
     }

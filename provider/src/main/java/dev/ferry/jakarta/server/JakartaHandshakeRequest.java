@@ -41,10 +41,10 @@ public final class JakartaHandshakeRequest implements HandshakeRequest {
         return request.userPrincipal();
     }
 
-    /** The request URI with its query, as received. */
+    /** The complete request URI, {@code ws} or {@code wss} to the query ({@link UpgradeRequest#completeRequestUri()}). */
     @Override
     public URI getRequestURI() {
-        return request.requestUri();
+        return request.completeRequestUri();
     }
 
     @Override

@@ -52,7 +52,8 @@ final class ServerHandshake {
         // path parameters of the matched template (as the TCK's handshakerequest tests expect).
         Map<String, List<String>> query = request.parameters().isEmpty()
                 ? QueryParameters.parse(request.queryString()) : request.parameters();
-        this.request = request.withParameters(QueryParameters.withPathParameters(query, pathParameters));
+        this.request = request.withParameters(QueryParameters.withPathParameters(query, pathParameters))
+                .withRequestUri(request.completeRequestUri());
         this.deployed = deployed;
         this.pathParameters = pathParameters;
     }

@@ -4,6 +4,7 @@ import dev.ferry.protocol.HttpHeader;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +19,8 @@ import java.util.function.Predicate;
  * what the handshake and the session need. Immutable.
  *
  * @param method         the HTTP method; RFC 6455 §4.1 requires GET
- * @param requestUri     the request URI as {@code Session.getRequestURI()} and {@code HandshakeRequest} report it:
- *                       the path as received (including any application context path) and the query
+ * @param requestUri     the request URI: either the request target as received (the path, including any application
+ *                       context path, and the query), or the complete URI; see {@link #completeRequestUri()}
  * @param endpointPath   the path within the application (servlet path plus path info, percent-encoded, no query):
  *                       what is matched against the endpoints' paths
  * @param headers        the request headers, in order, names as received
@@ -59,6 +60,41 @@ public record UpgradeRequest(String method, URI requestUri, String endpointPath,
     /** The query string without {@code ?}, or null when there is none. */
     public String queryString() {
         return requestUri.getRawQuery();
+    }
+
+    /**
+     * The complete request URI, as {@code Session.getRequestURI()} and {@code HandshakeRequest.getRequestURI()}
+     * report it (Jakarta WebSocket 2.2: "from protocol to query string", with the scheme {@code ws} or {@code wss}):
+     * an absolute {@link #requestUri} with its scheme made {@code ws} or {@code wss}; otherwise the effective request
+     * URI of RFC 9112 §3.3, the {@code Host} header's authority followed by the raw path and query. When there is no
+     * single valid {@code Host} header (HTTP/1.0), the request target as received.
+     */
+    public URI completeRequestUri() {
+        String scheme = secure || "https".equalsIgnoreCase(requestUri.getScheme())
+                || "wss".equalsIgnoreCase(requestUri.getScheme()) ? "wss" : "ws";
+        String authority = requestUri.getRawAuthority();
+        if (!requestUri.isAbsolute()) {
+            List<String> hosts = headerValues("Host");
+            authority = hosts.size() == 1 ? hosts.get(0).trim() : null;
+        }
+        if (authority == null || authority.isEmpty()) {
+            return requestUri;
+        }
+        String path = requestUri.getRawPath() == null || requestUri.getRawPath().isEmpty() ? "/"
+                : requestUri.getRawPath();
+        String query = requestUri.getRawQuery() == null ? "" : "?" + requestUri.getRawQuery();
+        try {
+            URI complete = new URI(scheme + "://" + authority + path + query);
+            return complete.getHost() == null ? requestUri : complete; // a registry-based authority is no host
+        } catch (URISyntaxException malformed) {
+            return requestUri;
+        }
+    }
+
+    /** This request with {@code value} as its request URI; the endpoint path is unchanged. */
+    public UpgradeRequest withRequestUri(URI value) {
+        return new UpgradeRequest(method, value, endpointPath, headers, parameters, userPrincipal, userInRole,
+                httpSession, secure, remoteAddress, localAddress);
     }
 
     /** This request with {@code value} as its parameters. */

@@ -642,7 +642,7 @@ class AnnotatedEndpointTest {
         JakartaServerContainer container = deploy(Facts.class);
         Connection c = Connection.open(container, "/facts?a=1&a=2", List.of("chat"));
         connections.add(c);
-        c.expectText("/facts?a=1&a=2 a=1&a=2 [1, 2] chat 1");
+        c.expectText("ws://localhost/facts?a=1&a=2 a=1&a=2 [1, 2] chat 1"); // complete: scheme to query
         Connection second = Connection.open(container, "/facts", List.of());
         connections.add(second);
         Object event = second.next();

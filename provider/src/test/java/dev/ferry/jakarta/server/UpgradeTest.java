@@ -287,13 +287,40 @@ class UpgradeTest {
         assertEquals("alice", properties.get("principal"));
         assertEquals(true, properties.get("admin"));
         assertEquals("x=1&y=2", properties.get("query"));
-        assertEquals("/app/echo?x=1&y=2", properties.get("uri"));
+        assertEquals("ws://server.example.com/app/echo?x=1&y=2", properties.get("uri"));
         assertEquals(Map.of("x", List.of("1"), "y", List.of("2")), properties.get("params"));
         assertSame(httpSession, properties.get("session"));
         assertEquals(List.of("seen"), HttpHeader.values(accepted.responseHeaders(), "x-handshake"));
         assertEquals(List.of(ACCEPT), HttpHeader.values(accepted.responseHeaders(), "Sec-WebSocket-Accept"));
         ServerEndpointConfig deployed = container.match("/echo").entry().config();
         assertNull(deployed.getUserProperties().get("user-agent"));
+        accepted.abandon();
+    }
+
+    @Test
+    void theRequestUriIsCompleteFromSchemeToQuery() {
+        List<HttpHeader> host = List.of(new HttpHeader("Host", "h.example:8080"));
+        assertEquals("ws://h.example:8080/app/chat%20room?a=1&b=%20",
+                UpgradeRequest.get(URI.create("/app/chat%20room?a=1&b=%20")).headers(host).build()
+                        .completeRequestUri().toString());
+        assertEquals("wss://h.example:8080/",
+                UpgradeRequest.get(URI.create("")).headers(host).secure(true).build().completeRequestUri().toString());
+        assertEquals("wss://[::1]:8443/x?q", UpgradeRequest.get(URI.create("https://[::1]:8443/x?q")).build()
+                .completeRequestUri().toString(), "an absolute URI keeps its authority, with a WebSocket scheme");
+        assertEquals("ws://[::1]/x", UpgradeRequest.get(URI.create("/x"))
+                .headers(List.of(new HttpHeader("Host", "[::1]"))).build().completeRequestUri().toString());
+        for (List<HttpHeader> unusable : List.of(List.<HttpHeader>of(), List.of(new HttpHeader("Host", "a b")),
+                List.of(new HttpHeader("Host", "a"), new HttpHeader("Host", "b")))) {
+            assertEquals("/x?q", UpgradeRequest.get(URI.create("/x?q")).headers(unusable).build()
+                    .completeRequestUri().toString(), unusable.toString());
+        }
+    }
+
+    @Test
+    void theSessionSeesTheCompleteRequestUri() throws DeploymentException {
+        UpgradeResult.Accepted accepted = assertInstanceOf(UpgradeResult.Accepted.class,
+                container().upgrade(request("/chat/a?x=1", handshake())));
+        assertEquals(URI.create("ws://server.example.com/chat/a?x=1"), accepted.request().requestUri());
         accepted.abandon();
     }
 
