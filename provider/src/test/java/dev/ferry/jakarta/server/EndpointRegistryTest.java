@@ -116,6 +116,16 @@ class EndpointRegistryTest {
     }
 
     @Test
+    void pathParametersKeepTheTemplatesOrder() throws DeploymentException {
+        // Map.copyOf's iteration order is random per JVM; with seven unrelated names a wrong order shows every run.
+        EndpointRegistry.Match match = registry("/{room}/{user}/{id}/{zeta}/{alpha}/{mid}/{param1}")
+                .match("/1/2/3/4/5/6/7");
+        assertEquals(List.of("room", "user", "id", "zeta", "alpha", "mid", "param1"),
+                List.copyOf(match.pathParameters().keySet()));
+        assertEquals(List.of("1", "2", "3", "4", "5", "6", "7"), List.copyOf(match.pathParameters().values()));
+    }
+
+    @Test
     void theOrderOfDeploymentDoesNotChangeTheMatch() throws DeploymentException {
         List<String> paths = List.of("/{a}/{b}/{c}", "/x/{b}/{c}", "/{a}/y/{c}", "/{a}/{b}/z", "/x/y/{c}");
         for (int rotation = 0; rotation < paths.size(); rotation++) {
