@@ -1,6 +1,7 @@
 package dev.ferry.jakarta;
 
 import dev.ferry.protocol.BufferType;
+import dev.ferry.transport.SendRequest;
 import jakarta.websocket.EncodeException;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
@@ -14,7 +15,10 @@ import java.util.function.Consumer;
 /**
  * Ferry's {@link RemoteEndpoint.Async}: sends queue without waiting, in call order, and report through a
  * {@link SendHandler} (called on the container's executor, with {@link SendResult#getSession()} set) or a
- * {@link Future}. When the send queue is full the send fails at once with {@code SendQueueFullException}; when
+ * {@link Future}, whose {@code cancel} takes back a message that has not started (see {@link SendFuture}). A whole
+ * message sent while another thread's partial message is unfinished is held and queued right after that
+ * message's last part; from the thread that sent the last part it throws {@code IllegalStateException} (see
+ * {@link JakartaBasicRemote}). When the send queue is full the send fails at once with {@code SendQueueFullException}; when
  * it is not written within {@link #getSendTimeout()} (if positive) it fails with {@code SocketTimeoutException}.
  * A {@code ByteBuffer} passed in is on loan until the send completes: do not change it meanwhile.
  *
@@ -48,16 +52,16 @@ final class JakartaAsyncRemote implements RemoteEndpoint.Async {
     @Override
     public Future<Void> sendText(String text) {
         JakartaBasicRemote.requireArgument(text, "text");
-        CompletableFuture<Void> future = new CompletableFuture<>();
-        send(true, Utf8Parts.utf8(text), toFuture(future));
+        SendFuture future = new SendFuture(session);
+        future.request = send(true, Utf8Parts.utf8(text), toFuture(future));
         return future;
     }
 
     @Override
     public Future<Void> sendBinary(ByteBuffer data) {
         JakartaBasicRemote.requireArgument(data, "data");
-        CompletableFuture<Void> future = new CompletableFuture<>();
-        send(false, data, toFuture(future));
+        SendFuture future = new SendFuture(session);
+        future.request = send(false, data, toFuture(future));
         return future;
     }
 
@@ -72,8 +76,8 @@ final class JakartaAsyncRemote implements RemoteEndpoint.Async {
     @Override
     public Future<Void> sendObject(Object data) {
         JakartaBasicRemote.requireArgument(data, "data");
-        CompletableFuture<Void> future = new CompletableFuture<>();
-        sendEncoded(data, toFuture(future));
+        SendFuture future = new SendFuture(session);
+        future.request = sendEncoded(data, toFuture(future));
         return future;
     }
 
@@ -85,20 +89,19 @@ final class JakartaAsyncRemote implements RemoteEndpoint.Async {
         sendEncoded(data, toHandler(handler));
     }
 
-    private void sendEncoded(Object data, Consumer<Throwable> whenDone) {
+    private SendRequest sendEncoded(Object data, Consumer<Throwable> whenDone) {
         ObjectEncoding.Encoded encoded;
         try {
             encoded = ObjectEncoding.encode(session.codecs(), data);
         } catch (EncodeException | IOException | RuntimeException e) {
             session.host().executor().execute(() -> whenDone.accept(e));
-            return;
+            return null;
         }
-        send(encoded.text(), encoded.data(), whenDone);
+        return send(encoded.text(), encoded.data(), whenDone);
     }
 
-    private void send(boolean text, ByteBuffer data, Consumer<Throwable> whenDone) {
-        session.checkMessageOrder(text, false, true);
-        session.sendAsync(text ? BufferType.UTF8_MESSAGE : BufferType.BINARY_MESSAGE, data, whenDone);
+    private SendRequest send(boolean text, ByteBuffer data, Consumer<Throwable> whenDone) {
+        return session.sendAsync(text ? BufferType.UTF8_MESSAGE : BufferType.BINARY_MESSAGE, data, whenDone);
     }
 
     private Consumer<Throwable> toHandler(SendHandler handler) {
@@ -113,6 +116,35 @@ final class JakartaAsyncRemote implements RemoteEndpoint.Async {
                 future.completeExceptionally(failure);
             }
         };
+    }
+
+    /**
+     * The {@code Future} of an asynchronous send. {@link #cancel} takes the message back while it waits in the
+     * session's queue (or behind another thread's partial message): it is then never sent, and the future is
+     * cancelled. Once the message has started on its way to the wire (its frame went to the protocol handle, and
+     * its first bytes may already be written) it cannot be taken back without corrupting the stream: {@code cancel}
+     * returns false and the message is sent in full. {@code mayInterruptIfRunning} makes no difference: no thread
+     * of the caller's runs the send.
+     */
+    private static final class SendFuture extends CompletableFuture<Void> {
+        private final JakartaSession session;
+        private volatile SendRequest request; // null when the message never reached the session (encoding failed)
+
+        SendFuture(JakartaSession session) {
+            this.session = session;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            if (isDone()) {
+                return isCancelled();
+            }
+            SendRequest target = request;
+            if (target == null || !session.withdraw(target)) {
+                return false;
+            }
+            return super.cancel(mayInterruptIfRunning) || isCancelled();
+        }
     }
 
     @Override

@@ -10,9 +10,15 @@ import java.nio.ByteBuffer;
 
 /**
  * Ferry's {@link RemoteEndpoint.Basic}: every send blocks until its frame is written (or batched), at most the
- * session's blocking send timeout (see {@link JakartaSession}). Sends from several threads queue in order.
- * A whole message sent while a partial message of the same session is unfinished throws
- * {@code IllegalStateException}; so does a partial message that switches between text and binary.
+ * session's blocking send timeout (see {@link JakartaSession}; from an endpoint callback that Ferry runs on the
+ * connection's I/O thread, a send returns once its frame is queued, see
+ * {@link JakartaSession#sendBlocking(BufferType, ByteBuffer, boolean)}). Sends from several threads queue in order
+ * and never interleave: a whole message (or a partial message of the other kind) sent while another thread's
+ * partial message is unfinished waits until that message's last part is queued, at most the blocking send timeout
+ * (then {@code IllegalStateException}, which the {@code RemoteEndpoint.Basic} Javadoc allows for a busy
+ * connection). The thread that sent the last part of an unfinished partial message gets
+ * {@code IllegalStateException} at once instead, since it would wait for itself. The parts of a partial message
+ * may come from different threads, one after the other.
  *
  * <p>Thread contract: thread safe. Buffers passed in are read during the call and not kept.
  */
@@ -28,15 +34,13 @@ final class JakartaBasicRemote implements RemoteEndpoint.Basic {
     @Override
     public void sendText(String text) throws IOException {
         requireArgument(text, "text");
-        session.checkMessageOrder(true, false, true);
-        session.sendBlocking(BufferType.UTF8_MESSAGE, Utf8Parts.utf8(text));
+        session.sendBlocking(BufferType.UTF8_MESSAGE, Utf8Parts.utf8(text), false);
     }
 
     @Override
     public void sendBinary(ByteBuffer data) throws IOException {
         requireArgument(data, "data");
-        session.checkMessageOrder(false, false, true);
-        session.sendBlocking(BufferType.BINARY_MESSAGE, data);
+        session.sendBlocking(BufferType.BINARY_MESSAGE, data, false);
     }
 
     @Override
@@ -44,17 +48,15 @@ final class JakartaBasicRemote implements RemoteEndpoint.Basic {
         requireArgument(partialMessage, "partialMessage");
         ByteBuffer bytes;
         synchronized (partialText) {
-            session.checkMessageOrder(true, true, isLast);
             bytes = partialText.encode(partialMessage, isLast);
         }
-        session.sendBlocking(isLast ? BufferType.UTF8_MESSAGE : BufferType.UTF8_FRAGMENT, bytes);
+        session.sendBlocking(isLast ? BufferType.UTF8_MESSAGE : BufferType.UTF8_FRAGMENT, bytes, true);
     }
 
     @Override
     public void sendBinary(ByteBuffer partialByte, boolean isLast) throws IOException {
         requireArgument(partialByte, "partialByte");
-        session.checkMessageOrder(false, true, isLast);
-        session.sendBlocking(isLast ? BufferType.BINARY_MESSAGE : BufferType.BINARY_FRAGMENT, partialByte);
+        session.sendBlocking(isLast ? BufferType.BINARY_MESSAGE : BufferType.BINARY_FRAGMENT, partialByte, true);
     }
 
     @Override
@@ -103,8 +105,8 @@ final class JakartaBasicRemote implements RemoteEndpoint.Basic {
             return;
         }
         ObjectEncoding.Encoded encoded = ObjectEncoding.encode(session.codecs(), data);
-        session.checkMessageOrder(encoded.text(), false, true);
-        session.sendBlocking(encoded.text() ? BufferType.UTF8_MESSAGE : BufferType.BINARY_MESSAGE, encoded.data());
+        session.sendBlocking(encoded.text() ? BufferType.UTF8_MESSAGE : BufferType.BINARY_MESSAGE, encoded.data(),
+                false);
     }
 
     @Override

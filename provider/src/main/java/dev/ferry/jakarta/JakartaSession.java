@@ -4,6 +4,7 @@ import dev.ferry.protocol.BufferType;
 import dev.ferry.protocol.CloseStatus;
 import dev.ferry.protocol.WebSocketHandle;
 import dev.ferry.transport.ConnectionDriver;
+import dev.ferry.transport.SendQueueFullException;
 import dev.ferry.transport.SendRequest;
 import dev.ferry.transport.Transport;
 import jakarta.websocket.CloseReason;
@@ -21,15 +22,19 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.security.Principal;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -64,6 +69,9 @@ public final class JakartaSession implements Session {
 
     private enum State { OPENING, OPEN, CLOSED }
 
+    /** An asynchronous message held while another thread's partial message is unfinished. */
+    private record Held(SendRequest request, CompletableFuture<Throwable> outcome) { }
+
     /** A delivery to application code that may throw anything. */
     @FunctionalInterface
     interface Delivery {
@@ -82,14 +90,20 @@ public final class JakartaSession implements Session {
     private final ConnectionDriver driver;
     private final JakartaBasicRemote basic;
     private final JakartaAsyncRemote async;
-    private final Object partialLock = new Object();
+    /** Admits data frames in message order and queues them (see {@link #admit}). */
+    private final ReentrantLock order = new ReentrantLock();
+    private final Condition partialEnded = order.newCondition();
     private volatile State state = State.OPENING;
     private volatile boolean closeReported; // onClose has started; written only by the serialized callbacks
     private volatile long maxIdleTimeout;
     private volatile int maxTextMessageBufferSize;
     private volatile int maxBinaryMessageBufferSize;
     private volatile long asyncSendTimeout;
-    private Boolean partialText; // the kind of the partial message being sent, or null; guarded by partialLock
+    // Guarded by order: the kind of the partial message being sent (or null), the thread that sent its last part,
+    // and asynchronous whole messages held until it ends.
+    private Boolean partialText;
+    private Thread partialThread;
+    private final ArrayDeque<Held> held = new ArrayDeque<>();
 
     private JakartaSession(SessionHost host, WebSocketHandle handle, Transport transport, Endpoint endpoint,
                            EndpointConfig config, SessionSpec spec, Codecs codecs) {
@@ -150,11 +164,13 @@ public final class JakartaSession implements Session {
     }
 
     private void start(RuntimeException codecFailure) {
-        host.sessionOpened(this);
-        setMaxIdleTimeout(host.defaultMaxIdleTimeout());
-        driver.setKeepAlive(host.keepAliveInterval(), host.keepAliveTimeout());
-        driver.start();
+        // Everything runs as the first callback: a driver event that comes before onOpen returns (a transport
+        // failure, a close() from a thread that found the session through getOpenSessions) queues behind it.
         callbacks.runFirst(() -> {
+            host.sessionOpened(this);
+            setMaxIdleTimeout(host.defaultMaxIdleTimeout());
+            driver.setKeepAlive(host.keepAliveInterval(), host.keepAliveTimeout());
+            driver.start();
             state = State.OPEN;
             if (codecFailure != null) {
                 reportError(codecFailure);
@@ -172,9 +188,16 @@ public final class JakartaSession implements Session {
 
     // ------------------------------------------------------------------ delivery (used by Inbound)
 
-    /** Runs {@code delivery} as the endpoint's next callback; exceptions go to {@code onError}. */
+    /**
+     * Runs {@code delivery} as the endpoint's next callback; exceptions go to {@code onError}. Called on the
+     * connection's loop thread: when that thread came from the transport and may block, the callback runs on it
+     * once it leaves the loop (no hand-off); otherwise on the host's executor.
+     *
+     * @param resumeAfter whether reading resumes when the callback returns; false for a stream handler, which
+     *                    reads on while it runs and so never runs on the thread that reads
+     */
     void deliver(Delivery delivery, boolean resumeAfter) {
-        callbacks.execute(() -> {
+        Runnable task = () -> {
             try {
                 delivery.run();
             } catch (Throwable t) {
@@ -184,7 +207,21 @@ public final class JakartaSession implements Session {
                     driver.resumeReceiving();
                 }
             }
-        });
+        };
+        if (!resumeAfter) {
+            callbacks.executeElsewhere(task);
+        } else {
+            dispatch(task);
+        }
+    }
+
+    /** Queues a callback: claimed by the loop's transport thread when it may run it, else on the executor. */
+    private void dispatch(Runnable task) {
+        if (driver.isTransportThread()) {
+            callbacks.claim(task);
+        } else {
+            callbacks.execute(task);
+        }
     }
 
     void resumeReceiving() {
@@ -213,8 +250,13 @@ public final class JakartaSession implements Session {
 
         /** {@code onClose} runs first, then our Close answers the peer's (sends made in onClose go before it). */
         @Override
+        public void afterTransportCallback() {
+            callbacks.runClaimed();
+        }
+
+        @Override
         public void onPeerClose(CloseStatus status) {
-            callbacks.execute(() -> {
+            dispatch(() -> {
                 try {
                     closeReported = true;
                     endpoint.onClose(JakartaSession.this, CloseReasons.toCloseReason(status));
@@ -230,7 +272,8 @@ public final class JakartaSession implements Session {
         public void onClosed(CloseStatus status, Throwable failure) {
             inbound.connectionClosed(new IOException("the connection closed before the message ended ("
                     + status.code() + ")", failure));
-            callbacks.execute(() -> {
+            failHeld(new IOException("the connection is closed (" + status.code() + ")", failure));
+            dispatch(() -> {
                 try {
                     if (failure != null) {
                         reportError(failure);
@@ -281,33 +324,165 @@ public final class JakartaSession implements Session {
     }
 
     /**
-     * Checks that a data frame of this kind may start or continue now: a whole message may not start while a
-     * partial message of this session is unfinished, and a partial message keeps its kind.
-     *
-     * @param text    whether the frame is text
-     * @param partial whether it is part of a partial message ({@code last} decides whether that one ends)
+     * Admits the start of a partial message sent through a stream or writer ({@link MessageStreams}), waiting, as
+     * a blocking send does, for a partial message of another thread to end. Its parts then go through
+     * {@link #sendBlocking(BufferType, ByteBuffer, boolean)} with {@code partial} true.
      */
-    void checkMessageOrder(boolean text, boolean partial, boolean last) {
-        synchronized (partialLock) {
-            if (partialText != null && (!partial || partialText != text)) {
-                throw new IllegalStateException("a partial " + (partialText ? "text" : "binary")
-                        + " message is being sent; finish it (isLast = true) before sending a "
-                        + (partial ? "partial " : "whole ") + (text ? "text" : "binary") + " message");
+    void startPartialMessage(boolean text) throws IOException {
+        long timeout = blockingTimeoutNanos();
+        long deadline = System.nanoTime() + timeout;
+        try {
+            lockOrder(deadline);
+            try {
+                mayGo(text, true, deadline, timeout);
+                advance(text, true, false);
+            } finally {
+                order.unlock();
             }
-            partialText = partial && !last ? text : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting to start a message");
         }
     }
 
-    /** Sends one frame and waits until it is written (or batched). */
+    /**
+     * Ends the partial message being sent without sending its last part: a stream or writer whose producer failed
+     * ({@link MessageStreams.MessageStream#abandon}). Senders waiting for it go on.
+     */
+    void abandonPartialMessage() {
+        order.lock();
+        try {
+            advance(partialText != null && partialText, true, true);
+        } finally {
+            order.unlock();
+        }
+    }
+
+    private void lockOrder(long deadline) throws InterruptedException, SocketTimeoutException {
+        if (!order.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            throw new SocketTimeoutException("the send could not start within the send timeout: other threads were"
+                    + " queueing messages on this session all that time");
+        }
+    }
+
+    /**
+     * The message-order rule, under {@link #order}: true when a data frame of this kind may be queued now. A
+     * partial message keeps its kind and may be continued from any thread. A whole message, or a partial one of
+     * the other kind, waits until an unfinished partial message ends, unless the calling thread sent that
+     * message's last part (it would wait for itself: {@code IllegalStateException}). An asynchronous sender
+     * ({@code waitNanos} null) does not wait: false, and it holds its message until the partial message ends.
+     */
+    private boolean mayGo(boolean text, boolean partial, long deadline, Long waitNanos) throws InterruptedException {
+        while (partialText != null && !(partial && partialText == text)) {
+            if (partialThread == Thread.currentThread()) {
+                throw new IllegalStateException("a partial " + (partialText ? "text" : "binary")
+                        + " message is being sent by this thread; finish it (isLast = true) before sending a "
+                        + (partial ? "partial " : "whole ") + (text ? "text" : "binary") + " message");
+            }
+            if (waitNanos == null) {
+                return false;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new IllegalStateException("waited " + TimeUnit.NANOSECONDS.toMillis(waitNanos) + " ms for the"
+                        + " partial " + (partialText ? "text" : "binary") + " message another thread is sending"
+                        + " to end (isLast = true); no other message may go in the middle of it (RFC 6455 §5.4)");
+            }
+            partialEnded.awaitNanos(left);
+        }
+        return true;
+    }
+
+    /** Records that a frame admitted by {@link #mayGo} is queued; the end of a partial message releases waiters. */
+    private void advance(boolean text, boolean partial, boolean last) {
+        if (partial && !last) {
+            partialText = text;
+            partialThread = Thread.currentThread();
+        } else if (partialText != null) {
+            partialText = null;
+            partialThread = null;
+            partialEnded.signalAll();
+            releaseHeld();
+        }
+    }
+
+    /** Queues the asynchronous messages held for a partial message that has just ended; under {@link #order}. */
+    private void releaseHeld() {
+        Held next;
+        while ((next = held.poll()) != null) {
+            try {
+                driver.enqueue(next.request());
+            } catch (IOException e) {
+                next.outcome().complete(e);
+            }
+        }
+    }
+
+    /** Takes {@code request} out of the held messages, failing it with {@code cause}; false when not held. */
+    private boolean unhold(SendRequest request, Throwable cause) {
+        order.lock();
+        try {
+            for (var it = held.iterator(); it.hasNext(); ) {
+                Held candidate = it.next();
+                if (candidate.request() == request) {
+                    it.remove();
+                    candidate.outcome().complete(cause);
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            order.unlock();
+        }
+    }
+
+    private void failHeld(IOException cause) {
+        order.lock();
+        try {
+            for (Held h : held) {
+                h.outcome().complete(cause);
+            }
+            held.clear();
+        } finally {
+            order.unlock();
+        }
+    }
+
+    /** Sends one frame (a whole message, a control frame, or a flush when {@code type} is null) and waits. */
     void sendBlocking(BufferType type, ByteBuffer data) throws IOException {
+        sendBlocking(type, data, type != null && type.isData() && !type.isFinal());
+    }
+
+    /**
+     * Sends one frame and waits until it is written (or batched), at most the blocking send timeout. On a thread
+     * running an endpoint callback inline (the connection's own I/O thread, see {@link #deliver}) the frame is
+     * written at once as far as the transport takes it, and the call returns without waiting for the rest: the
+     * transport may hold back its "writable again" callback until that very thread returns, so waiting there could
+     * only end in the timeout. The payload is copied then, since the frame may outlive the call; the send queue's
+     * bound still applies (a full queue is waited on, up to the timeout).
+     *
+     * @param partial whether the frame is part of a partial message ({@code type} being final ends it)
+     */
+    void sendBlocking(BufferType type, ByteBuffer data, boolean partial) throws IOException {
         checkNotClosed();
         long timeout = blockingTimeoutNanos();
         long deadline = System.nanoTime() + timeout;
+        boolean inline = callbacks.isInlineThread();
+        ByteBuffer payload = inline && data != null ? ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip()
+                : data;
         CompletableFuture<Void> done = new CompletableFuture<>();
         SendRequest request = type == null ? SendRequest.flush(failure -> complete(done, failure))
-                : SendRequest.of(type, data, failure -> complete(done, failure));
+                : SendRequest.of(type, payload, failure -> complete(done, failure));
         try {
-            driver.send(request, timeout);
+            if (type != null && type.isData()) {
+                enqueueInOrder(request, partial, deadline, timeout);
+                driver.drive();
+            } else {
+                driver.send(request, timeout);
+            }
+            if (inline && !done.isDone()) {
+                return; // written when this callback returns (see above)
+            }
             done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             driver.cancel(request, e);
@@ -331,29 +506,83 @@ public final class JakartaSession implements Session {
     }
 
     /**
-     * Queues one frame without waiting; {@code whenDone} gets null or the failure, on the host's executor. When
-     * the async send timeout passes first, the send fails with {@code SocketTimeoutException}.
+     * Admits and queues a data frame atomically under {@link #order}, so frames of different messages never
+     * interleave; waits for room in the send queue outside the lock, so other senders are not held up by it.
      */
-    void sendAsync(BufferType type, ByteBuffer data, Consumer<Throwable> whenDone) {
+    private void enqueueInOrder(SendRequest request, boolean partial, long deadline, long timeout)
+            throws IOException, InterruptedException {
+        BufferType type = request.type();
+        while (true) {
+            lockOrder(deadline);
+            try {
+                mayGo(type.isText(), partial, deadline, timeout);
+                try {
+                    driver.enqueue(request);
+                    advance(type.isText(), partial, type.isFinal());
+                    return;
+                } catch (SendQueueFullException full) {
+                    if (deadline - System.nanoTime() <= 0) {
+                        throw full;
+                    }
+                }
+            } finally {
+                order.unlock();
+            }
+            driver.awaitRoom(request.data().remaining(), Math.max(0, deadline - System.nanoTime()));
+        }
+    }
+
+    /**
+     * Queues one whole message without waiting; {@code whenDone} gets null or the failure, on the host's
+     * executor. When the async send timeout passes first, the send fails with {@code SocketTimeoutException}.
+     * While another thread's partial message is unfinished the message is held and queued right after its last
+     * part (see {@link #mayGo}).
+     *
+     * @return the request, for {@link #withdraw}
+     */
+    SendRequest sendAsync(BufferType type, ByteBuffer data, Consumer<Throwable> whenDone) {
         checkNotClosed();
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
         SendRequest request = SendRequest.of(type, data, outcome::complete);
         long timeout = asyncSendTimeout;
         if (timeout > 0) {
-            var timer = host.scheduler().schedule(() -> driver.cancel(request, new SocketTimeoutException(
-                    "the send did not finish within the async send timeout of " + timeout + " ms")),
-                    Duration.ofMillis(timeout));
+            var timer = host.scheduler().schedule(() -> {
+                SocketTimeoutException timedOut = new SocketTimeoutException(
+                        "the send did not finish within the async send timeout of " + timeout + " ms");
+                if (!unhold(request, timedOut)) {
+                    driver.cancel(request, timedOut);
+                }
+            }, Duration.ofMillis(timeout));
             outcome.thenRun(timer::cancel);
         }
         outcome.thenAcceptAsync(whenDone, host.executor());
+        order.lock();
         try {
-            driver.send(request, 0);
+            if (mayGo(type.isText(), false, 0, null)) {
+                driver.enqueue(request);
+                advance(type.isText(), false, true);
+            } else {
+                held.add(new Held(request, outcome));
+            }
         } catch (IOException e) {
             outcome.complete(e);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            outcome.complete(e);
+            throw new AssertionError("an admission that does not wait was interrupted", e);
+        } finally {
+            order.unlock();
         }
+        driver.drive();
+        return request;
+    }
+
+    /**
+     * Takes back an asynchronous send that has not started: held, or still in the send queue. It then fails with
+     * a {@code CancellationException}. A send whose frame has reached the handle is not taken back (its bytes may
+     * be on the wire already): false, and it finishes normally.
+     */
+    boolean withdraw(SendRequest request) {
+        CancellationException cancelled = new CancellationException("the send was cancelled before it started");
+        return unhold(request, cancelled) || driver.withdraw(request, cancelled);
     }
 
     private static void complete(CompletableFuture<Void> done, Throwable failure) {

@@ -37,24 +37,24 @@ final class MessageStreams {
         void abandon();
     }
 
-    static MessageOutputStream binary(JakartaSession session) {
-        session.checkMessageOrder(false, true, false);
+    static MessageOutputStream binary(JakartaSession session) throws IOException {
+        session.startPartialMessage(false);
         return new MessageOutputStream(session);
     }
 
-    static MessageWriter text(JakartaSession session) {
-        session.checkMessageOrder(true, true, false);
+    static MessageWriter text(JakartaSession session) throws IOException {
+        session.startPartialMessage(true);
         return new MessageWriter(session);
     }
 
     private static void abandonStarted(JakartaSession session, boolean text) {
-        session.checkMessageOrder(text, true, true);
         try {
             session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION,
                     "the encoder failed in the middle of a " + (text ? "text" : "binary") + " message"));
         } catch (IOException | RuntimeException e) {
             // the connection is already going away; the caller reports the encoder's failure
         }
+        session.abandonPartialMessage(); // after the close: messages that waited for it are refused, not sent
     }
 
     static final class MessageOutputStream extends OutputStream implements MessageStream {
@@ -103,8 +103,7 @@ final class MessageStreams {
                 return;
             }
             closed = true;
-            session.checkMessageOrder(false, true, true);
-            session.sendBlocking(BufferType.BINARY_MESSAGE, ByteBuffer.wrap(buffer, 0, length));
+            session.sendBlocking(BufferType.BINARY_MESSAGE, ByteBuffer.wrap(buffer, 0, length), true);
         }
 
         @Override
@@ -116,7 +115,7 @@ final class MessageStreams {
             if (started) {
                 abandonStarted(session, false);
             } else {
-                session.checkMessageOrder(false, true, true);
+                session.abandonPartialMessage();
             }
         }
 
@@ -174,8 +173,7 @@ final class MessageStreams {
                 return;
             }
             closed = true;
-            session.checkMessageOrder(true, true, true);
-            session.sendBlocking(BufferType.UTF8_MESSAGE, utf8.encode(buffer, true));
+            session.sendBlocking(BufferType.UTF8_MESSAGE, utf8.encode(buffer, true), true);
         }
 
         @Override
@@ -187,7 +185,7 @@ final class MessageStreams {
             if (started) {
                 abandonStarted(session, true);
             } else {
-                session.checkMessageOrder(true, true, true);
+                session.abandonPartialMessage();
             }
         }
 

@@ -5,53 +5,118 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Runs tasks one at a time, in submission order, on an underlying executor: how a session keeps its endpoint
- * callbacks from overlapping without parking a thread per session.
+ * Runs tasks one at a time, in submission order: how a session keeps its endpoint callbacks from overlapping
+ * without parking a thread per session.
  *
- * <p>Thread contract: {@link #execute} may be called from any thread.
+ * <h2>Theory of operation</h2>
+ * The queue is either idle or owned by exactly one drainer, which runs tasks until the queue is empty. A task
+ * submitted while a drainer is at work just joins the queue. An idle queue is started in one of three ways:
+ * <ul>
+ *   <li>{@link #execute}: on the underlying executor (a hand-off to another thread);</li>
+ *   <li>{@link #claim}: by the calling thread, later: the caller promises to call {@link #runClaimed()} once it
+ *       is free to run application code (a connection's I/O thread, after it left the connection's loop), and
+ *       then drains on its own thread, with no hand-off;</li>
+ *   <li>{@link #runFirst}: by the calling thread, at once, before anything else (for {@code onOpen}).</li>
+ * </ul>
+ * A thread draining a claimed queue ("inline") hands the rest of the queue to the executor when it reaches a task
+ * submitted with {@link #executeElsewhere}: one that waits for input only the connection's loop can provide, and
+ * so must never run on the thread that provides it.
+ *
+ * <p>Thread contract: every method may be called from any thread; {@link #runClaimed()} only does something on
+ * the thread that made the claim.
  */
 final class SerialExecutor implements Executor {
 
     private static final System.Logger LOG = System.getLogger(SerialExecutor.class.getName());
 
+    private record Task(Runnable body, boolean elsewhere) { }
+
     private final Executor underlying;
-    private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
-    private boolean running;
+    private final ArrayDeque<Task> tasks = new ArrayDeque<>();
+    private boolean running; // a drainer owns the queue (or has claimed it); guarded by tasks
+    private Thread claimant; // the thread that claimed the idle queue and has not started draining; guarded by tasks
+    private volatile Thread inlineThread; // the thread draining a claimed queue, while it does
 
     SerialExecutor(Executor underlying) {
         this.underlying = underlying;
     }
 
+    /** Queues {@code task}; an idle queue starts draining on the underlying executor. */
     @Override
     public void execute(Runnable task) {
+        submit(new Task(task, false), false);
+    }
+
+    /** As {@link #execute}, for a task that must not run on a thread draining inline (see the class comment). */
+    void executeElsewhere(Runnable task) {
+        submit(new Task(task, true), false);
+    }
+
+    /**
+     * Queues {@code task}; when the queue was idle, the calling thread claims it and must call
+     * {@link #runClaimed()} when it is free to run application code. Until then queued tasks wait.
+     */
+    void claim(Runnable task) {
+        submit(new Task(task, false), true);
+    }
+
+    private void submit(Task task, boolean claim) {
         synchronized (tasks) {
             tasks.add(task);
             if (running) {
                 return;
             }
             running = true;
+            if (claim) {
+                claimant = Thread.currentThread();
+                return;
+            }
         }
         start();
+    }
+
+    /** Drains the queue on the calling thread if this thread claimed it ({@link #claim}); otherwise does nothing. */
+    void runClaimed() {
+        synchronized (tasks) {
+            if (claimant != Thread.currentThread()) {
+                return;
+            }
+            claimant = null;
+        }
+        inlineThread = Thread.currentThread();
+        try {
+            drain(true);
+        } finally {
+            inlineThread = null;
+        }
+    }
+
+    /** Whether the calling thread is running a task inline, on a thread that {@link #claim}ed the queue. */
+    boolean isInlineThread() {
+        return inlineThread == Thread.currentThread();
     }
 
     /** Drains on the underlying executor; when it refuses (it is shutting down), on the calling thread. */
     private void start() {
         try {
-            underlying.execute(this::drain);
+            underlying.execute(() -> drain(false));
         } catch (RejectedExecutionException refused) {
             LOG.log(System.Logger.Level.DEBUG, "executor refused session callbacks; running them inline", refused);
-            drain();
+            drain(false);
         }
     }
 
     /**
      * Runs {@code task} on the calling thread, as the first task of the queue: tasks submitted meanwhile wait
      * for it. Used for {@code onOpen}, which runs on the thread that opens the session.
+     *
+     * @throws IllegalStateException when any task was submitted before
      */
     void runFirst(Runnable task) {
         synchronized (tasks) {
-            if (running) {
-                throw new IllegalStateException("runFirst must come before any other task");
+            if (running || !tasks.isEmpty()) {
+                throw new IllegalStateException("runFirst must come before any other task, but " + tasks.size()
+                        + " task(s) were submitted first");
             }
             running = true;
         }
@@ -69,21 +134,26 @@ final class SerialExecutor implements Executor {
         }
     }
 
-    private void drain() {
+    private void drain(boolean inline) {
         while (true) {
-            Runnable task;
+            Task task;
             synchronized (tasks) {
-                task = tasks.poll();
+                task = tasks.peek();
                 if (task == null) {
                     running = false;
                     return;
                 }
+                if (inline && task.elsewhere()) {
+                    break; // still running: the executor takes over the rest
+                }
+                tasks.poll();
             }
             try {
-                task.run();
+                task.body().run();
             } catch (Throwable t) {
                 LOG.log(System.Logger.Level.ERROR, "a session callback task failed", t);
             }
         }
+        start();
     }
 }

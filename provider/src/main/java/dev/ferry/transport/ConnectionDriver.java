@@ -50,8 +50,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * Every path ends in {@code CLOSED} exactly once: the transport is closed, the handle aborted, drained and
  * deleted, every unfinished request fails with an {@link IOException}, and {@link Listener#onClosed} runs.
  *
+ * <h2>Who runs the loop</h2>
+ * Whoever calls in first: a transport callback, a sender (so a send made while the loop is free is written on the
+ * sender's own thread, with no hand-off), a timer, or the owner resuming reads. When the transport's callback
+ * threads may block ({@link Transport#callbackThreadsMayBlock()}), the thread that ran the loop for a transport
+ * callback is offered to the owner afterwards ({@link Listener#afterTransportCallback()}), outside the loop, so the
+ * owner can run application code on the thread that read the bytes; {@link #isTransportThread()} tells the
+ * listener, during its calls, whether that will happen.
+ *
  * <p>Thread contract: every public method may be called from any thread. The listener is called from the
- * thread running the loop, never concurrently with itself, and must not block.
+ * thread running the loop, never concurrently with itself, and must not block (but for
+ * {@link Listener#afterTransportCallback()}).
  *
  * <p>Buffers: a {@link SendRequest}'s payload is on loan until its callback; data passed to
  * {@link Listener#onReceive} is the handle's and valid only during the call.
@@ -89,6 +98,17 @@ public final class ConnectionDriver {
          * @param failure the protocol violation or I/O error that ended it, null for a clean close or an EOF
          */
         void onClosed(CloseStatus status, Throwable failure);
+
+        /**
+         * A transport callback that ran the loop is about to return: the owner may now run, on this thread, work it
+         * deferred during its listener calls of that loop run ({@link ConnectionDriver#isTransportThread()} was
+         * true then). Called only when the transport's callback threads may block
+         * ({@link Transport#callbackThreadsMayBlock()}), outside the loop, so this may call the driver's methods
+         * and block; it must not wait for a later transport callback (the transport may hold it back until this
+         * thread returns).
+         */
+        default void afterTransportCallback() {
+        }
     }
 
     /**
@@ -136,6 +156,9 @@ public final class ConnectionDriver {
     private volatile long lastActivity;
     private volatile boolean closing;
     private volatile boolean sendsRefused;
+    private final boolean inlineCallbacks;
+    /** The thread running the loop for a transport callback, while it does; compared only with the current thread. */
+    private Thread transportRunner;
 
     // Owned by the loop.
     private State state = State.NEW;
@@ -165,6 +188,7 @@ public final class ConnectionDriver {
         this.queue = new SendQueue(settings.sendQueueLimit());
         this.timers = new Timers(this, scheduler);
         this.lastActivity = scheduler.nanoTime();
+        this.inlineCallbacks = transport.callbackThreadsMayBlock();
         this.writes = new WritePath(transport, settings.batchLimit(), this::written,
                 () -> lastActivity = scheduler.nanoTime());
     }
@@ -181,18 +205,20 @@ public final class ConnectionDriver {
             @Override
             public void onReadable() {
                 readDemanded.set(false);
-                pump();
+                pumpForTransport();
             }
 
             @Override
             public void onWritable() {
                 writes.writableAgain();
-                pump();
+                pumpForTransport();
             }
 
             @Override
             public void onTransportError(Throwable cause) {
-                terminate(CloseStatus.ABORTED.withReason("transport failed: " + cause), cause);
+                termination.compareAndSet(null, new Termination(
+                        CloseStatus.ABORTED.withReason("transport failed: " + cause), cause));
+                pumpForTransport();
             }
         });
         pump();
@@ -212,6 +238,61 @@ public final class ConnectionDriver {
         }
         queue.add(request, waitNanos);
         pump();
+    }
+
+    /**
+     * Queues a frame without waiting and without running the loop (call {@link #drive()} after): for a caller that
+     * queues under a lock of its own, to keep its messages in order, and writes once it has let go of the lock.
+     *
+     * @throws SendQueueFullException when the queue has no room now (wait with {@link #awaitRoom}, then retry)
+     * @throws IOException            when the connection is closing or closed
+     */
+    public void enqueue(SendRequest request) throws IOException {
+        if (sendsRefused && !request.isFlush() && request.type().isData()) {
+            throw new IOException("the connection is closing; no more data may be sent (RFC 6455 §5.5.1)");
+        }
+        try {
+            queue.add(request, 0);
+        } catch (InterruptedException e) {
+            throw new AssertionError("a send queue add that does not wait was interrupted", e);
+        }
+    }
+
+    /** Runs the loop on the calling thread if no other thread runs it (then that thread does the work). */
+    public void drive() {
+        pump();
+    }
+
+    /**
+     * Waits up to {@code waitNanos} until the send queue has room for {@code bytes} more payload bytes.
+     *
+     * @return whether it has
+     */
+    public boolean awaitRoom(long bytes, long waitNanos) throws InterruptedException {
+        return queue.awaitRoom(bytes, waitNanos);
+    }
+
+    /**
+     * Takes back a request that has not been handed to the handle yet, failing it with {@code cause}; a request
+     * already on its way to the wire is left alone.
+     *
+     * @return whether the request was taken back
+     */
+    public boolean withdraw(SendRequest request, Throwable cause) {
+        if (queue.remove(request)) {
+            request.complete(cause);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Whether the calling thread runs the loop for a transport callback whose thread may block
+     * ({@link Transport#callbackThreadsMayBlock()}). Meaningful during {@link Listener} calls: work the owner
+     * defers then can run on this same thread in {@link Listener#afterTransportCallback()}, with no hand-off.
+     */
+    public boolean isTransportThread() {
+        return transportRunner == Thread.currentThread();
     }
 
     /**
@@ -313,12 +394,29 @@ public final class ConnectionDriver {
 
     // ------------------------------------------------------------------ the loop
 
+    private void pumpForTransport() {
+        if (!inlineCallbacks) {
+            pump();
+            return;
+        }
+        try {
+            pump(true);
+        } finally {
+            listener.afterTransportCallback();
+        }
+    }
+
     private void pump() {
+        pump(false);
+    }
+
+    private void pump(boolean forTransport) {
         if (wip.getAndIncrement() != 0) {
             return;
         }
         int missed = 1;
         do {
+            transportRunner = forTransport ? Thread.currentThread() : null;
             try {
                 work();
             } catch (IOException e) {
@@ -327,6 +425,7 @@ public final class ConnectionDriver {
                 LOG.log(System.Logger.Level.ERROR, "connection driver failed", e);
                 endNow(CloseStatus.SERVER_ERROR.withReason("internal error"), e);
             }
+            transportRunner = null;
             missed = wip.addAndGet(-missed);
         } while (missed != 0);
     }

@@ -155,6 +155,12 @@ public final class NioTransport implements Transport, NioLoop.Handler {
         return tls != null;
     }
 
+    /** False: callbacks come from the selector thread, which serves every connection of its loop. */
+    @Override
+    public boolean callbackThreadsMayBlock() {
+        return false;
+    }
+
     @Override
     public void onSelected(int readyOps) {
         if (closed) {

@@ -63,6 +63,28 @@ final class SendQueue {
         }
     }
 
+    /**
+     * Waits up to {@code waitNanos} until a data request of {@code size} bytes would be accepted by {@link #add}
+     * without waiting (or the queue is closed).
+     *
+     * @return whether it would be accepted now
+     */
+    boolean awaitRoom(long size, long waitNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long remaining = waitNanos;
+            while (closed == null && queuedBytes > 0 && queuedBytes + size > limit) {
+                if (remaining <= 0) {
+                    return false;
+                }
+                remaining = room.awaitNanos(remaining);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The next request to hand to the handle, control first; null when none. */
     SendRequest poll() {
         lock.lock();

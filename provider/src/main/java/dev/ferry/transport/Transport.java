@@ -49,4 +49,18 @@ public interface Transport {
 
     /** Whether the connection is encrypted (wss). */
     boolean isSecure();
+
+    /**
+     * Whether the threads that call the {@link TransportListener} may run application code that blocks, such as
+     * an endpoint's message handler making a blocking send, so that the connection's owner can run its callbacks
+     * right there instead of handing them to another thread. True (the default) for callbacks from a pool of
+     * worker threads, as a servlet container's are; false for a selector thread that serves many connections.
+     *
+     * <p>Even when true, a transport may hold back one callback while another of its callbacks runs (servlet
+     * containers serialize a connection's read and write callbacks), so code running on a callback thread must
+     * never wait for a later callback of the same transport.
+     */
+    default boolean callbackThreadsMayBlock() {
+        return true;
+    }
 }
