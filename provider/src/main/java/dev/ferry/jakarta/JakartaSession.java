@@ -51,15 +51,20 @@ import java.util.function.Consumer;
  * {@code onClose} they still work.
  *
  * <h2>Threading</h2>
- * Endpoint callbacks ({@code onOpen}, message handlers, {@code onError}, {@code onClose}) never overlap: they run
- * one at a time on the host's executor ({@code onOpen} on the thread calling {@link #open}), and no message is
- * read while a handler runs. Sends may come from any number of threads; they are queued in order and never
+ * Endpoint callbacks ({@code onOpen}, message handlers, {@code onError}, {@code onClose}) never overlap and run in
+ * order, and no message is read while a handler runs. {@code onOpen} runs on the thread calling {@link #open};
+ * anything that happens before it returns waits for it. The others run on the thread that read the bytes when the
+ * transport says its threads may block ({@link Transport#callbackThreadsMayBlock()}, true for servlet
+ * containers), so a message costs no thread hand-off; otherwise (the NIO client's selector thread) and for stream
+ * handlers ({@code Reader}, {@code InputStream}, which read on while they run) they run on the host's executor. Sends may come from any number of threads; they are queued in order and never
  * interleaved, and a send is never refused because another is in flight. The outgoing queue is bounded in bytes
  * ({@link ConnectionDriver.Settings#sendQueueLimit()}): when a slow peer fills it, blocking sends wait for room up
  * to their timeout and asynchronous sends fail at once with a {@code SendQueueFullException}. A blocking send
  * waits at most the async send timeout (or {@link SessionHost#blockingSendTimeout()} when that is 0), then fails
  * with {@code SocketTimeoutException} and ends the connection; it fails at once with an {@code IOException} when
- * the connection dies.
+ * the connection dies. A blocking send made by a callback running on the connection's own I/O thread returns once
+ * its frame is queued (see {@link #sendBlocking(BufferType, ByteBuffer, boolean)}): waiting for the write there
+ * could wait for that very thread.
  *
  * <p>Thread contract: every method may be called from any thread.
  */
@@ -792,6 +797,13 @@ public final class JakartaSession implements Session {
         return spec.userProperties();
     }
 
+    /**
+     * The user the server authenticated for the opening handshake ({@code HandshakeRequest.getUserPrincipal()}), or
+     * null when none was. A client session always returns null: the Javadoc's "authenticated user for this
+     * session" is the user a server authenticated, and a client authenticates no one (credentials a client sends
+     * in its handshake, say through {@code ClientEndpointConfig.Configurator.beforeRequest}, are the server's to
+     * check and never come back as a principal).
+     */
     @Override
     public Principal getUserPrincipal() {
         checkNotClosed();

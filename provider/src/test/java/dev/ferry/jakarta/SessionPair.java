@@ -23,12 +23,13 @@ import java.util.concurrent.TimeUnit;
 final class SessionPair implements AutoCloseable {
 
     static final URI URI_ = URI.create("ws://example.com/chat?room=1&user=a%20b");
+    static final String HOST_THREAD = "session-pair";
+    static final String WIRE_THREAD = "session-pair-wire";
 
-    final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "session-pair");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** The hosts' executor: callbacks Ferry hands off run here. */
+    final ExecutorService executor = pool(HOST_THREAD);
+    /** The transports' callback threads (the "I/O threads"): callbacks Ferry runs inline run here. */
+    final ExecutorService wireExecutor = pool(WIRE_THREAD);
     final TestHost clientHost = new TestHost(executor);
     final TestHost serverHost = new TestHost(executor);
     final MemoryTransport.Pair wires;
@@ -42,7 +43,7 @@ final class SessionPair implements AutoCloseable {
     }
 
     private SessionPair(int capacity, HandleProperties properties, List<String> extensions) {
-        wires = MemoryTransport.pair(executor, capacity);
+        wires = MemoryTransport.pair(wireExecutor, capacity);
         clientHandle = WebSocketHandle.createClient(properties);
         serverHandle = WebSocketHandle.createServer(properties);
         List<HttpHeader> request = new ArrayList<>(clientHandle.beginClientHandshake(List.of(), extensions, List.of()));
@@ -106,6 +107,16 @@ final class SessionPair implements AutoCloseable {
             Thread.sleep(2); // bounded: lets onClose run before the pool goes away
         }
         executor.shutdownNow();
+        wireExecutor.shutdownNow();
         executor.awaitTermination(5, TimeUnit.SECONDS);
+        wireExecutor.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private static ExecutorService pool(String name) {
+        return Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 }
