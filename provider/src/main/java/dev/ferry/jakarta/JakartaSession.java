@@ -478,19 +478,24 @@ public final class JakartaSession implements Session {
         CompletableFuture<Void> done = new CompletableFuture<>();
         SendRequest request = type == null ? SendRequest.flush(failure -> complete(done, failure))
                 : SendRequest.of(type, payload, failure -> complete(done, failure));
+        boolean queued = false;
         try {
             if (type != null && type.isData()) {
                 enqueueInOrder(request, partial, deadline, timeout);
+                queued = true;
                 driver.drive();
             } else {
                 driver.send(request, timeout);
+                queued = true;
             }
             if (inline && !done.isDone()) {
                 return; // written when this callback returns (see above)
             }
             done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
-            driver.cancel(request, e);
+            if (queued) {
+                driver.cancel(request, e);
+            }
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while sending");
         } catch (TimeoutException e) {
