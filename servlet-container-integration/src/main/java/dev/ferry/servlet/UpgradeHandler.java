@@ -61,6 +61,7 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
         // Not on this thread: until init returns, a container may not let the connection write (Tomcat
         // dispatches the first onWritePossible after it), and onOpen may block on a send.
         UpgradeResult.Accepted opening = accepted;
+        accepted = null; // the container keeps this handler as long as the connection: keep no handshake leftovers
         WebConnectionTransport upgraded = transport;
         try {
             opening.container().executor().execute(() -> opening.open(upgraded));
