@@ -6,6 +6,8 @@ import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 
+import java.io.InputStream;
+import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Objects;
@@ -14,7 +16,8 @@ import java.util.Objects;
  * Runs one instance of an annotated endpoint as a programmatic {@link Endpoint}: at open it registers one
  * {@link MessageHandler} per {@code @OnMessage} method on the session, applies each method's
  * {@code maxMessageSize} (to the session's text or binary limit for whole messages, by counting the parts of a
- * partial one; either way a larger message closes the session with 1009, RFC 6455 §7.4.1), and calls
+ * partial one, and by counting what a {@code Reader} or {@code InputStream} method reads, see {@link LimitedStreams};
+ * either way a larger message closes the session with 1009, RFC 6455 §7.4.1), and calls
  * {@code @OnOpen}; then it calls {@code @OnClose} and {@code @OnError} as the session
  * reports those events. A non-void {@code @OnMessage} result is sent back on the session's basic remote:
  * {@code String} as text, {@code byte[]} and {@code ByteBuffer} as binary, anything else through
@@ -106,6 +109,14 @@ public final class AnnotatedEndpoint extends Endpoint {
     }
 
     private <T> void addWhole(Class<T> type, MessageMethod message) {
+        if (message.maxMessageSize() > 0 && (type == Reader.class || type == InputStream.class)) {
+            // The session's buffer limits bound buffered messages only; a stream is counted as it is read.
+            Runnable exceeded = () -> tooBig(message);
+            session.addMessageHandler(type, (MessageHandler.Whole<T>) payload -> deliver(message,
+                    payload instanceof Reader reader ? LimitedStreams.limit(reader, message.maxMessageSize(), exceeded)
+                            : LimitedStreams.limit((InputStream) payload, message.maxMessageSize(), exceeded), true));
+            return;
+        }
         session.addMessageHandler(type, (MessageHandler.Whole<T>) payload -> deliver(message, payload, true));
     }
 
