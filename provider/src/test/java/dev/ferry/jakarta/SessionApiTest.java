@@ -1,5 +1,6 @@
 package dev.ferry.jakarta;
 
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.EncodeException;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.PongMessage;
@@ -227,5 +228,28 @@ class SessionApiTest {
         pair.client.getBasicRemote().sendBinary(ByteBuffer.allocate(11));
         assertEquals(1009, server.awaitClose().getCloseCode().getCode());
         assertEquals(1009, client.awaitClose().getCloseCode().getCode());
+    }
+
+    @Test
+    void closeWith1005SendsACloseWithoutBodyWhichThePeerSeesAs1005() throws Exception {
+        RecordingEndpoint client = JakartaSessionTest.collecting();
+        RecordingEndpoint server = JakartaSessionTest.collecting();
+        pair = SessionPair.create().open(client, server);
+        pair.client.close(new CloseReason(CloseReason.CloseCodes.NO_STATUS_CODE, ""));
+        CloseReason atServer = server.awaitClose();
+        assertEquals(1005, atServer.getCloseCode().getCode(), "a Close without a body reads as 1005 (RFC 6455 §7.1.5)");
+        assertEquals("", atServer.getReasonPhrase());
+        assertEquals(1005, client.awaitClose().getCloseCode().getCode());
+    }
+
+    @Test
+    void aReasonPhraseInAnyScriptRoundTrips() throws Exception {
+        RecordingEndpoint server = JakartaSessionTest.collecting();
+        pair = SessionPair.create().open(JakartaSessionTest.collecting(), server);
+        String reason = "до свидания 👋"; // 2-, 1- and 4-byte UTF-8
+        pair.client.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(4321), reason));
+        CloseReason atServer = server.awaitClose();
+        assertEquals(4321, atServer.getCloseCode().getCode());
+        assertEquals(reason, atServer.getReasonPhrase());
     }
 }

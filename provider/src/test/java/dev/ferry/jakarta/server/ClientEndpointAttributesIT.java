@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -161,6 +162,7 @@ class ClientEndpointAttributesIT {
     void everyClientEndpointAttributeTakesEffectForInstancesAndClasses() throws Exception {
         Session byInstance = client.connectToServer(new Attributed(), server.uri("/attributes"));
         assertEquals("v3", byInstance.getNegotiatedSubprotocol(), "the client's order, among what the server has");
+        assertSame(client, byInstance.getContainer());
         assertEquals("ferry-server", poll(RESPONSE_HEADERS), "afterResponse saw the response");
         byInstance.getBasicRemote().sendObject(new Point(3, 4)); // through the annotation's encoder
         assertEquals(new Reply("3,4 header=ferry-client protocol=v3"), poll(Attributed.REPLIES),
