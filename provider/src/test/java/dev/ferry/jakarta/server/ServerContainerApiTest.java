@@ -2,6 +2,9 @@ package dev.ferry.jakarta.server;
 
 import dev.ferry.jakarta.InstalledExtensions;
 import dev.ferry.protocol.extension.PerMessageDeflate;
+import dev.ferry.protocol.HandleProperties;
+import dev.ferry.protocol.HttpHeader;
+import dev.ferry.protocol.WebSocketHandle;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
@@ -29,6 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -156,6 +161,40 @@ class ServerContainerApiTest {
             String call = calls.poll();
             assertNotNull(call);
             assertEquals("connectToServer " + uri, call);
+        }
+    }
+
+    @ServerEndpoint("/secure")
+    public static final class Secure {
+        @OnMessage
+        public void text(String text) {
+        }
+    }
+
+    @Test
+    void aSessionIsSecureExactlyWhenItsUpgradeRequestCameOverTls() throws Exception {
+        assertTrue(openedSecure(true));
+        assertFalse(openedSecure(false));
+    }
+
+    /** Upgrades a request (over TLS or not) and reports the opened server session's {@code isSecure()}. */
+    private static boolean openedSecure(boolean secure) throws DeploymentException {
+        JakartaServerContainer container = container(new InstalledExtensions());
+        container.addEndpoint(Secure.class);
+        WebSocketHandle client = WebSocketHandle.createClient(HandleProperties.defaults());
+        List<HttpHeader> headers = new ArrayList<>(List.of(new HttpHeader("Host", "localhost")));
+        headers.addAll(client.beginClientHandshake(List.of(), List.of(), List.of()));
+        UpgradeResult result = container.upgrade(UpgradeRequest.get(URI.create("/secure")).headers(headers)
+                .secure(secure).build());
+        UpgradeResult.Accepted accepted = assertInstanceOf(UpgradeResult.Accepted.class, result, result::toString);
+        MemoryTransport[] wires = MemoryTransport.pair();
+        try {
+            return accepted.open(wires[1]).isSecure();
+        } finally {
+            container.shutdown();
+            wires[0].shutdown();
+            wires[1].shutdown();
+            client.close();
         }
     }
 }
