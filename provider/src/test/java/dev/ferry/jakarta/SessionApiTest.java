@@ -252,4 +252,35 @@ class SessionApiTest {
         assertEquals(4321, atServer.getCloseCode().getCode());
         assertEquals(reason, atServer.getReasonPhrase());
     }
+
+    @Test
+    void aSendWriterAndStreamSendAFragmentPerFlushTheLastAtCloseAndRefuseWritesAfterIt() throws Exception {
+        BlockingQueue<String> parts = new LinkedBlockingQueue<>();
+        RecordingEndpoint server = new RecordingEndpoint(s -> {
+            s.addMessageHandler(String.class, (MessageHandler.Partial<String>) (part, last) ->
+                    parts.add(part + (last ? "|last" : "")));
+            s.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (part, last) ->
+                    parts.add(part.remaining() + (last ? "|last" : "")));
+        });
+        pair = SessionPair.create().open(JakartaSessionTest.collecting(), server);
+
+        java.io.Writer writer = pair.client.getBasicRemote().getSendWriter();
+        writer.write("ab");
+        writer.flush();
+        assertEquals("ab", poll(parts), "flush sends what is buffered as a fragment");
+        writer.write("c");
+        writer.close();
+        assertEquals("c|last", poll(parts));
+        assertThrows(java.io.IOException.class, () -> writer.write("x"));
+        writer.close(); // a second close does nothing
+
+        java.io.OutputStream out = pair.client.getBasicRemote().getSendStream();
+        out.write(new byte[3]);
+        out.flush();
+        assertEquals("3", poll(parts));
+        out.close();
+        assertEquals("0|last", poll(parts), "close ends the message with an empty final fragment");
+        assertThrows(java.io.IOException.class, () -> out.write(1));
+        assertTrue(parts.isEmpty(), "nothing more: " + parts);
+    }
 }

@@ -220,6 +220,25 @@ class ClientEndpointAttributesIT {
         session.close();
     }
 
+    @Test
+    void aClientSessionsOpenSessionsAreTheContainersOpenSessions() throws Exception {
+        ClientEndpointConfig config = ClientEndpointConfig.Builder.create().build();
+        Session first = client.connectToServer(Programmatic.class, config, server.uri("/attributes"));
+        Session second = client.connectToServer(Programmatic.class, config, server.uri("/attributes"));
+        assertEquals(java.util.Set.of(first, second), first.getOpenSessions());
+        second.close();
+        assertEquals("closed 1000", poll(Programmatic.TEXTS));
+        assertEquals(java.util.Set.of(first), first.getOpenSessions());
+        first.close();
+    }
+
+    @Test
+    void afterResponseRunsForARefusedHandshakeToo() {
+        assertThrows(DeploymentException.class, () -> client.connectToServer(Attributed.class,
+                server.uri("/nothing-here")));
+        assertEquals("none", RESPONSE_HEADERS.poll(), "afterResponse saw the 404's headers");
+    }
+
     @ClientEndpoint
     public static final class TwoTextHandlers {
         @OnMessage
