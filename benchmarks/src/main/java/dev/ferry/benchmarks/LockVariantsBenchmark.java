@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +55,14 @@ public class LockVariantsBenchmark {
         HandleLock lock = new HandleLock();
         handleLock = locked(server, lock::lock, lock::unlock);
         none = FerryHandles.openUnlocked(false).get(server);
+    }
+
+    @TearDown
+    public void tearDown() {
+        reentrant.close();
+        monitor.close();
+        handleLock.close();
+        none.close();
     }
 
     /** Two calls that bracket each engine call. */

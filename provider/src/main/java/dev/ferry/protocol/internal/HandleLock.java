@@ -9,8 +9,8 @@ import java.util.concurrent.locks.LockSupport;
  * ordered store, with no fence and no wake-up, because nobody sleeps on it in a way that needs waking. A
  * {@code ReentrantLock} or a monitor costs two atomic instructions per call instead (a compare-and-set to take,
  * a fenced store or a second compare-and-set to release), and a handle takes its lock in every call, five per
- * small message each way: measured per 64-byte message, this lock adds about 40% of what a
- * {@code ReentrantLock} adds (15 to 20 ns against 40 to 45 ns on the machine of the issue 2 benchmarks).
+ * small message each way: measured per 64-byte message, this lock adds 14 to 19 ns where a
+ * {@code ReentrantLock} adds 40 to 43 ns (on the 2-core machine of the issue 2 benchmarks).
  *
  * <p>Waiting. A handle method holds the lock for well under a microsecond and at most a connection's few
  * driver threads compete for it, so a thread that finds it taken spins, then yields, then parks for growing
