@@ -463,8 +463,12 @@ public final class JakartaSession implements Session {
      * running an endpoint callback inline (the connection's own I/O thread, see {@link #deliver}) the frame is
      * written at once as far as the transport takes it, and the call returns without waiting for the rest: the
      * transport may hold back its "writable again" callback until that very thread returns, so waiting there could
-     * only end in the timeout. The payload is copied then, since the frame may outlive the call; the send queue's
-     * bound still applies (a full queue is waited on, up to the timeout).
+     * only end in the timeout. The payload is copied then, since the frame may outlive the call. When the send queue
+     * is full such a send cannot wait for room either: the queue may then hold up to
+     * {@link ConnectionDriver#STRETCH} times its limit for the rest of that callback (past that the send waits, up
+     * to the timeout), and the session's later callbacks run on the host's executor, where a full queue is waited
+     * on as usual. Servlet containers need this: Tomcat does not call a connection's write callback while its read
+     * callback runs ({@code LargeSendsFromOnMessageIT}).
      *
      * @param partial whether the frame is part of a partial message ({@code type} being final ends it)
      */
@@ -481,7 +485,7 @@ public final class JakartaSession implements Session {
         boolean queued = false;
         try {
             if (type != null && type.isData()) {
-                enqueueInOrder(request, partial, deadline, timeout);
+                enqueueInOrder(request, partial, deadline, timeout, inline);
                 queued = true;
                 driver.drive();
             } else {
@@ -519,18 +523,27 @@ public final class JakartaSession implements Session {
      * Admits and queues a data frame atomically under {@link #order}, so frames of different messages never
      * interleave; waits for room in the send queue outside the lock, so other senders are not held up by it.
      */
-    private void enqueueInOrder(SendRequest request, boolean partial, long deadline, long timeout)
+    private void enqueueInOrder(SendRequest request, boolean partial, long deadline, long timeout, boolean inline)
             throws IOException, InterruptedException {
         BufferType type = request.type();
+        boolean stretched = false;
         while (true) {
             lockOrder(deadline);
             try {
                 mayGo(type.isText(), partial, deadline, timeout);
                 try {
-                    driver.enqueue(request);
+                    driver.enqueue(request, stretched);
                     advance(type.isText(), partial, type.isFinal());
                     return;
                 } catch (SendQueueFullException full) {
+                    if (inline && !stretched) {
+                        // This thread cannot wait for the writes that make room (see sendBlocking): let the queue
+                        // stretch for the rest of this callback, and run this session's later callbacks on the
+                        // executor, where a full queue can be waited on.
+                        stretched = true;
+                        callbacks.refuseInline();
+                        continue;
+                    }
                     if (deadline - System.nanoTime() <= 0) {
                         throw full;
                     }
@@ -538,7 +551,7 @@ public final class JakartaSession implements Session {
             } finally {
                 order.unlock();
             }
-            driver.awaitRoom(request.data().remaining(), Math.max(0, deadline - System.nanoTime()));
+            driver.awaitRoom(request.data().remaining(), Math.max(0, deadline - System.nanoTime()), stretched);
         }
     }
 

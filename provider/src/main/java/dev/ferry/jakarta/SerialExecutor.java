@@ -20,7 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
  * </ul>
  * A thread draining a claimed queue ("inline") hands the rest of the queue to the executor when it reaches a task
  * submitted with {@link #executeElsewhere}: one that waits for input only the connection's loop can provide, and
- * so must never run on the thread that provides it.
+ * so must never run on the thread that provides it, and for good once {@link #refuseInline()} was called.
  *
  * <p>Thread contract: every method may be called from any thread; {@link #runClaimed()} only does something on
  * the thread that made the claim.
@@ -36,6 +36,7 @@ final class SerialExecutor implements Executor {
     private boolean running; // a drainer owns the queue (or has claimed it); guarded by tasks
     private Thread claimant; // the thread that claimed the idle queue and has not started draining; guarded by tasks
     private volatile Thread inlineThread; // the thread draining a claimed queue, while it does
+    private volatile boolean inlineRefused; // set by refuseInline(): every task from then on runs on the executor
 
     SerialExecutor(Executor underlying) {
         this.underlying = underlying;
@@ -57,7 +58,7 @@ final class SerialExecutor implements Executor {
      * {@link #runClaimed()} when it is free to run application code. Until then queued tasks wait.
      */
     void claim(Runnable task) {
-        submit(new Task(task, false), true);
+        submit(new Task(task, false), !inlineRefused);
     }
 
     private void submit(Task task, boolean claim) {
@@ -89,6 +90,14 @@ final class SerialExecutor implements Executor {
         } finally {
             inlineThread = null;
         }
+    }
+
+    /**
+     * From now on every task runs on the underlying executor: a thread draining inline hands the rest of the
+     * queue over after its current task, and {@link #claim} behaves as {@link #execute}.
+     */
+    void refuseInline() {
+        inlineRefused = true;
     }
 
     /** Whether the calling thread is running a task inline, on a thread that {@link #claim}ed the queue. */
@@ -143,7 +152,7 @@ final class SerialExecutor implements Executor {
                     running = false;
                     return;
                 }
-                if (inline && task.elsewhere()) {
+                if (inline && (task.elsewhere() || inlineRefused)) {
                     break; // still running: the executor takes over the rest
                 }
                 tasks.poll();

@@ -68,6 +68,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ConnectionDriver {
 
     private static final System.Logger LOG = System.getLogger(ConnectionDriver.class.getName());
+    /** How many times its limit the send queue may hold for a sender that cannot wait ({@link #enqueue}). */
+    public static final int STRETCH = 8;
     private static final Object RECEIVE_CONTEXT = new Object();
     private static final Object CLOSE_CONTEXT = new Object();
     private static final byte[] KEEPALIVE_PAYLOAD = "ferry-keepalive".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -248,11 +250,20 @@ public final class ConnectionDriver {
      * @throws IOException            when the connection is closing or closed
      */
     public void enqueue(SendRequest request) throws IOException {
+        enqueue(request, false);
+    }
+
+    /**
+     * As {@link #enqueue(SendRequest)}; {@code stretched} lets the queue grow to {@link #STRETCH} times its limit:
+     * for a sender on a transport callback thread, which cannot wait for the writes that would make room (the
+     * transport may hold back its next callback until that thread returns).
+     */
+    public void enqueue(SendRequest request, boolean stretched) throws IOException {
         if (sendsRefused && !request.isFlush() && request.type().isData()) {
             throw new IOException("the connection is closing; no more data may be sent (RFC 6455 §5.5.1)");
         }
         try {
-            queue.add(request, 0);
+            queue.add(request, 0, bound(stretched));
         } catch (InterruptedException e) {
             throw new AssertionError("a send queue add that does not wait was interrupted", e);
         }
@@ -264,12 +275,18 @@ public final class ConnectionDriver {
     }
 
     /**
-     * Waits up to {@code waitNanos} until the send queue has room for {@code bytes} more payload bytes.
+     * Waits up to {@code waitNanos} until the send queue has room for {@code bytes} more payload bytes, under its
+     * limit or, {@code stretched}, {@link #STRETCH} times it.
      *
      * @return whether it has
      */
-    public boolean awaitRoom(long bytes, long waitNanos) throws InterruptedException {
-        return queue.awaitRoom(bytes, waitNanos);
+    public boolean awaitRoom(long bytes, long waitNanos, boolean stretched) throws InterruptedException {
+        return queue.awaitRoom(bytes, waitNanos, bound(stretched));
+    }
+
+    private long bound(boolean stretched) {
+        long limit = settings.sendQueueLimit();
+        return stretched ? (limit > Long.MAX_VALUE / STRETCH ? Long.MAX_VALUE : limit * STRETCH) : limit;
     }
 
     /**

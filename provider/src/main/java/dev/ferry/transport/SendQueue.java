@@ -43,13 +43,18 @@ final class SendQueue {
      * @throws IOException            when the connection is closed
      */
     void add(SendRequest request, long waitNanos) throws IOException, InterruptedException {
+        add(request, waitNanos, limit);
+    }
+
+    /** As {@link #add(SendRequest, long)}, with {@code bound} in place of the queue's limit. */
+    void add(SendRequest request, long waitNanos, long bound) throws IOException, InterruptedException {
         long size = request.size();
         lock.lock();
         try {
             long remaining = waitNanos;
-            while (closed == null && queuedBytes > 0 && queuedBytes + size > limit) {
+            while (closed == null && queuedBytes > 0 && queuedBytes + size > bound) {
                 if (remaining <= 0) {
-                    throw new SendQueueFullException(queuedBytes, size, limit);
+                    throw new SendQueueFullException(queuedBytes, size, bound);
                 }
                 remaining = room.awaitNanos(remaining);
             }
@@ -64,16 +69,16 @@ final class SendQueue {
     }
 
     /**
-     * Waits up to {@code waitNanos} until a data request of {@code size} bytes would be accepted by {@link #add}
-     * without waiting (or the queue is closed).
+     * Waits up to {@code waitNanos} until a data request of {@code size} bytes would be accepted without waiting
+     * under {@code bound} (normally the limit), or the queue is closed.
      *
      * @return whether it would be accepted now
      */
-    boolean awaitRoom(long size, long waitNanos) throws InterruptedException {
+    boolean awaitRoom(long size, long waitNanos, long bound) throws InterruptedException {
         lock.lock();
         try {
             long remaining = waitNanos;
-            while (closed == null && queuedBytes > 0 && queuedBytes + size > limit) {
+            while (closed == null && queuedBytes > 0 && queuedBytes + size > bound) {
                 if (remaining <= 0) {
                     return false;
                 }

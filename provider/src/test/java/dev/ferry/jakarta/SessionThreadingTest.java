@@ -160,6 +160,35 @@ class SessionThreadingTest {
     }
 
     @Test
+    void aCallbackThatFillsTheQueueInlineFinishesAndLaterCallbacksGoToTheExecutor() throws Exception {
+        SessionPair pair = pair(256);
+        pair.clientHost.settings = new ConnectionDriver.Settings(Duration.ofSeconds(10), 4096, 64 << 10);
+        BlockingQueue<String> threads = new LinkedBlockingQueue<>();
+        RecordingEndpoint sender = new RecordingEndpoint(s -> s.addMessageHandler(String.class, text -> {
+            try {
+                if (text.equals("fill")) {
+                    for (int i = 0; i < 6; i++) { // 6 KiB: over the 4 KiB limit, within its stretch
+                        s.getBasicRemote().sendBinary(ByteBuffer.allocate(1024));
+                    }
+                }
+                threads.add(text + " " + Thread.currentThread().getName());
+            } catch (IOException e) {
+                threads.add(text + " failed: " + e);
+            }
+        }));
+        pair.openClient(sender, SessionPair.config());
+        RawPeer peer = new RawPeer(pair.wires.server()); // does not read until the end
+        peer.write(0x81, 0x04, 'f', 'i', 'l', 'l');
+        assertEquals("fill " + SessionPair.WIRE_THREAD, threads.poll(10, TimeUnit.SECONDS),
+                "the sends returned at once though the peer does not read");
+        peer.write(0x81, 0x04, 'n', 'e', 'x', 't');
+        assertEquals("next " + SessionPair.HOST_THREAD, threads.poll(10, TimeUnit.SECONDS));
+        for (int i = 0; i < 6; i++) {
+            assertEquals(1024, peer.readFrame().payload().length, "queued frame " + i + " is written in the end");
+        }
+    }
+
+    @Test
     void manyThreadsSendWhileMessagesArrive() throws Exception {
         SessionPair pair = pair(4096);
         BlockingQueue<String> atClient = new LinkedBlockingQueue<>();
