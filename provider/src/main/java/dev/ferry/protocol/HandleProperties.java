@@ -9,7 +9,10 @@ import java.util.Objects;
  *
  * @param receiveBufferSize       bounds each received data chunk; default {@value #DEFAULT_BUFFER_SIZE},
  *                                {@value #MIN_BUFFER_SIZE} to {@value #MAX_BUFFER_SIZE}
- * @param sendBufferSize          bounds the pooled chunks of masked copies and headers; same default and range
+ * @param sendBufferSize          client: the pooled buffer payloads are masked through, so the most payload one
+ *                                {@code SEND_TO_NETWORK} carries (a longer frame takes several, J13); server:
+ *                                unused (its frames go out as views of the payload); never a frame size limit;
+ *                                same default (both roles, J15) and range
  * @param disableMasking          client: mask key 0 (test only, J14); server: accept unmasked client frames
  * @param disableUtf8Verification do not validate text as UTF-8
  * @param maxMessageSize          largest message accepted, in bytes after any extension's decoding;

@@ -26,8 +26,15 @@ import java.util.random.RandomGenerator;
  *
  * <p>Buffers: a send's payload is on loan to the handle until its {@code INDICATE_SEND_COMPLETE}; a
  * server puts a read-only view of it on the wire, a client a masked copy in handle memory. Every buffer
- * in an {@link Action} is on loan to the caller until that action is completed; received data points
- * into handle memory and must be copied out before completing.
+ * in an {@link Action} is read-only and on loan to the caller until that action is completed; received
+ * data points into handle memory and must be copied out before completing. An action whose content did
+ * not change may be handed out again as the same object (no allocation per frame or chunk).
+ *
+ * <p>Spec difference (J13, {@code sendBufferSize}): a client masks into one pooled buffer of
+ * {@code sendBufferSize} bytes, so a client frame longer than that is handed out as several
+ * {@code SEND_TO_NETWORK} actions, [header, first chunk] then one per further chunk, each offered once the
+ * previous one is completed; nothing else (no automatic pong) is written between them. A server's frame is
+ * always one action, whatever its length.
  *
  * <p>Errors (spec §8.2): caller mistakes throw {@link IllegalStateException} or
  * {@link IllegalArgumentException} and change nothing. A peer's violation is thrown once by
@@ -148,8 +155,9 @@ public final class WebSocketHandle implements AutoCloseable {
     }
 
     /**
-     * {@code WebSocketSend}: queues one frame. {@code data} may be null (empty payload) and is on loan until
-     * this operation's {@code INDICATE_SEND_COMPLETE}. {@code PING} and {@code UNSOLICITED_PONG} carry at
+     * {@code WebSocketSend}: queues one frame (written by one or, for a client frame over
+     * {@code sendBufferSize}, several {@code SEND_TO_NETWORK} actions). {@code data} may be null (empty
+     * payload) and is on loan until this operation's {@code INDICATE_SEND_COMPLETE}. {@code PING} and {@code UNSOLICITED_PONG} carry at
      * most 125 bytes; once our Close is queued they are accepted but not written (nothing may follow a Close).
      */
     public void send(BufferType type, ByteBuffer data, Object context) {
