@@ -116,9 +116,9 @@ final class FuzzingServer implements AutoCloseable {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
                 writer.write(line);
                 writer.write('\n');
+                writer.flush(); // the log shows how far a slow or stuck run got
                 Matcher matcher = LISTENING.matcher(line);
                 if (!listening.isDone() && matcher.find()) {
-                    writer.flush();
                     listening.complete(Integer.parseInt(matcher.group(1)));
                 }
             }
