@@ -3,6 +3,7 @@ package dev.ferry.jakarta;
 import dev.ferry.jakarta.MessageHandlers.Form;
 import dev.ferry.jakarta.MessageHandlers.Kind;
 import dev.ferry.jakarta.MessageHandlers.Registration;
+import dev.ferry.jakarta.pojo.SizeLimitedHandler;
 import dev.ferry.protocol.BufferType;
 import jakarta.websocket.MessageHandler;
 import java.io.IOException;
@@ -21,8 +22,9 @@ import java.util.Arrays;
  *
  * <p>Theory of operation: a message's handler is chosen when its first chunk arrives (a handler added or
  * removed mid-message applies from the next message). Whole forms buffer the message, bounded by the session's
- * max text or binary buffer size (over it: close 1009), and deliver it at the last chunk. Partial forms deliver
- * every chunk. Stream forms hand the handler a {@link ChunkPipe} on the first chunk and feed it as chunks come.
+ * max text or binary buffer size in bytes (UTF-8 for text; over it: close 1009), and deliver it at the last chunk.
+ * Partial forms deliver every chunk. Stream forms hand the handler a {@link ChunkPipe} on the first chunk and feed it
+ * as chunks come; a stream decoder's handler may bound the message ({@link SizeLimitedHandler}), counted as it comes.
  * Every delivery runs on the session's serial executor; {@link #onChunk} answers false whenever a delivery is
  * pending, and the session resumes reading when the handler returns, so one endpoint sees one message at a time
  * and nothing more is read while it is busy.
@@ -46,6 +48,8 @@ final class Inbound {
     private CharsetDecoder partialText;
     private ByteBuffer carry;
     private ChunkPipe pipe;
+    private long streamLimit; // bytes a stream decoder may read of this message; 0 or less: unbounded
+    private long streamed;
 
     Inbound(JakartaSession session, MessageHandlers handlers) {
         this.session = session;
@@ -85,7 +89,7 @@ final class Inbound {
             return partial(target, type.isText(), data, last);
         }
         return switch (target.form()) {
-            case READER, INPUT_STREAM, DECODED_STREAM -> stream(target, data, last);
+            case READER, INPUT_STREAM, DECODED_STREAM -> stream(target, type.isText(), data, last);
             case STRING, PRIMITIVE, BYTE_BUFFER, BYTE_ARRAY, DECODED -> buffered(target, type.isText(), data, last);
             case PONG -> throw new AssertionError("a pong handler registered for data");
         };
@@ -99,10 +103,10 @@ final class Inbound {
     }
 
     private boolean buffered(Registration target, boolean text, ByteBuffer data, boolean last) {
-        long limit = text ? 4L * session.getMaxTextMessageBufferSize() : session.getMaxBinaryMessageBufferSize();
+        long limit = text ? session.getMaxTextMessageBufferSize() : session.getMaxBinaryMessageBufferSize();
         if ((long) length + data.remaining() > limit) {
             registration = null; // drop the rest of it
-            session.messageTooBig(text, (long) length + data.remaining());
+            session.messageTooBig(text, limit);
             return true;
         }
         append(data);
@@ -116,10 +120,6 @@ final class Inbound {
         }
         if (text) {
             String message = new String(bytes, StandardCharsets.UTF_8);
-            if (message.length() > session.getMaxTextMessageBufferSize()) {
-                session.messageTooBig(true, message.length());
-                return true;
-            }
             session.deliver(() -> whole(target.handler()).onMessage(decodeText(target, message)), true);
         } else {
             session.deliver(() -> whole(target.handler()).onMessage(decodeBinary(target, bytes)), true);
@@ -184,10 +184,13 @@ final class Inbound {
         return out.flip().toString();
     }
 
-    private boolean stream(Registration target, ByteBuffer data, boolean last) {
+    private boolean stream(Registration target, boolean text, ByteBuffer data, boolean last) {
         if (pipe == null) {
             ChunkPipe opened = new ChunkPipe(STREAM_BUFFER, session::resumeReceiving);
             pipe = opened;
+            streamed = 0;
+            streamLimit = target.form() == Form.DECODED_STREAM && target.handler() instanceof SizeLimitedHandler limited
+                    ? limited.maxMessageSize() : 0;
             session.deliver(() -> {
                 try {
                     runStream(target, opened);
@@ -197,6 +200,15 @@ final class Inbound {
                     }
                 }
             }, false);
+        }
+        streamed += data.remaining();
+        if (streamLimit > 0 && streamed > streamLimit) {
+            pipe.fail(new IOException("the message is larger than " + streamLimit + " bytes (@OnMessage"
+                    + " maxMessageSize); the session closes with 1009 (RFC 6455 §7.4.1)"));
+            pipe = null;
+            registration = null; // drop the rest of it
+            session.messageTooBig(text, streamLimit);
+            return true;
         }
         boolean goOn = pipe.offer(data);
         if (!last) {

@@ -233,10 +233,10 @@ public final class JakartaSession implements Session {
         driver.resumeReceiving();
     }
 
-    void messageTooBig(boolean text, long size) {
-        int limit = text ? maxTextMessageBufferSize : maxBinaryMessageBufferSize;
+    /** A message grew over {@code limit} bytes (UTF-8 for text): close with 1009 (RFC 6455 §7.4.1). */
+    void messageTooBig(boolean text, long limit) {
         driver.close(CloseStatus.MESSAGE_TOO_BIG.withReason((text ? "text" : "binary") + " message over "
-                + limit + (text ? " characters" : " bytes")));
+                + limit + " bytes"));
     }
 
     private void reportError(Throwable t) {
@@ -712,11 +712,16 @@ public final class JakartaSession implements Session {
         driver.setIdleTimeout(Duration.ofMillis(maxIdleTimeout));
     }
 
-    /** Whole binary messages over this many bytes close the session with 1009. */
+    /**
+     * Whole binary messages over {@code length} bytes close the session with 1009.
+     *
+     * @throws IllegalArgumentException if {@code length} is 0 or negative (no message could be received), as
+     *                                  {@code WebSocketContainer.setDefaultMaxBinaryMessageBufferSize} refuses it
+     */
     @Override
     public void setMaxBinaryMessageBufferSize(int length) {
         checkNotClosed();
-        maxBinaryMessageBufferSize = length;
+        maxBinaryMessageBufferSize = positiveBufferSize("binary", length);
     }
 
     @Override
@@ -725,11 +730,26 @@ public final class JakartaSession implements Session {
         return maxBinaryMessageBufferSize;
     }
 
-    /** Whole text messages over this many characters close the session with 1009. */
+    /**
+     * Whole text messages over {@code length} bytes of UTF-8 close the session with 1009. Bytes, not characters:
+     * the container default this overrides is "in number of bytes" ({@code WebSocketContainer}), as is
+     * {@code @OnMessage(maxMessageSize)}, and bytes are what arrives and what is buffered.
+     *
+     * @throws IllegalArgumentException if {@code length} is 0 or negative (no message could be received), as
+     *                                  {@code WebSocketContainer.setDefaultMaxTextMessageBufferSize} refuses it
+     */
     @Override
     public void setMaxTextMessageBufferSize(int length) {
         checkNotClosed();
-        maxTextMessageBufferSize = length;
+        maxTextMessageBufferSize = positiveBufferSize("text", length);
+    }
+
+    private static int positiveBufferSize(String kind, int length) {
+        if (length <= 0) {
+            throw new IllegalArgumentException("expected a positive max " + kind + " message buffer size, got "
+                    + length + " (a session must be able to buffer a message; see also the container's default)");
+        }
+        return length;
     }
 
     @Override

@@ -30,7 +30,7 @@ public interface SessionHost {
         return defaults().maxIdleTimeout();
     }
 
-    /** {@code getDefaultMaxTextMessageBufferSize()}: the largest whole text message, in characters and bytes. */
+    /** {@code getDefaultMaxTextMessageBufferSize()}: the largest whole text message, in bytes of UTF-8. */
     default int defaultMaxTextMessageBufferSize() {
         return defaults().maxTextMessageBufferSize();
     }

@@ -231,6 +231,52 @@ class SessionApiTest {
     }
 
     @Test
+    void theTextLimitCountsUtf8BytesNotCharacters() throws Exception {
+        RecordingEndpoint client = JakartaSessionTest.collecting();
+        RecordingEndpoint server = JakartaSessionTest.collecting();
+        pair = SessionPair.create().open(client, server);
+        pair.server.setMaxTextMessageBufferSize(10);
+        pair.client.getBasicRemote().sendText("\u00e9".repeat(5)); // 5 characters, 10 bytes
+        assertEquals("\u00e9".repeat(5), server.nextMessage());
+        pair.client.getBasicRemote().sendText("\u00e9".repeat(6)); // 6 characters, 12 bytes
+        CloseReason reason = server.awaitClose();
+        assertEquals(1009, reason.getCloseCode().getCode());
+        assertEquals("text message over 10 bytes", reason.getReasonPhrase());
+        assertEquals(1009, client.awaitClose().getCloseCode().getCode());
+    }
+
+    @Test
+    void theBufferSizeSettersRefuseZeroAndNegativeSizesAndKeepTheOldOne() throws Exception {
+        pair = SessionPair.create().open(JakartaSessionTest.collecting(), JakartaSessionTest.collecting());
+        Session s = pair.server;
+        s.setMaxTextMessageBufferSize(100);
+        s.setMaxBinaryMessageBufferSize(200);
+        for (int bad : new int[] {0, -1, Integer.MIN_VALUE}) {
+            IllegalArgumentException text = assertThrows(IllegalArgumentException.class,
+                    () -> s.setMaxTextMessageBufferSize(bad));
+            assertTrue(text.getMessage().contains("got " + bad), text.getMessage());
+            IllegalArgumentException binary = assertThrows(IllegalArgumentException.class,
+                    () -> s.setMaxBinaryMessageBufferSize(bad));
+            assertTrue(binary.getMessage().contains("got " + bad), binary.getMessage());
+        }
+        assertEquals(100, s.getMaxTextMessageBufferSize());
+        assertEquals(200, s.getMaxBinaryMessageBufferSize());
+    }
+
+    @Test
+    void aZeroOrNegativeIdleTimeoutMeansNoneAsTheJavadocSays() throws Exception {
+        pair = SessionPair.create().open(JakartaSessionTest.collecting(), JakartaSessionTest.collecting());
+        Session s = pair.server;
+        s.setMaxIdleTimeout(-5);
+        assertEquals(0, s.getMaxIdleTimeout(), "no timeout");
+        s.setMaxIdleTimeout(1234);
+        assertEquals(1234, s.getMaxIdleTimeout());
+        s.setMaxIdleTimeout(0);
+        assertEquals(0, s.getMaxIdleTimeout());
+        assertTrue(s.isOpen());
+    }
+
+    @Test
     void closeWith1005SendsACloseWithoutBodyWhichThePeerSeesAs1005() throws Exception {
         RecordingEndpoint client = JakartaSessionTest.collecting();
         RecordingEndpoint server = JakartaSessionTest.collecting();

@@ -16,8 +16,11 @@ import java.util.Objects;
  * Runs one instance of an annotated endpoint as a programmatic {@link Endpoint}: at open it registers one
  * {@link MessageHandler} per {@code @OnMessage} method on the session, applies each method's
  * {@code maxMessageSize} (to the session's text or binary limit for whole messages, by counting the parts of a
- * partial one, and by counting what a {@code Reader} or {@code InputStream} method reads, see {@link LimitedStreams};
- * either way a larger message closes the session with 1009, RFC 6455 §7.4.1), and calls
+ * partial one, by counting what a {@code Reader} or {@code InputStream} method reads, see {@link LimitedStreams},
+ * and through {@link SizeLimitedHandler} for a parameter a stream decoder reads; either way a larger message closes
+ * the session with 1009, RFC 6455 §7.4.1). The limit is in bytes, UTF-8 for text, for every form: the annotation
+ * says bytes, and so does the container's default text buffer size. The annotation's Javadoc applies it to whole
+ * messages only; Ferry bounds the partial and streamed forms too, so that a declared limit always holds. It calls
  * {@code @OnOpen}; then it calls {@code @OnClose} and {@code @OnError} as the session
  * reports those events. A non-void {@code @OnMessage} result is sent back on the session's basic remote:
  * {@code String} as text, {@code byte[]} and {@code ByteBuffer} as binary, anything else through
@@ -117,7 +120,22 @@ public final class AnnotatedEndpoint extends Endpoint {
                             : LimitedStreams.limit((InputStream) payload, message.maxMessageSize(), exceeded), true));
             return;
         }
+        if (message.maxMessageSize() > 0) {
+            // For a stream decoder's parameter the session counts the message against this limit.
+            session.addMessageHandler(type, new LimitedWhole<T>(message.maxMessageSize(),
+                    payload -> deliver(message, payload, true)));
+            return;
+        }
         session.addMessageHandler(type, (MessageHandler.Whole<T>) payload -> deliver(message, payload, true));
+    }
+
+    /** A whole handler that tells the session its method's {@code maxMessageSize}. */
+    private record LimitedWhole<T>(long maxMessageSize, MessageHandler.Whole<T> target)
+            implements MessageHandler.Whole<T>, SizeLimitedHandler {
+        @Override
+        public void onMessage(T message) {
+            target.onMessage(message);
+        }
     }
 
     private <T> void addPartial(Class<T> type, MessageMethod message) {
@@ -150,12 +168,7 @@ public final class AnnotatedEndpoint extends Endpoint {
             return bytes.length;
         }
         String text = (String) part;
-        long bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3; // a surrogate pair is 4
-        }
-        return bytes;
+        return LimitedStreams.utf8Length(text, 0, text.length());
     }
 
     private void tooBig(MessageMethod message) {

@@ -5,11 +5,12 @@ import java.io.FilterReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.nio.CharBuffer;
 
 /**
  * {@code @OnMessage(maxMessageSize)} for the streamed forms: a {@code Reader} or {@code InputStream} that counts what
- * the method reads (characters for a {@code Reader}, as the session's whole-text limit counts them; bytes for an
- * {@code InputStream}). Reading past the limit runs {@code exceeded} once (the endpoint closes the session with
+ * the method reads in bytes (for a {@code Reader}, the UTF-8 length of the characters read, as every text limit of
+ * the session counts them). Reading past the limit runs {@code exceeded} once (the endpoint closes the session with
  * 1009) and fails that read, and every later one, with an {@code IOException}, so the method never sees a truncated
  * message as if it were whole.
  *
@@ -61,7 +62,7 @@ final class LimitedStreams {
                 budget.check();
                 int c = super.read();
                 if (c >= 0) {
-                    budget.spend(1);
+                    budget.spend(utf8Length(String.valueOf((char) c), 0, 1));
                 }
                 return c;
             }
@@ -71,7 +72,7 @@ final class LimitedStreams {
                 budget.check();
                 int n = super.read(buffer, offset, length);
                 if (n > 0) {
-                    budget.spend(n);
+                    budget.spend(utf8Length(CharBuffer.wrap(buffer, offset, n), 0, n));
                 }
                 return n;
             }
@@ -79,11 +80,28 @@ final class LimitedStreams {
             @Override
             public long skip(long n) throws IOException {
                 budget.check();
-                long skipped = super.skip(n);
-                budget.spend(skipped);
-                return skipped;
+                char[] skipped = new char[(int) Math.min(Math.max(n, 0), 8192)];
+                int read = super.read(skipped, 0, skipped.length); // skipping is reading: the bytes count
+                if (read <= 0) {
+                    return 0;
+                }
+                budget.spend(utf8Length(CharBuffer.wrap(skipped, 0, read), 0, read));
+                return read;
             }
         };
+    }
+
+    /**
+     * The UTF-8 length of {@code text[from, to)}: 1 to 3 bytes a char, 4 for a surrogate pair (2 for each half, so
+     * a pair split across reads still counts 4).
+     */
+    static long utf8Length(CharSequence text, int from, int to) {
+        long bytes = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
     }
 
     /** What is left of the limit; over it, the message is refused. */
@@ -109,7 +127,7 @@ final class LimitedStreams {
 
         void check() throws IOException {
             if (over) {
-                throw new IOException("the message is larger than " + max + " (@OnMessage maxMessageSize); the"
+                throw new IOException("the message is larger than " + max + " bytes (@OnMessage maxMessageSize); the"
                         + " session closes with 1009 (RFC 6455 §7.4.1)");
             }
         }
