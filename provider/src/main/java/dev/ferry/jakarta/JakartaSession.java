@@ -747,7 +747,7 @@ public final class JakartaSession implements Session {
     private static int positiveBufferSize(String kind, int length) {
         if (length <= 0) {
             throw new IllegalArgumentException("expected a positive max " + kind + " message buffer size, got "
-                    + length + " (a session must be able to buffer a message; see also the container's default)");
+                    + length + " (0 or less would refuse every message; WebSocketContainer's default refuses it too)");
         }
         return length;
     }

@@ -168,7 +168,7 @@ public final class AnnotatedEndpoint extends Endpoint {
             return bytes.length;
         }
         String text = (String) part;
-        return LimitedStreams.utf8Length(text, 0, text.length());
+        return LimitedStreams.utf8Length(text);
     }
 
     private void tooBig(MessageMethod message) {

@@ -5,7 +5,6 @@ import java.io.FilterReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
-import java.nio.CharBuffer;
 
 /**
  * {@code @OnMessage(maxMessageSize)} for the streamed forms: a {@code Reader} or {@code InputStream} that counts what
@@ -62,7 +61,7 @@ final class LimitedStreams {
                 budget.check();
                 int c = super.read();
                 if (c >= 0) {
-                    budget.spend(utf8Length(String.valueOf((char) c), 0, 1));
+                    budget.spend(utf8Length((char) c));
                 }
                 return c;
             }
@@ -72,7 +71,7 @@ final class LimitedStreams {
                 budget.check();
                 int n = super.read(buffer, offset, length);
                 if (n > 0) {
-                    budget.spend(utf8Length(CharBuffer.wrap(buffer, offset, n), 0, n));
+                    budget.spend(utf8Length(buffer, offset, offset + n));
                 }
                 return n;
             }
@@ -85,23 +84,32 @@ final class LimitedStreams {
                 if (read <= 0) {
                     return 0;
                 }
-                budget.spend(utf8Length(CharBuffer.wrap(skipped, 0, read), 0, read));
+                budget.spend(utf8Length(skipped, 0, read));
                 return read;
             }
         };
     }
 
-    /**
-     * The UTF-8 length of {@code text[from, to)}: 1 to 3 bytes a char, 4 for a surrogate pair (2 for each half, so
-     * a pair split across reads still counts 4).
-     */
-    static long utf8Length(CharSequence text, int from, int to) {
+    /** The UTF-8 length of {@code text}. */
+    static long utf8Length(String text) {
         long bytes = 0;
-        for (int i = from; i < to; i++) {
-            char c = text.charAt(i);
-            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        for (int i = 0; i < text.length(); i++) {
+            bytes += utf8Length(text.charAt(i));
         }
         return bytes;
+    }
+
+    private static long utf8Length(char[] text, int from, int to) {
+        long bytes = 0;
+        for (int i = from; i < to; i++) {
+            bytes += utf8Length(text[i]);
+        }
+        return bytes;
+    }
+
+    /** 1 to 3 bytes; 2 for each half of a surrogate pair, so a pair split across reads still counts 4. */
+    private static int utf8Length(char c) {
+        return c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
     }
 
     /** What is left of the limit; over it, the message is refused. */
