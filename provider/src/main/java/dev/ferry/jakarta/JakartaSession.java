@@ -108,7 +108,7 @@ public final class JakartaSession implements Session {
     // and asynchronous whole messages held until it ends.
     private Boolean partialText;
     private Thread partialThread;
-    private final ArrayDeque<Held> held = new ArrayDeque<>();
+    private final ArrayDeque<Held> held = new ArrayDeque<>(1); // grows on use; rarely holds anything
 
     private JakartaSession(SessionHost host, WebSocketHandle handle, Transport transport, Endpoint endpoint,
                            EndpointConfig config, SessionSpec spec, Codecs codecs) {

@@ -32,7 +32,7 @@ final class SerialExecutor implements Executor {
     private record Task(Runnable body, boolean elsewhere) { }
 
     private final Executor underlying;
-    private final ArrayDeque<Task> tasks = new ArrayDeque<>();
+    private final ArrayDeque<Task> tasks = new ArrayDeque<>(1); // grows on use; most sessions are idle
     private boolean running; // a drainer owns the queue (or has claimed it); guarded by tasks
     private Thread claimant; // the thread that claimed the idle queue and has not started draining; guarded by tasks
     private volatile Thread inlineThread; // the thread draining a claimed queue, while it does

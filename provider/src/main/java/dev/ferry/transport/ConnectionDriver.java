@@ -11,9 +11,8 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * Pumps one open {@link WebSocketHandle} over one {@link Transport}: the {@code getAction}/{@code completeAction}
@@ -71,6 +70,24 @@ public final class ConnectionDriver {
     /** How many times its limit the send queue may hold for a sender that cannot wait ({@link #enqueue}). */
     public static final int STRETCH = 8;
     private static final Object RECEIVE_CONTEXT = new Object();
+    private static final VarHandle WIP;
+    private static final VarHandle RECEIVE_WANTED;
+    private static final VarHandle READ_DEMANDED;
+    private static final VarHandle CLOSE_REQUEST;
+    private static final VarHandle TERMINATION;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            WIP = lookup.findVarHandle(ConnectionDriver.class, "wip", int.class);
+            RECEIVE_WANTED = lookup.findVarHandle(ConnectionDriver.class, "receiveWanted", boolean.class);
+            READ_DEMANDED = lookup.findVarHandle(ConnectionDriver.class, "readDemanded", boolean.class);
+            CLOSE_REQUEST = lookup.findVarHandle(ConnectionDriver.class, "closeRequest", CloseStatus.class);
+            TERMINATION = lookup.findVarHandle(ConnectionDriver.class, "termination", Termination.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private static final Object CLOSE_CONTEXT = new Object();
     private static final byte[] KEEPALIVE_PAYLOAD = "ferry-keepalive".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -148,11 +165,13 @@ public final class ConnectionDriver {
     private final Listener listener;
     private final Settings settings;
     private final SendQueue queue;
-    private final AtomicInteger wip = new AtomicInteger();
-    private final AtomicBoolean receiveWanted = new AtomicBoolean();
-    private final AtomicBoolean readDemanded = new AtomicBoolean();
-    private final AtomicReference<CloseStatus> closeRequest = new AtomicReference<>();
-    private final AtomicReference<Termination> termination = new AtomicReference<>();
+    // Updated through the VarHandles below rather than atomic objects: a connection is mostly idle, and five
+    // atomic wrappers would cost it 80 bytes of heap for as long as it lives.
+    private volatile int wip;
+    private volatile boolean receiveWanted;
+    private volatile boolean readDemanded;
+    private volatile CloseStatus closeRequest;
+    private volatile Termination termination;
     private final Timers timers;
     private volatile boolean batching;
     private volatile long lastActivity;
@@ -206,7 +225,7 @@ public final class ConnectionDriver {
         transport.start(new TransportListener() {
             @Override
             public void onReadable() {
-                readDemanded.set(false);
+                readDemanded = false;
                 pumpForTransport();
             }
 
@@ -218,7 +237,7 @@ public final class ConnectionDriver {
 
             @Override
             public void onTransportError(Throwable cause) {
-                termination.compareAndSet(null, new Termination(
+                TERMINATION.compareAndSet(this, null, new Termination(
                         CloseStatus.ABORTED.withReason("transport failed: " + cause), cause));
                 pumpForTransport();
             }
@@ -342,7 +361,7 @@ public final class ConnectionDriver {
      */
     public void close(CloseStatus status, CloseStatus reported) {
         Objects.requireNonNull(status, "status");
-        if (closeRequest.compareAndSet(null, status)) {
+        if (CLOSE_REQUEST.compareAndSet(this, null, status)) {
             reportedClose = reported;
             closing = true;
             sendsRefused = true;
@@ -353,14 +372,14 @@ public final class ConnectionDriver {
 
     /** Ends the connection at once, without a close handshake; {@code onClosed} gets {@code status}. */
     public void terminate(CloseStatus status, Throwable cause) {
-        if (termination.compareAndSet(null, new Termination(status, cause))) {
+        if (TERMINATION.compareAndSet(this, null, new Termination(status, cause))) {
             pump();
         }
     }
 
     /** Lets the driver read the next chunk after {@link Listener#onReceive} returned false. */
     public void resumeReceiving() {
-        receiveWanted.set(true);
+        receiveWanted = true;
         pump();
     }
 
@@ -428,7 +447,7 @@ public final class ConnectionDriver {
     }
 
     private void pump(boolean forTransport) {
-        if (wip.getAndIncrement() != 0) {
+        if ((int) WIP.getAndAdd(this, 1) != 0) {
             return;
         }
         int missed = 1;
@@ -443,7 +462,7 @@ public final class ConnectionDriver {
                 endNow(CloseStatus.SERVER_ERROR.withReason("internal error"), e);
             }
             transportRunner = null;
-            missed = wip.addAndGet(-missed);
+            missed = (int) WIP.getAndAdd(this, -missed) - missed;
         } while (missed != 0);
     }
 
@@ -456,7 +475,7 @@ public final class ConnectionDriver {
         }
         boolean progress = true;
         while (progress && state != State.CLOSED) {
-            Termination end = termination.get();
+            Termination end = termination;
             if (end != null) {
                 endNow(end.status(), end.cause());
                 return;
@@ -480,7 +499,7 @@ public final class ConnectionDriver {
 
     private boolean feedHandle() {
         boolean progress = false;
-        CloseStatus requested = closeRequest.get();
+        CloseStatus requested = closeRequest;
         if (requested != null && localClose == null && peerClose == null && state == State.OPEN) {
             localClose = requested;
             closeToSend = requested;
@@ -510,7 +529,7 @@ public final class ConnectionDriver {
             progress = true;
         }
         if ((state == State.OPEN || state == State.CLOSING) && peerClose == null && !eof && !receiveOutstanding
-                && receiveWanted.compareAndSet(true, false)) {
+                && RECEIVE_WANTED.compareAndSet(this, true, false)) {
             handle.receive(RECEIVE_CONTEXT);
             receiveOutstanding = true;
             progress = true;
@@ -607,7 +626,7 @@ public final class ConnectionDriver {
         Action.ReceiveFromNetwork read = pendingRead;
         int n = transport.read(read.buffer());
         if (n == 0) {
-            if (readDemanded.compareAndSet(false, true)) {
+            if (READ_DEMANDED.compareAndSet(this, false, true)) {
                 transport.demandRead();
             }
             return false;
@@ -652,14 +671,14 @@ public final class ConnectionDriver {
             case PONG -> {
                 if (received.data().equals(ByteBuffer.wrap(KEEPALIVE_PAYLOAD))) {
                     timers.pongReceived();
-                    receiveWanted.set(true);
+                    receiveWanted = true;
                 } else if (listener.onReceive(type, received.data())) {
-                    receiveWanted.set(true);
+                    receiveWanted = true;
                 }
             }
             case UTF8_MESSAGE, UTF8_FRAGMENT, BINARY_MESSAGE, BINARY_FRAGMENT -> {
                 if (listener.onReceive(type, received.data())) {
-                    receiveWanted.set(true);
+                    receiveWanted = true;
                 }
             }
             case PING, UNSOLICITED_PONG -> throw new IllegalStateException(
@@ -694,7 +713,7 @@ public final class ConnectionDriver {
             return true;
         }
         if (eof && state != State.CLOSED && !receiveOutstanding && pendingRead == null && writes.isEmpty()
-                && termination.get() == null) {
+                && termination == null) {
             // The handle had no receive to cancel; the stream is over all the same.
             terminate(CloseStatus.ABORTED.withReason("the connection ended without a Close frame (RFC 6455 §7.1.5)"),
                     null);

@@ -5,8 +5,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The outgoing queue of one connection, bounded in payload bytes. Pings and pongs jump ahead of queued
@@ -17,15 +15,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * never fails on its own. Otherwise a request that does not fit waits for room up to the time its sender
  * allows (0 for asynchronous senders), then fails with {@link SendQueueFullException}.
  *
- * <p>Thread contract: every method may be called from any thread.
+ * <p>Thread contract: every method may be called from any thread; state is guarded by this object's monitor (a
+ * monitor rather than a {@code ReentrantLock} and its condition, which would cost every connection 72 bytes).
  */
 final class SendQueue {
 
     private final long limit;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition room = lock.newCondition();
-    private final ArrayDeque<SendRequest> control = new ArrayDeque<>();
-    private final ArrayDeque<SendRequest> data = new ArrayDeque<>();
+    // Both start at one slot and grow on use (the default 16 would cost an idle connection 128 bytes).
+    private final ArrayDeque<SendRequest> control = new ArrayDeque<>(1);
+    private final ArrayDeque<SendRequest> data = new ArrayDeque<>(1);
     private long queuedBytes;
     private IOException closed;
 
@@ -49,22 +47,21 @@ final class SendQueue {
     /** As {@link #add(SendRequest, long)}, with {@code bound} in place of the queue's limit. */
     void add(SendRequest request, long waitNanos, long bound) throws IOException, InterruptedException {
         long size = request.size();
-        lock.lock();
-        try {
+        synchronized (this) {
+            long deadline = System.nanoTime() + waitNanos;
             long remaining = waitNanos;
             while (closed == null && queuedBytes > 0 && queuedBytes + size > bound) {
                 if (remaining <= 0) {
                     throw new SendQueueFullException(queuedBytes, size, bound);
                 }
-                remaining = room.awaitNanos(remaining);
+                TimeUnit.NANOSECONDS.timedWait(this, remaining);
+                remaining = deadline - System.nanoTime();
             }
             if (closed != null) {
                 throw new IOException(closed.getMessage(), closed);
             }
             queuedBytes += size;
             (request.isFlush() || request.type().isData() ? data : control).add(request);
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -75,72 +72,58 @@ final class SendQueue {
      * @return whether it would be accepted now
      */
     boolean awaitRoom(long size, long waitNanos, long bound) throws InterruptedException {
-        lock.lock();
-        try {
+        synchronized (this) {
+            long deadline = System.nanoTime() + waitNanos;
             long remaining = waitNanos;
             while (closed == null && queuedBytes > 0 && queuedBytes + size > bound) {
                 if (remaining <= 0) {
                     return false;
                 }
-                remaining = room.awaitNanos(remaining);
+                TimeUnit.NANOSECONDS.timedWait(this, remaining);
+                remaining = deadline - System.nanoTime();
             }
             return true;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** The next request to hand to the handle, control first; null when none. */
     SendRequest poll() {
-        lock.lock();
-        try {
+        synchronized (this) {
             SendRequest next = control.poll();
             return next != null ? next : data.poll();
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Whether any request is waiting. */
     boolean isEmpty() {
-        lock.lock();
-        try {
+        synchronized (this) {
             return control.isEmpty() && data.isEmpty();
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Returns a finished (or failed) request's bytes to the bound. */
     void release(SendRequest request) {
-        lock.lock();
-        try {
+        synchronized (this) {
             queuedBytes -= request.size();
-            room.signalAll();
-        } finally {
-            lock.unlock();
+            notifyAll();
         }
     }
 
     /** Takes a request out if it has not been polled yet; true when it was still queued. */
     boolean remove(SendRequest request) {
-        lock.lock();
-        try {
+        synchronized (this) {
             boolean removed = control.remove(request) || data.remove(request);
             if (removed) {
                 queuedBytes -= request.size();
-                room.signalAll();
+                notifyAll();
             }
             return removed;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Refuses every later {@link #add} with {@code reason}; returns what was queued, for the caller to fail. */
     List<SendRequest> close(IOException reason) {
-        lock.lock();
-        try {
+        synchronized (this) {
             if (closed == null) {
                 closed = reason;
             }
@@ -149,10 +132,8 @@ final class SendQueue {
             control.clear();
             data.clear();
             queuedBytes = 0;
-            room.signalAll();
+            notifyAll();
             return drained;
-        } finally {
-            lock.unlock();
         }
     }
 

@@ -2,10 +2,11 @@ package dev.ferry.transport;
 
 import dev.ferry.protocol.Action;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The outgoing side of a {@link ConnectionDriver}: a FIFO of pending writes to the transport and the batch buffer.
@@ -43,8 +44,18 @@ final class WritePath {
     private final int batchLimit;
     private final Completion completion;
     private final Runnable activity;
-    private final AtomicBoolean writeDemanded = new AtomicBoolean();
-    private final ArrayDeque<Write> writes = new ArrayDeque<>();
+    private static final VarHandle WRITE_DEMANDED;
+
+    static {
+        try {
+            WRITE_DEMANDED = MethodHandles.lookup().findVarHandle(WritePath.class, "writeDemanded", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile boolean writeDemanded; // set through WRITE_DEMANDED: no atomic object per connection
+    private final ArrayDeque<Write> writes = new ArrayDeque<>(1); // grows on use: an idle connection writes nothing
     private ByteBuffer batch;
 
     WritePath(Transport transport, int batchLimit, Completion completion, Runnable activity) {
@@ -56,7 +67,7 @@ final class WritePath {
 
     /** The transport can take bytes again. */
     void writableAgain() {
-        writeDemanded.set(false);
+        writeDemanded = false;
     }
 
     /** Whether nothing waits to be written (a batch not yet flushed does not count). */
@@ -133,7 +144,7 @@ final class WritePath {
                 progress = true;
             }
             if (write.hasRemaining()) {
-                if (writeDemanded.compareAndSet(false, true)) {
+                if (WRITE_DEMANDED.compareAndSet(this, false, true)) {
                     transport.demandWrite();
                 }
                 return progress;

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link Transport} over an upgraded servlet connection, with non-blocking servlet I/O: the
@@ -117,7 +116,7 @@ final class WebConnectionTransport implements Transport {
     private final Executor executor;
     private final ReadResumption resumption;
     private final Object lock = new Object();
-    private final ReentrantLock pulling = new ReentrantLock();
+    private final Object pulling = new Object(); // a monitor: a ReentrantLock would cost 32 more bytes a connection
 
     private volatile TransportListener listener;
     /** Written by {@link #write} only (never concurrent with itself). */
@@ -220,34 +219,32 @@ final class WebConnectionTransport implements Transport {
     }
 
     private void pullOnExecutor() {
-        pulling.lock();
-        try {
-            pull();
-        } catch (IOException | RuntimeException e) {
-            fail(e);
-            return;
-        } finally {
-            pulling.unlock();
+        synchronized (pulling) {
+            try {
+                pull();
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+                return;
+            }
         }
         arrived();
     }
 
     /** Reads, once, what the container offered while paused (see {@link ReadResumption#CONTAINER_REDISPATCHES}). */
     private void takeOfferedOnExecutor() {
-        pulling.lock();
-        try {
-            synchronized (lock) {
-                if (!takeOffered) {
-                    return; // a container callback came first and took it
+        synchronized (pulling) {
+            try {
+                synchronized (lock) {
+                    if (!takeOffered) {
+                        return; // a container callback came first and took it
+                    }
+                    takeOffered = false;
                 }
-                takeOffered = false;
+                readOnce(ScratchPool.borrow());
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+                return;
             }
-            readOnce(ScratchPool.borrow());
-        } catch (IOException | RuntimeException e) {
-            fail(e);
-            return;
-        } finally {
-            pulling.unlock();
         }
         arrived();
     }
@@ -584,8 +581,7 @@ final class WebConnectionTransport implements Transport {
     private final class Reading implements ReadListener {
         @Override
         public void onDataAvailable() throws IOException {
-            pulling.lock();
-            try {
+            synchronized (pulling) {
                 synchronized (lock) {
                     takeOffered = false; // this callback takes whatever the container has
                     offered = false;
@@ -595,8 +591,6 @@ final class WebConnectionTransport implements Transport {
                     }
                 }
                 pull();
-            } finally {
-                pulling.unlock();
             }
             arrived();
         }
