@@ -237,7 +237,7 @@ public final class ConnectionDriver {
 
             @Override
             public void onTransportError(Throwable cause) {
-                TERMINATION.compareAndSet(this, null, new Termination(
+                TERMINATION.compareAndSet(ConnectionDriver.this, null, new Termination(
                         CloseStatus.ABORTED.withReason("transport failed: " + cause), cause));
                 pumpForTransport();
             }
