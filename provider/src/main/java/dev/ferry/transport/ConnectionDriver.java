@@ -75,6 +75,7 @@ public final class ConnectionDriver {
     private static final VarHandle READ_DEMANDED;
     private static final VarHandle CLOSE_REQUEST;
     private static final VarHandle TERMINATION;
+    private static final VarHandle TIMERS;
 
     static {
         try {
@@ -84,6 +85,7 @@ public final class ConnectionDriver {
             READ_DEMANDED = lookup.findVarHandle(ConnectionDriver.class, "readDemanded", boolean.class);
             CLOSE_REQUEST = lookup.findVarHandle(ConnectionDriver.class, "closeRequest", CloseStatus.class);
             TERMINATION = lookup.findVarHandle(ConnectionDriver.class, "termination", Termination.class);
+            TIMERS = lookup.findVarHandle(ConnectionDriver.class, "timers", Timers.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -151,8 +153,10 @@ public final class ConnectionDriver {
 
         /** 10 s close timeout, 4 MiB send queue, 64 KiB batches. */
         public static Settings defaults() {
-            return new Settings(Duration.ofSeconds(10), 4L << 20, 64 << 10);
+            return DEFAULTS;
         }
+
+        private static final Settings DEFAULTS = new Settings(Duration.ofSeconds(10), 4L << 20, 64 << 10);
     }
 
     private enum State { NEW, OPEN, CLOSING, FAILING, CLOSED }
@@ -172,7 +176,7 @@ public final class ConnectionDriver {
     private volatile boolean readDemanded;
     private volatile CloseStatus closeRequest;
     private volatile Termination termination;
-    private final Timers timers;
+    private volatile Timers timers; // created by the first timer armed (see timers()); most connections have none
     private volatile boolean batching;
     private volatile long lastActivity;
     private volatile boolean closing;
@@ -207,7 +211,6 @@ public final class ConnectionDriver {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.queue = new SendQueue(settings.sendQueueLimit());
-        this.timers = new Timers(this, scheduler);
         this.lastActivity = scheduler.nanoTime();
         this.inlineCallbacks = transport.callbackThreadsMayBlock();
         this.writes = new WritePath(transport, settings.batchLimit(), this::written,
@@ -365,7 +368,7 @@ public final class ConnectionDriver {
             reportedClose = reported;
             closing = true;
             sendsRefused = true;
-            timers.armClose(settings.closeTimeout());
+            timers().armClose(settings.closeTimeout());
             pump();
         }
     }
@@ -404,7 +407,9 @@ public final class ConnectionDriver {
      * close was the container's, §2.1.5 of Jakarta WebSocket 2.2); zero or negative: never.
      */
     public void setIdleTimeout(Duration timeout) {
-        timers.setIdle(timeout);
+        if (timers != null || isPositive(timeout)) {
+            timers().setIdle(timeout);
+        }
     }
 
     /**
@@ -413,7 +418,28 @@ public final class ConnectionDriver {
      * passed to the listener.
      */
     public void setKeepAlive(Duration interval, Duration timeout) {
-        timers.setKeepAlive(interval, timeout);
+        if (timers != null || isPositive(interval)) {
+            timers().setKeepAlive(interval, timeout);
+        }
+    }
+
+    private static boolean isPositive(Duration duration) {
+        return duration != null && !duration.isNegative() && !duration.isZero();
+    }
+
+    /**
+     * The connection's timers, created on first use: until then no timer is armed (no idle timeout, no keepalive),
+     * which is what turning one off asks for. Exactly one instance wins, so {@link Timers#cancelAll()} at the end
+     * reaches every timer armed before or after it.
+     */
+    private Timers timers() {
+        Timers existing = timers;
+        if (existing != null) {
+            return existing;
+        }
+        Timers created = new Timers(this, scheduler);
+        Timers witness = (Timers) TIMERS.compareAndExchange(this, (Timers) null, created);
+        return witness != null ? witness : created;
     }
 
     long idleNanos() {
@@ -647,7 +673,7 @@ public final class ConnectionDriver {
         if (sent.context() == CLOSE_CONTEXT) {
             closeSent = true;
             if (peerClose == null) {
-                timers.armClose(settings.closeTimeout());
+                timers().armClose(settings.closeTimeout());
             }
             return;
         }
@@ -670,7 +696,7 @@ public final class ConnectionDriver {
             case CLOSE -> onPeerClose(received.closeStatus());
             case PONG -> {
                 if (received.data().equals(ByteBuffer.wrap(KEEPALIVE_PAYLOAD))) {
-                    timers.pongReceived();
+                    timers().pongReceived();
                     receiveWanted = true;
                 } else if (listener.onReceive(type, received.data())) {
                     receiveWanted = true;
@@ -698,7 +724,7 @@ public final class ConnectionDriver {
             // RFC 6455 §5.5.1: the owner answers with close() once it has told the application
             // (Endpoint.onClose runs "immediately prior" to the close); sends are accepted until then.
             state = State.CLOSING;
-            timers.armClose(settings.closeTimeout());
+            timers().armClose(settings.closeTimeout());
             listener.onPeerClose(status);
         }
     }
@@ -734,7 +760,7 @@ public final class ConnectionDriver {
         state = State.CLOSED;
         closing = true;
         sendsRefused = true;
-        timers.cancelAll();
+        timers().cancelAll();
         IOException closed = new IOException("the connection is closed (" + describe(status) + ")", cause);
         failQueued(closed);
         if (current != null) {
