@@ -17,6 +17,8 @@ import jakarta.websocket.Session;
 import jakarta.websocket.WebSocketContainer;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -71,6 +73,18 @@ import java.util.function.Consumer;
 public final class JakartaSession implements Session {
 
     private static final System.Logger LOG = System.getLogger(JakartaSession.class.getName());
+    private static final VarHandle BASIC;
+    private static final VarHandle ASYNC;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            BASIC = lookup.findVarHandle(JakartaSession.class, "basic", JakartaBasicRemote.class);
+            ASYNC = lookup.findVarHandle(JakartaSession.class, "async", JakartaAsyncRemote.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private enum State { OPENING, OPEN, CLOSED }
 
@@ -93,8 +107,9 @@ public final class JakartaSession implements Session {
     private final Codecs codecs;
     private final Inbound inbound;
     private final ConnectionDriver driver;
-    private final JakartaBasicRemote basic;
-    private final JakartaAsyncRemote async;
+    // Created by the first get*Remote() (exactly once, through the VarHandles): an idle session has neither.
+    private volatile JakartaBasicRemote basic;
+    private volatile JakartaAsyncRemote async;
     /** Admits data frames in message order and queues them (see {@link #admit}). */
     private final ReentrantLock order = new ReentrantLock();
     private final Condition partialEnded = order.newCondition();
@@ -126,8 +141,6 @@ public final class JakartaSession implements Session {
         this.maxTextMessageBufferSize = host.defaultMaxTextMessageBufferSize();
         this.maxBinaryMessageBufferSize = host.defaultMaxBinaryMessageBufferSize();
         this.asyncSendTimeout = host.defaultAsyncSendTimeout();
-        this.basic = new JakartaBasicRemote(this);
-        this.async = new JakartaAsyncRemote(this);
     }
 
     /**
@@ -761,13 +774,27 @@ public final class JakartaSession implements Session {
     @Override
     public RemoteEndpoint.Async getAsyncRemote() {
         checkNotClosed();
-        return async;
+        JakartaAsyncRemote existing = async;
+        if (existing != null) {
+            return existing;
+        }
+        JakartaAsyncRemote created = new JakartaAsyncRemote(this);
+        JakartaAsyncRemote witness = (JakartaAsyncRemote) ASYNC.compareAndExchange(this, (JakartaAsyncRemote) null,
+                created);
+        return witness != null ? witness : created;
     }
 
     @Override
     public RemoteEndpoint.Basic getBasicRemote() {
         checkNotClosed();
-        return basic;
+        JakartaBasicRemote existing = basic;
+        if (existing != null) {
+            return existing;
+        }
+        JakartaBasicRemote created = new JakartaBasicRemote(this);
+        JakartaBasicRemote witness = (JakartaBasicRemote) BASIC.compareAndExchange(this, (JakartaBasicRemote) null,
+                created);
+        return witness != null ? witness : created;
     }
 
     @Override

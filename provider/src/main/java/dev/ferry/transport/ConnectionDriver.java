@@ -194,6 +194,7 @@ public final class ConnectionDriver {
     private boolean receivePipelineBusy;
     private boolean sendPipelineIdle;
     private final WritePath writes;
+    private final Events events;
     private boolean eof;
     private CloseStatus closeToSend;
     private boolean closeHandedOff;
@@ -213,8 +214,8 @@ public final class ConnectionDriver {
         this.queue = new SendQueue(settings.sendQueueLimit());
         this.lastActivity = scheduler.nanoTime();
         this.inlineCallbacks = transport.callbackThreadsMayBlock();
-        this.writes = new WritePath(transport, settings.batchLimit(), this::written,
-                () -> lastActivity = scheduler.nanoTime());
+        this.events = new Events();
+        this.writes = new WritePath(transport, settings.batchLimit(), events);
     }
 
     /** The Close that answers {@code peer}: its code without a reason, or no body for 1005 (RFC 6455 §5.5.1). */
@@ -225,27 +226,40 @@ public final class ConnectionDriver {
     /** Starts the transport. Nothing is read until the first {@link #resumeReceiving()}. */
     public void start() {
         lastActivity = scheduler.nanoTime();
-        transport.start(new TransportListener() {
-            @Override
-            public void onReadable() {
-                readDemanded = false;
-                pumpForTransport();
-            }
-
-            @Override
-            public void onWritable() {
-                writes.writableAgain();
-                pumpForTransport();
-            }
-
-            @Override
-            public void onTransportError(Throwable cause) {
-                TERMINATION.compareAndSet(ConnectionDriver.this, null, new Termination(
-                        CloseStatus.ABORTED.withReason("transport failed: " + cause), cause));
-                pumpForTransport();
-            }
-        });
+        transport.start(events);
         pump();
+    }
+
+    /** What the transport and the write path tell the driver; one object per connection for both. */
+    private final class Events implements TransportListener, WritePath.Completion {
+        @Override
+        public void onReadable() {
+            readDemanded = false;
+            pumpForTransport();
+        }
+
+        @Override
+        public void onWritable() {
+            writes.writableAgain();
+            pumpForTransport();
+        }
+
+        @Override
+        public void onTransportError(Throwable cause) {
+            TERMINATION.compareAndSet(ConnectionDriver.this, null, new Termination(
+                    CloseStatus.ABORTED.withReason("transport failed: " + cause), cause));
+            pumpForTransport();
+        }
+
+        @Override
+        public void written(Action.SendToNetwork action, boolean sendPipeline) {
+            ConnectionDriver.this.written(action, sendPipeline);
+        }
+
+        @Override
+        public void wrote() {
+            lastActivity = scheduler.nanoTime();
+        }
     }
 
     /**

@@ -22,9 +22,12 @@ import java.util.List;
  */
 final class WritePath {
 
-    /** Told when a handle action has been written in full. */
+    /** Told when bytes were written and when a handle action has been written in full. */
     interface Completion {
         void written(Action.SendToNetwork action, boolean sendPipeline);
+
+        /** The transport took some bytes: the connection is active. */
+        void wrote();
     }
 
     /** A pending write: a handle action, or a batch (flush markers complete when it is written). */
@@ -43,7 +46,6 @@ final class WritePath {
     private final Transport transport;
     private final int batchLimit;
     private final Completion completion;
-    private final Runnable activity;
     private static final VarHandle WRITE_DEMANDED;
 
     static {
@@ -58,11 +60,10 @@ final class WritePath {
     private final ArrayDeque<Write> writes = new ArrayDeque<>(1); // grows on use: an idle connection writes nothing
     private ByteBuffer batch;
 
-    WritePath(Transport transport, int batchLimit, Completion completion, Runnable activity) {
+    WritePath(Transport transport, int batchLimit, Completion completion) {
         this.transport = transport;
         this.batchLimit = batchLimit;
         this.completion = completion;
-        this.activity = activity;
     }
 
     /** The transport can take bytes again. */
@@ -140,7 +141,7 @@ final class WritePath {
         while (!writes.isEmpty()) {
             Write write = writes.peek();
             if (transport.write(write.buffers()) > 0) {
-                activity.run();
+                completion.wrote();
                 progress = true;
             }
             if (write.hasRemaining()) {
