@@ -71,70 +71,58 @@ final class SendQueue {
      *
      * @return whether it would be accepted now
      */
-    boolean awaitRoom(long size, long waitNanos, long bound) throws InterruptedException {
-        synchronized (this) {
-            long deadline = System.nanoTime() + waitNanos;
-            long remaining = waitNanos;
-            while (closed == null && queuedBytes > 0 && queuedBytes + size > bound) {
-                if (remaining <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, remaining);
-                remaining = deadline - System.nanoTime();
+    synchronized boolean awaitRoom(long size, long waitNanos, long bound) throws InterruptedException {
+        long deadline = System.nanoTime() + waitNanos;
+        long remaining = waitNanos;
+        while (closed == null && queuedBytes > 0 && queuedBytes + size > bound) {
+            if (remaining <= 0) {
+                return false;
             }
-            return true;
+            TimeUnit.NANOSECONDS.timedWait(this, remaining);
+            remaining = deadline - System.nanoTime();
         }
+        return true;
     }
 
     /** The next request to hand to the handle, control first; null when none. */
-    SendRequest poll() {
-        synchronized (this) {
-            SendRequest next = control.poll();
-            return next != null ? next : data.poll();
-        }
+    synchronized SendRequest poll() {
+        SendRequest next = control.poll();
+        return next != null ? next : data.poll();
     }
 
     /** Whether any request is waiting. */
-    boolean isEmpty() {
-        synchronized (this) {
-            return control.isEmpty() && data.isEmpty();
-        }
+    synchronized boolean isEmpty() {
+        return control.isEmpty() && data.isEmpty();
     }
 
     /** Returns a finished (or failed) request's bytes to the bound. */
-    void release(SendRequest request) {
-        synchronized (this) {
-            queuedBytes -= request.size();
-            notifyAll();
-        }
+    synchronized void release(SendRequest request) {
+        queuedBytes -= request.size();
+        notifyAll();
     }
 
     /** Takes a request out if it has not been polled yet; true when it was still queued. */
-    boolean remove(SendRequest request) {
-        synchronized (this) {
-            boolean removed = control.remove(request) || data.remove(request);
-            if (removed) {
-                queuedBytes -= request.size();
-                notifyAll();
-            }
-            return removed;
+    synchronized boolean remove(SendRequest request) {
+        boolean removed = control.remove(request) || data.remove(request);
+        if (removed) {
+            queuedBytes -= request.size();
+            notifyAll();
         }
+        return removed;
     }
 
     /** Refuses every later {@link #add} with {@code reason}; returns what was queued, for the caller to fail. */
-    List<SendRequest> close(IOException reason) {
-        synchronized (this) {
-            if (closed == null) {
-                closed = reason;
-            }
-            List<SendRequest> drained = new ArrayList<>(control);
-            drained.addAll(data);
-            control.clear();
-            data.clear();
-            queuedBytes = 0;
-            notifyAll();
-            return drained;
+    synchronized List<SendRequest> close(IOException reason) {
+        if (closed == null) {
+            closed = reason;
         }
+        List<SendRequest> drained = new ArrayList<>(control);
+        drained.addAll(data);
+        control.clear();
+        data.clear();
+        queuedBytes = 0;
+        notifyAll();
+        return drained;
     }
 
     static long toNanos(long millis) {
