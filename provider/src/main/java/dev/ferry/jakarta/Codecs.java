@@ -128,21 +128,13 @@ final class Codecs {
                 + "Encoder.TextStream, Encoder.Binary or Encoder.BinaryStream");
     }
 
-    /**
-     * Creates a codec with its no-argument constructor, made accessible when the class or constructor is not public
-     * (deployment accepts any no-argument constructor, and the default configurator creates endpoints the same way).
-     */
+    /** Creates a codec ({@link Instances#create}); a failure is an {@code IllegalArgumentException}. */
     private static <T> T instantiate(Class<T> type) {
         try {
-            var constructor = type.getDeclaredConstructor();
-            constructor.trySetAccessible();
-            return constructor.newInstance();
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            throw new IllegalArgumentException("cannot create " + type.getName() + ": its constructor threw "
-                    + e.getCause(), e.getCause());
+            return Instances.create(type);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalArgumentException("cannot create " + type.getName()
-                    + ": expected a no-argument constructor the container can call, got " + e, e);
+            throw new IllegalArgumentException("cannot create " + type.getName() + ": " + Instances.why(e),
+                    Instances.cause(e));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.ferry.jakarta.client;
 import dev.ferry.jakarta.ContainerDefaults;
 import dev.ferry.jakarta.ExtensionHeader;
 import dev.ferry.jakarta.InstalledExtensions;
+import dev.ferry.jakarta.Instances;
 import dev.ferry.jakarta.JakartaSession;
 import dev.ferry.jakarta.SessionHost;
 import dev.ferry.jakarta.SessionSpec;
@@ -172,21 +173,13 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
         return connectToServer(instantiate(endpointClass), config, path);
     }
 
-    /**
-     * Creates an endpoint or configurator with its no-argument constructor, made accessible when the class or
-     * constructor is not public (as the server's default configurator does).
-     */
+    /** Creates an endpoint or configurator ({@link Instances#create}); a failure is a {@code DeploymentException}. */
     private static <T> T instantiate(Class<T> type) throws DeploymentException {
         try {
-            var constructor = type.getDeclaredConstructor();
-            constructor.trySetAccessible();
-            return constructor.newInstance();
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            throw new DeploymentException("cannot create " + type.getName() + ": its constructor threw "
-                    + e.getCause(), e.getCause());
+            return Instances.create(type);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new DeploymentException("cannot create " + type.getName()
-                    + ": expected a no-argument constructor the container can call, got " + e, e);
+            throw new DeploymentException("cannot create " + type.getName() + ": " + Instances.why(e),
+                    Instances.cause(e));
         }
     }
 

@@ -1,12 +1,11 @@
 package dev.ferry.jakarta.server;
 
+import dev.ferry.jakarta.Instances;
 import jakarta.websocket.Extension;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -95,22 +94,12 @@ public class DefaultConfigurator extends ServerEndpointConfig.Configurator {
     @Override
     public <T> T getEndpointInstance(Class<T> endpointClass) throws InstantiationException {
         try {
-            Constructor<T> constructor = endpointClass.getDeclaredConstructor();
-            constructor.trySetAccessible();
-            return constructor.newInstance();
-        } catch (NoSuchMethodException e) {
-            throw instantiationFailure(endpointClass, "it has no no-arg constructor", e);
-        } catch (InvocationTargetException e) {
-            throw instantiationFailure(endpointClass, "its constructor threw " + e.getCause(), e.getCause());
+            return Instances.create(endpointClass);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw instantiationFailure(endpointClass, e.toString(), e);
+            InstantiationException failure = new InstantiationException("cannot create endpoint "
+                    + endpointClass.getName() + ": " + Instances.why(e));
+            failure.initCause(Instances.cause(e));
+            throw failure;
         }
-    }
-
-    private static InstantiationException instantiationFailure(Class<?> type, String why, Throwable cause) {
-        InstantiationException failure = new InstantiationException("cannot create endpoint " + type.getName()
-                + ": " + why + " (the default configurator needs a public no-arg constructor)");
-        failure.initCause(cause);
-        return failure;
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.jakarta.server;
 
+import dev.ferry.jakarta.Instances;
 import dev.ferry.jakarta.pojo.EndpointModel;
 import jakarta.websocket.Decoder;
 import jakarta.websocket.DeploymentException;
@@ -120,12 +121,10 @@ final class EndpointDeployment {
             return new DefaultConfigurator();
         }
         try {
-            var constructor = type.getDeclaredConstructor();
-            constructor.trySetAccessible();
-            return constructor.newInstance();
+            return Instances.create(type);
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new DeploymentException("endpoint " + endpointClass.getName() + ": cannot create its configurator "
-                    + type.getName() + " (expected a public no-arg constructor): " + e, e);
+                    + type.getName() + ": " + Instances.why(e), Instances.cause(e));
         }
     }
 }
