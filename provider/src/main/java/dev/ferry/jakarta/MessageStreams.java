@@ -47,7 +47,12 @@ final class MessageStreams {
         return new MessageWriter(session);
     }
 
-    private static void abandonStarted(JakartaSession session, boolean text) {
+    /** {@link MessageStream#abandon} for both streams: {@code started} says whether a fragment was sent. */
+    private static void abandon(JakartaSession session, boolean started, boolean text) {
+        if (!started) {
+            session.abandonPartialMessage();
+            return;
+        }
         try {
             session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION,
                     "the encoder failed in the middle of a " + (text ? "text" : "binary") + " message"));
@@ -108,14 +113,9 @@ final class MessageStreams {
 
         @Override
         public void abandon() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (started) {
-                abandonStarted(session, false);
-            } else {
-                session.abandonPartialMessage();
+            if (!closed) {
+                closed = true;
+                MessageStreams.abandon(session, started, false);
             }
         }
 
@@ -178,14 +178,9 @@ final class MessageStreams {
 
         @Override
         public void abandon() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (started) {
-                abandonStarted(session, true);
-            } else {
-                session.abandonPartialMessage();
+            if (!closed) {
+                closed = true;
+                MessageStreams.abandon(session, started, true);
             }
         }
 
