@@ -6,13 +6,15 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One selector thread serving many connections: the NIO client's event loop. The thread is a daemon, starts with
- * the first task and exits after {@value #IDLE_SECONDS} seconds with no channel registered, so an idle client
- * costs no thread and never keeps a JVM alive.
+ * the first task and exits after {@value #IDLE_SECONDS} seconds with no channel registered and no deadline
+ * pending, so an idle client costs no thread and never keeps a JVM alive. Deadlines ({@link #schedule}) are kept in a
+ * queue the select loop checks; the select timeout is bounded by the next one.
  *
  * <p>Thread contract: {@link #execute} and {@link #register} may be called from any thread; everything else runs
  * on the loop thread. Work run on the loop must not block.
@@ -34,6 +36,7 @@ public final class NioLoop {
     private final String name;
     private final long idleNanos;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>(); // loop thread only
     private final Object lifecycle = new Object();
     private Selector selector;
     private Thread thread;
@@ -93,6 +96,31 @@ public final class NioLoop {
         });
     }
 
+    /** A task due at {@code at} ({@link System#nanoTime()}); ordered by due time. */
+    private record Deadline(long at, Runnable task) implements Comparable<Deadline> {
+        @Override
+        public int compareTo(Deadline other) {
+            return Long.compare(at - other.at, 0); // nanoTime values compare by difference
+        }
+    }
+
+    /**
+     * Runs {@code task} on the loop thread after {@code delay} unless cancelled first. Loop thread only.
+     *
+     * @return an action that cancels the task (loop thread only; harmless once the task ran)
+     */
+    Runnable schedule(java.time.Duration delay, Runnable task) {
+        Deadline deadline = new Deadline(System.nanoTime() + delay.toNanos(), task);
+        deadlines.add(deadline);
+        return () -> deadlines.removeIf(pending -> pending == deadline);
+    }
+
+    /** The registered channels (including ones whose keys are cancelled but not yet flushed by a select). */
+    int registeredCount() {
+        Selector current = currentSelector();
+        return current == null ? 0 : current.keys().size();
+    }
+
     private Selector currentSelector() {
         synchronized (lifecycle) {
             return selector;
@@ -104,8 +132,18 @@ public final class NioLoop {
         try {
             while (true) {
                 runTasks();
-                owned.select(Math.max(1, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(idleNanos))));
+                long timeout = Math.max(1, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(idleNanos)));
+                Deadline next = deadlines.peek();
+                if (next != null) {
+                    timeout = Math.min(timeout, TimeUnit.NANOSECONDS.toMillis(next.at - System.nanoTime()));
+                }
+                if (timeout > 0) {
+                    owned.select(timeout);
+                } else {
+                    owned.selectNow();
+                }
                 runTasks();
+                runDueDeadlines();
                 for (var iterator = owned.selectedKeys().iterator(); iterator.hasNext(); ) {
                     SelectionKey key = iterator.next();
                     iterator.remove();
@@ -117,7 +155,7 @@ public final class NioLoop {
                         handler.onLoopFailure(e);
                     }
                 }
-                if (!owned.keys().isEmpty()) {
+                if (!owned.keys().isEmpty() || !deadlines.isEmpty()) {
                     idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince > idleNanos) {
                     synchronized (lifecycle) {
@@ -136,8 +174,22 @@ public final class NioLoop {
                 thread = null;
                 selector = null;
             }
+            deadlines.clear();
             for (SelectionKey key : owned.keys()) {
                 ((Handler) key.attachment()).onLoopFailure(e);
+            }
+        }
+    }
+
+    private void runDueDeadlines() {
+        long now = System.nanoTime();
+        Deadline next;
+        while ((next = deadlines.peek()) != null && next.at - now <= 0) {
+            deadlines.poll();
+            try {
+                next.task.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "a deadline task on the I/O loop failed", e);
             }
         }
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 
 /**
  * A {@link Transport} over a non-blocking {@link SocketChannel} served by a {@link NioLoop}, plain or TLS. Demands
@@ -11,11 +12,25 @@ import java.nio.channels.SocketChannel;
  * Bytes that arrived before the transport took over the channel (read past the end of the HTTP upgrade
  * response) are handed out first.
  *
+ * <p>Closing leaves the TCP close to the server (RFC 6455 §5.5.1: the client SHOULD wait for the server to close;
+ * §7.1.1: so that the server, not the client, holds TIME_WAIT). {@link #close()} sends no FIN: with TLS it sends
+ * close_notify, then the transport <em>lingers</em>: the channel stays registered for reading, whatever arrives is
+ * discarded, and the channel is closed when the server's EOF arrives or after {@link #LINGER}, whichever comes first.
+ * The linger is the transport's business only: the caller of {@code close()} (the driver, and so the session's
+ * {@code onClose}) never waits for it. A read or write error while lingering, or {@link #onLoopFailure}, closes the
+ * channel at once. A lingering channel keeps its {@link NioLoop} running; the loop may exit when idle after that.
+ *
  * <p>Thread contract: as {@link Transport}. Selector interest is only changed on the loop thread.
  */
 public final class NioTransport implements Transport, NioLoop.Handler {
 
     private static final System.Logger LOG = System.getLogger(NioTransport.class.getName());
+
+    /**
+     * How long a closed transport waits for the server's EOF before closing the channel itself: a few seconds, the
+     * "reasonable time period" of RFC 6455 §5.5.1 (a server closes immediately after the close handshake).
+     */
+    public static final Duration LINGER = Duration.ofSeconds(2);
 
     private final SocketChannel channel;
     private final NioLoop loop;
@@ -25,7 +40,11 @@ public final class NioTransport implements Transport, NioLoop.Handler {
     private SelectionKey key; // loop thread only
     private boolean readWanted; // loop thread only
     private boolean writeWanted; // loop thread only
+    private final Duration linger;
     private volatile boolean closed;
+    private boolean lingering; // loop thread only
+    private Runnable cancelLinger; // loop thread only
+    private ByteBuffer discard; // loop thread only, while lingering
 
     /**
      * @param channel a connected channel, non-blocking, not registered anywhere
@@ -33,7 +52,13 @@ public final class NioTransport implements Transport, NioLoop.Handler {
      * @param prefix  bytes already read from the connection for this transport to hand out first (read mode)
      */
     NioTransport(SocketChannel channel, NioLoop loop, TlsLayer tls, ByteBuffer prefix) {
+        this(channel, loop, tls, prefix, LINGER);
+    }
+
+    /** As above, lingering at most {@code linger} for the server's EOF after {@link #close()}. */
+    NioTransport(SocketChannel channel, NioLoop loop, TlsLayer tls, ByteBuffer prefix, Duration linger) {
         this.channel = channel;
+        this.linger = linger;
         this.loop = loop;
         this.tls = tls;
         this.prefix = prefix == null ? ByteBuffer.allocate(0) : prefix;
@@ -134,13 +159,37 @@ public final class NioTransport implements Transport, NioLoop.Handler {
         loop.execute(this::closeOnLoop);
     }
 
+    /** Sends close_notify (TLS) and lingers for the server's EOF; closes at once when not registered. */
     private void closeOnLoop() {
-        try {
-            if (tls != null) {
-                synchronized (tls) {
-                    tls.closeOutbound(channel);
-                }
+        if (lingering || !channel.isOpen()) {
+            return;
+        }
+        if (tls != null) {
+            synchronized (tls) {
+                tls.closeOutbound(channel);
             }
+        }
+        if (key == null || !key.isValid()) {
+            closeNow();
+            return;
+        }
+        lingering = true;
+        readWanted = false;
+        writeWanted = false;
+        discard = ByteBuffer.allocate(4096);
+        cancelLinger = loop.schedule(linger, this::closeNow);
+        updateInterest();
+    }
+
+    /** Closes the channel now, ending any linger. Loop thread only. */
+    private void closeNow() {
+        lingering = false;
+        discard = null;
+        if (cancelLinger != null) {
+            cancelLinger.run();
+            cancelLinger = null;
+        }
+        try {
             channel.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "closing a channel", e);
@@ -148,6 +197,32 @@ public final class NioTransport implements Transport, NioLoop.Handler {
         if (key != null) {
             key.cancel();
         }
+    }
+
+    /** While lingering: flushes what TLS still holds and discards what arrives; the server's EOF ends the linger. */
+    private void onSelectedWhileLingering(int readyOps) {
+        try {
+            if ((readyOps & SelectionKey.OP_WRITE) != 0 && tls != null) {
+                synchronized (tls) {
+                    tls.flush(channel);
+                }
+            }
+            if ((readyOps & SelectionKey.OP_READ) != 0) {
+                discard.clear();
+                if (channel.read(discard) < 0) {
+                    closeNow();
+                    return;
+                }
+            }
+            updateInterest();
+        } catch (IOException e) {
+            closeNow();
+        }
+    }
+
+    /** Whether the channel is still open (while lingering after {@link #close()}, it is). */
+    boolean isChannelOpen() {
+        return channel.isOpen();
     }
 
     @Override
@@ -163,6 +238,10 @@ public final class NioTransport implements Transport, NioLoop.Handler {
 
     @Override
     public void onSelected(int readyOps) {
+        if (lingering) {
+            onSelectedWhileLingering(readyOps);
+            return;
+        }
         if (closed) {
             return;
         }
@@ -218,17 +297,19 @@ public final class NioTransport implements Transport, NioLoop.Handler {
         } else {
             pendingTls = false;
         }
-        int ops = (readWanted ? SelectionKey.OP_READ : 0) | (writeWanted || pendingTls ? SelectionKey.OP_WRITE : 0);
+        boolean reading = readWanted || lingering;
+        int ops = (reading ? SelectionKey.OP_READ : 0) | (writeWanted || pendingTls ? SelectionKey.OP_WRITE : 0);
         key.interestOps(ops);
     }
 
     @Override
     public void onLoopFailure(Throwable cause) {
         if (closed) {
+            closeNow(); // ends a linger at once
             return;
         }
         closed = true;
-        closeOnLoop();
+        closeNow();
         TransportListener target = listener;
         if (target != null) {
             target.onTransportError(cause);
