@@ -115,12 +115,6 @@ public final class NioLoop {
         return () -> deadlines.removeIf(pending -> pending == deadline);
     }
 
-    /** The registered channels (including ones whose keys are cancelled but not yet flushed by a select). */
-    int registeredCount() {
-        Selector current = currentSelector();
-        return current == null ? 0 : current.keys().size();
-    }
-
     private Selector currentSelector() {
         synchronized (lifecycle) {
             return selector;

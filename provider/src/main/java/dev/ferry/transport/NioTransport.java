@@ -40,7 +40,6 @@ public final class NioTransport implements Transport, NioLoop.Handler {
     private SelectionKey key; // loop thread only
     private boolean readWanted; // loop thread only
     private boolean writeWanted; // loop thread only
-    private final Duration linger;
     private volatile boolean closed;
     private boolean lingering; // loop thread only
     private Runnable cancelLinger; // loop thread only
@@ -52,13 +51,7 @@ public final class NioTransport implements Transport, NioLoop.Handler {
      * @param prefix  bytes already read from the connection for this transport to hand out first (read mode)
      */
     NioTransport(SocketChannel channel, NioLoop loop, TlsLayer tls, ByteBuffer prefix) {
-        this(channel, loop, tls, prefix, LINGER);
-    }
-
-    /** As above, lingering at most {@code linger} for the server's EOF after {@link #close()}. */
-    NioTransport(SocketChannel channel, NioLoop loop, TlsLayer tls, ByteBuffer prefix, Duration linger) {
         this.channel = channel;
-        this.linger = linger;
         this.loop = loop;
         this.tls = tls;
         this.prefix = prefix == null ? ByteBuffer.allocate(0) : prefix;
@@ -177,7 +170,7 @@ public final class NioTransport implements Transport, NioLoop.Handler {
         readWanted = false;
         writeWanted = false;
         discard = ByteBuffer.allocate(4096);
-        cancelLinger = loop.schedule(linger, this::closeNow);
+        cancelLinger = loop.schedule(LINGER, this::closeNow);
         updateInterest();
     }
 
@@ -218,11 +211,6 @@ public final class NioTransport implements Transport, NioLoop.Handler {
         } catch (IOException e) {
             closeNow();
         }
-    }
-
-    /** Whether the channel is still open (while lingering after {@link #close()}, it is). */
-    boolean isChannelOpen() {
-        return channel.isOpen();
     }
 
     @Override
