@@ -69,9 +69,17 @@ public final class WebSocketHandle implements AutoCloseable {
         return create(Role.CLIENT, properties, new SecureRandom());
     }
 
-    /** {@code WebSocketCreateServerHandle}. */
+    /**
+     * {@code WebSocketCreateServerHandle}. A server never masks (RFC 6455 §5.1) nor makes a handshake key, so its
+     * handles share one {@link SecureRandom}, created with the first of them, instead of seeding one per handle.
+     */
     public static WebSocketHandle createServer(HandleProperties properties) {
-        return create(Role.SERVER, properties, new SecureRandom());
+        return create(Role.SERVER, properties, ServerRandom.SHARED);
+    }
+
+    /** Holder of the server handles' random source: created on first use, thread safe ({@link SecureRandom}). */
+    private static final class ServerRandom {
+        static final SecureRandom SHARED = new SecureRandom();
     }
 
     /**

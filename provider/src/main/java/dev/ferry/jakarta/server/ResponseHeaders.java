@@ -66,13 +66,13 @@ final class ResponseHeaders {
             }
         }
         for (String owned : OWNED) {
-            if (!sameElements(HttpHeader.values(formulated, owned), HttpHeader.values(edited, owned))) {
+            if (!sameElements(values(formulated, owned), values(edited, owned))) {
                 overruled.add(owned);
             }
         }
 
-        List<String> negotiated = HttpHeader.values(formulated, PROTOCOL);
-        List<String> chosen = elements(HttpHeader.values(edited, PROTOCOL));
+        List<String> negotiated = values(formulated, PROTOCOL);
+        List<String> chosen = elements(values(edited, PROTOCOL));
         String subprotocol;
         if (chosen.isEmpty() || (chosen.size() == 1 && requestedProtocols.contains(chosen.get(0)))) {
             subprotocol = chosen.isEmpty() ? "" : chosen.get(0);
@@ -105,10 +105,52 @@ final class ResponseHeaders {
     private static List<String> normalized(List<String> values) {
         List<String> normalized = new ArrayList<>();
         for (String element : elements(values)) {
-            normalized.add(element.replaceAll("\\s*;\\s*", ";").replaceAll("\\s*=\\s*", "=")
-                    .toLowerCase(Locale.ROOT));
+            normalized.add(withoutSpaceAroundSeparators(element).toLowerCase(Locale.ROOT));
         }
         return normalized;
+    }
+
+    /**
+     * {@code element} without the white space on either side of each {@code ;} and {@code =}, so that
+     * {@code "a ; b = 1"} and {@code "a;b=1"} compare equal. A loop rather than a regular expression: this runs
+     * for every handshake.
+     */
+    static String withoutSpaceAroundSeparators(String element) {
+        int length = element.length();
+        StringBuilder out = null;
+        int i = 0;
+        while (i < length) {
+            char c = element.charAt(i);
+            if (!isSpace(c)) {
+                if (out != null) {
+                    out.append(c);
+                }
+                i++;
+                continue;
+            }
+            int end = i;
+            while (end < length && isSpace(element.charAt(end))) {
+                end++;
+            }
+            boolean besideSeparator = (i > 0 && isSeparator(element.charAt(i - 1)))
+                    || (end < length && isSeparator(element.charAt(end)));
+            if (besideSeparator && out == null) {
+                out = new StringBuilder(length).append(element, 0, i);
+            } else if (!besideSeparator && out != null) {
+                out.append(element, i, end);
+            }
+            i = end;
+        }
+        return out == null ? element : out.toString();
+    }
+
+    /** White space as {@code \s} matches it in {@link java.util.regex.Pattern}. */
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+    }
+
+    private static boolean isSeparator(char c) {
+        return c == ';' || c == '=';
     }
 
     /** The non-empty comma-separated elements of {@code values}, trimmed (RFC 9110 §5.6.1). */
@@ -122,6 +164,17 @@ final class ResponseHeaders {
             }
         }
         return elements;
+    }
+
+    /** The values of the headers named {@code name} (ignoring case), in order. */
+    private static List<String> values(List<HttpHeader> headers, String name) {
+        List<String> values = new ArrayList<>(1);
+        for (HttpHeader header : headers) {
+            if (header.name().equalsIgnoreCase(name)) {
+                values.add(header.value());
+            }
+        }
+        return values;
     }
 
     private static String key(String name) {

@@ -12,6 +12,14 @@ public final class HandshakeKeys {
     /** The GUID RFC 6455 §1.3 appends to the key before hashing. */
     public static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
+    private static final byte[] GUID_BYTES = GUID.getBytes(StandardCharsets.ISO_8859_1);
+    /**
+     * A SHA-1 digest in its initial state, never updated: {@link #accept} clones it, which is several times cheaper
+     * than {@code MessageDigest.getInstance} (a provider lookup per call) and safe from any number of threads, since
+     * cloning only reads the prototype.
+     */
+    private static final MessageDigest SHA1_PROTOTYPE = sha1();
+
     private HandshakeKeys() {
     }
 
@@ -36,10 +44,22 @@ public final class HandshakeKeys {
 
     /** base64(SHA-1(key + GUID)): the value of {@code Sec-WebSocket-Accept} for {@code key}. */
     public static String accept(String key) {
+        MessageDigest sha1 = freshSha1();
+        sha1.update(key.getBytes(StandardCharsets.ISO_8859_1));
+        return Base64.getEncoder().encodeToString(sha1.digest(GUID_BYTES));
+    }
+
+    private static MessageDigest freshSha1() {
         try {
-            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            byte[] digest = sha1.digest((key + GUID).getBytes(StandardCharsets.ISO_8859_1));
-            return Base64.getEncoder().encodeToString(digest);
+            return (MessageDigest) SHA1_PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            return sha1(); // a provider whose SHA-1 cannot be cloned: one lookup per call, as without the prototype
+        }
+    }
+
+    private static MessageDigest sha1() {
+        try {
+            return MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-1 (MessageDigest contract)", e);
         }
