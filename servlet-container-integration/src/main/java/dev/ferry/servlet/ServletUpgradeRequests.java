@@ -44,7 +44,7 @@ final class ServletUpgradeRequests {
                 .method(request.getMethod())
                 .endpointPath(endpointPath)
                 .headers(headers(request))
-                .parameters(parameters(request))
+                .parameters(query == null ? Map.of() : parameters(request))
                 .userPrincipal(request.getUserPrincipal())
                 .userInRole(request::isUserInRole)
                 .httpSession(request.getSession(false))
@@ -64,6 +64,11 @@ final class ServletUpgradeRequests {
         return headers;
     }
 
+    /**
+     * The request's parameters, asked of the container only when there is a query: a handshake is a GET without
+     * content, so without a query there are none, and a container may still do work to find that out (Jetty looks
+     * for form fields).
+     */
     private static Map<String, List<String>> parameters(HttpServletRequest request) {
         Map<String, List<String>> parameters = new LinkedHashMap<>();
         request.getParameterMap().forEach((name, values) -> parameters.put(name, List.of(values)));

@@ -122,6 +122,21 @@ class UpgradeIT {
         }
     }
 
+    /** Without a query the container is not asked for parameters; the session still has its path parameters. */
+    @ParameterizedTest
+    @EnumSource(ServletContainerFixture.Kind.class)
+    void withoutAQueryTheParametersAreThePathParametersOnly(ServletContainerFixture.Kind kind) throws Exception {
+        try (ServletContainerFixture container = kind.create()) {
+            container.start(WebApplication.of(TestEndpoints.HandshakeFacts.class));
+            URI uri = container.uri("ws", "/facts/deck");
+            try (JdkClient client = JdkClient.connect(uri)) {
+                assertEquals("principal=none handshakePrincipal=none inRole=false"
+                        + " parameters={room=[deck]} query=null path={room=deck}"
+                        + " uri=" + uri + " httpSession=none", client.next());
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(ServletContainerFixture.Kind.class)
     void upgradeHttpToWebSocketFromAServletAndAddEndpointFromAListener(ServletContainerFixture.Kind kind)

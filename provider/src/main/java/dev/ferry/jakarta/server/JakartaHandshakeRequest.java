@@ -19,21 +19,27 @@ import java.util.TreeMap;
 public final class JakartaHandshakeRequest implements HandshakeRequest {
 
     private final UpgradeRequest request;
-    private final Map<String, List<String>> headers;
+    /** Built by the first {@link #getHeaders}: the default configurator never asks, so most handshakes skip it. */
+    private volatile Map<String, List<String>> headers;
 
     public JakartaHandshakeRequest(UpgradeRequest request) {
         this.request = request;
-        Map<String, List<String>> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        for (HttpHeader header : request.headers()) {
-            byName.computeIfAbsent(header.name(), name -> new ArrayList<>()).add(header.value());
-        }
-        byName.replaceAll((name, values) -> List.copyOf(values));
-        this.headers = Collections.unmodifiableMap(byName);
     }
 
     @Override
     public Map<String, List<String>> getHeaders() {
-        return headers;
+        Map<String, List<String>> built = headers;
+        if (built == null) {
+            // Two threads racing here build equal maps; either may win.
+            Map<String, List<String>> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (HttpHeader header : request.headers()) {
+                byName.computeIfAbsent(header.name(), name -> new ArrayList<>()).add(header.value());
+            }
+            byName.replaceAll((name, values) -> List.copyOf(values));
+            built = Collections.unmodifiableMap(byName);
+            headers = built;
+        }
+        return built;
     }
 
     @Override
