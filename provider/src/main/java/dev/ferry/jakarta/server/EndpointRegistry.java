@@ -75,6 +75,13 @@ public final class EndpointRegistry {
      */
     public Match match(String requestPath) {
         Snapshot current = snapshot;
+        if (requestPath != null && requestPath.startsWith("/") && requestPath.indexOf('%') < 0) {
+            // Nothing to decode, so the path is its own decoded form: one lookup for the common case.
+            Entry exact = current.exact.get(requestPath);
+            if (exact != null) {
+                return new Match(exact, Map.of());
+            }
+        }
         List<String> segments = UriTemplate.decodeSegments(requestPath);
         if (segments == null) {
             return null;

@@ -15,16 +15,22 @@ import java.util.TreeMap;
  */
 public final class JakartaHandshakeResponse implements HandshakeResponse {
 
-    private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private final List<HttpHeader> formulated;
+    /** Made by the first {@link #getHeaders}: the default configurator never asks, so most handshakes skip it. */
+    private Map<String, List<String>> headers;
 
     public JakartaHandshakeResponse(List<HttpHeader> responseHeaders) {
-        for (HttpHeader header : responseHeaders) {
-            headers.computeIfAbsent(header.name(), name -> new ArrayList<>()).add(header.value());
-        }
+        this.formulated = List.copyOf(responseHeaders);
     }
 
     @Override
     public Map<String, List<String>> getHeaders() {
+        if (headers == null) {
+            headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (HttpHeader header : formulated) {
+                headers.computeIfAbsent(header.name(), name -> new ArrayList<>()).add(header.value());
+            }
+        }
         return headers;
     }
 
@@ -33,6 +39,9 @@ public final class JakartaHandshakeResponse implements HandshakeResponse {
      * values holding CR or LF (which would split the response, RFC 7230 §3.2) are left out.
      */
     public List<HttpHeader> toHeaders() {
+        if (headers == null) {
+            return safe(formulated); // never edited: as formulated, in their order
+        }
         List<HttpHeader> list = new ArrayList<>();
         headers.forEach((name, values) -> {
             if (name != null && !name.isEmpty() && isSafe(name) && values != null) {
@@ -44,6 +53,16 @@ public final class JakartaHandshakeResponse implements HandshakeResponse {
             }
         });
         return List.copyOf(list);
+    }
+
+    /** {@code headers} without those whose name or value holds CR or LF (HttpHeader rules out null and empty). */
+    private static List<HttpHeader> safe(List<HttpHeader> headers) {
+        for (HttpHeader header : headers) {
+            if (!isSafe(header.name()) || !isSafe(header.value())) {
+                return headers.stream().filter(h -> isSafe(h.name()) && isSafe(h.value())).toList();
+            }
+        }
+        return headers;
     }
 
     private static boolean isSafe(String text) {

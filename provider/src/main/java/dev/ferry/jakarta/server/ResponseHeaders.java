@@ -65,9 +65,11 @@ final class ResponseHeaders {
                 headers.add(header);
             }
         }
-        for (String owned : OWNED) {
-            if (!sameElements(values(formulated, owned), values(edited, owned))) {
-                overruled.add(owned);
+        if (!edited.equals(formulated)) { // untouched by modifyHandshake (the default): nothing to compare
+            for (String owned : OWNED) {
+                if (!sameElements(values(formulated, owned), values(edited, owned))) {
+                    overruled.add(owned);
+                }
             }
         }
 

@@ -421,6 +421,18 @@ class UpgradeTest {
     }
 
     @Test
+    void handshakeResponseHeadersNobodyEditedAreTheFormulatedOnesInTheirOrder() {
+        List<HttpHeader> formulated = List.of(new HttpHeader("Upgrade", "websocket"),
+                new HttpHeader("Connection", "Upgrade"), new HttpHeader("Sec-WebSocket-Accept", "x"));
+        assertEquals(formulated, new JakartaHandshakeResponse(formulated).toHeaders());
+        JakartaHandshakeResponse looked = new JakartaHandshakeResponse(formulated);
+        assertEquals(List.of("websocket"), looked.getHeaders().get("UPGRADE"));
+        looked.getHeaders().remove("connection");
+        assertEquals(List.of(new HttpHeader("Sec-WebSocket-Accept", "x"), new HttpHeader("Upgrade", "websocket")),
+                looked.toHeaders(), "once the map exists, its (edited) content in name order");
+    }
+
+    @Test
     void handshakeRequestHeadersAreCaseInsensitiveAndKeepEveryValue() {
         JakartaHandshakeRequest request = new JakartaHandshakeRequest(request("/echo?q", List.of(
                 new HttpHeader("X-A", "1"), new HttpHeader("x-a", "2"), new HttpHeader("Host", "h"))));
