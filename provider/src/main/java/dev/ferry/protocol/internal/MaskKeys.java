@@ -5,15 +5,16 @@ import java.util.random.RandomGenerator;
 /**
  * Masking keys for client frames (RFC 6455 §5.3: "derived from a strong source of entropy"). Keys are
  * drawn from the source 64 at a time, so a {@code SecureRandom} is consulted once per 64 frames.
- * Tests pass a seeded generator and get byte-exact frames.
+ * Tests pass a seeded generator and get byte-exact frames. The pool is made by the first key, so a server handle,
+ * which never masks, holds none.
  *
  * <p>Thread contract: not thread safe; one instance per handle, used under the handle's lock.
  */
 public final class MaskKeys {
 
     private final RandomGenerator source;
-    private final byte[] pool = new byte[256];
-    private int next = pool.length;
+    private byte[] pool; // 64 keys, made by the first call to next()
+    private int next;
 
     public MaskKeys(RandomGenerator source) {
         this.source = source;
@@ -26,7 +27,10 @@ public final class MaskKeys {
 
     /** The next masking key, big-endian as it goes on the wire. */
     public int next() {
-        if (next == pool.length) {
+        if (pool == null || next == pool.length) {
+            if (pool == null) {
+                pool = new byte[256];
+            }
             source.nextBytes(pool);
             next = 0;
         }
