@@ -217,7 +217,9 @@ public final class JakartaSession implements Session {
     void deliver(Delivery delivery, boolean resumeAfter) {
         Runnable task = () -> {
             try {
-                delivery.run();
+                if (!closeReported || !resumeAfter) { // after onClose nothing more; a stream is read to its end
+                    delivery.run();
+                }
             } catch (Throwable t) {
                 reportError(t);
             } finally {
@@ -282,6 +284,25 @@ public final class JakartaSession implements Session {
                     reportError(t);
                 } finally {
                     driver.close(ConnectionDriver.echo(status));
+                }
+            });
+        }
+
+        /**
+         * Our Close went out: {@code onClose} runs now, not after the peer's answer, as {@code Session.close} says
+         * ("after the close notification has been sent the implementation notifies the endpoint's onClose").
+         */
+        @Override
+        public void onCloseSent(CloseStatus status) {
+            dispatch(() -> {
+                if (closeReported) {
+                    return;
+                }
+                closeReported = true;
+                try {
+                    endpoint.onClose(JakartaSession.this, CloseReasons.toCloseReason(status));
+                } catch (Throwable t) {
+                    reportError(t);
                 }
             });
         }
@@ -808,8 +829,10 @@ public final class JakartaSession implements Session {
     }
 
     /**
-     * Starts the close handshake: queued messages are sent first, then our Close; the session then waits for the
-     * peer's Close (at most the close timeout) and closes the connection; {@code onClose} gets {@code closeReason}.
+     * Starts the close handshake: queued messages are sent first, then our Close; {@code onClose} gets
+     * {@code closeReason} as soon as our Close is written (the Javadoc of {@code Session.close}), and messages that
+     * arrive after it are dropped; the session then waits for the peer's Close (at most the close timeout) and
+     * closes the connection.
      * Codes that may not be sent: 1005 sends a Close without a body; 1006 and 1015 end the connection at once
      * without a Close frame; any other (1004, 1016 to 2999) is refused with {@code IllegalArgumentException}.
      * Returns without waiting; calling it again, or on a closed session, does nothing.

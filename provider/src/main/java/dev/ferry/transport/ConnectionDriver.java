@@ -112,6 +112,15 @@ public final class ConnectionDriver {
         void onPeerClose(CloseStatus status);
 
         /**
+         * Our own Close, started by {@link ConnectionDriver#close} before the peer's arrived, has been written; the
+         * connection now waits for the peer's answer. {@code status} is what the owner should report (the status of
+         * {@link ConnectionDriver#close(CloseStatus, CloseStatus)}'s second argument when one was given). Data that
+         * still arrives is handed to {@link #onReceive} as usual; the owner may ignore it.
+         */
+        default void onCloseSent(CloseStatus status) {
+        }
+
+        /**
          * The connection is over; called exactly once.
          *
          * @param status  the peer's Close, the Close we sent when we started the handshake, the violation's
@@ -688,6 +697,9 @@ public final class ConnectionDriver {
             closeSent = true;
             if (peerClose == null) {
                 timers().armClose(settings.closeTimeout());
+                if (localClose != null) {
+                    listener.onCloseSent(reportedClose != null ? reportedClose : localClose);
+                }
             }
             return;
         }

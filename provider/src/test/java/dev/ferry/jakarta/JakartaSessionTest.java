@@ -15,6 +15,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -107,6 +109,36 @@ class JakartaSessionTest {
         assertEquals(null, pair.client.getUserProperties().get("k"), "user properties are per session");
     }
 
+    /** Session.close: "After the close notification has been sent the implementation notifies onClose". */
+    @Test
+    void onCloseRunsOnceOurCloseIsSentWithoutWaitingForThePeersAnswer() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingEndpoint server = new RecordingEndpoint(s -> { }) {
+            @Override
+            public void onClose(Session s, CloseReason reason) {
+                super.onClose(s, reason);
+                try {
+                    release.await(RecordingEndpoint.WAIT_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        RecordingEndpoint client = collecting();
+        pair = SessionPair.create().open(client, server);
+
+        pair.client.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "bye"));
+        assertEquals(1001, server.awaitClose().getCloseCode().getCode()); // the server holds its answer back
+        CloseReason atClient = client.awaitClose();
+        assertEquals(1001, atClient.getCloseCode().getCode());
+        assertEquals("bye", atClient.getReasonPhrase());
+        assertFalse(pair.client.isOpen());
+        assertFalse(pair.wires.client().isClosed(), "the client still waits for the server's Close");
+        release.countDown();
+        awaitSessionClosed(pair.clientHost, pair.client);
+        assertEquals(List.of("open", "close 1001"), List.copyOf(client.events));
+    }
+
     @Test
     void clientCloseRunsTheHandshakeAndBothSidesSeeOneOnClose() throws Exception {
         RecordingEndpoint server = collecting();
@@ -157,11 +189,14 @@ class JakartaSessionTest {
         };
         pair = SessionPair.create().open(client, server);
         pair.client.close();
-        assertEquals("last words", client.nextMessage(), "data after our Close is still delivered");
         assertEquals(1000, client.awaitClose().getCloseCode().getCode());
         assertEquals(1000, server.awaitClose().getCloseCode().getCode());
         assertEquals(List.of("open", "open=false", "close 1000"), List.copyOf(server.events));
         assertTrue(server.errors.isEmpty(), "errors: " + server.errors);
+        awaitSessionClosed(pair.clientHost, pair.client);
+        // The client's onClose ran once its Close was sent; data that arrived after that is not delivered.
+        assertTrue(client.messages.isEmpty(), "delivered after onClose: " + client.messages);
+        assertEquals(List.of("open", "close 1000"), List.copyOf(client.events));
     }
 
     @Test
