@@ -1,6 +1,7 @@
 package dev.ferry.jakarta;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -81,10 +82,12 @@ class SessionFailureTest {
         RawPeer server = rawServer(client, 1 << 16);
         pair.client.close(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "done"));
         assertEquals(1000, server.readFrame().closeCode());
-        assertTrue(client.closes.isEmpty(), "still waiting for the peer's Close");
+        assertEquals(1000, client.awaitClose().getCloseCode().getCode(), "onClose runs once our Close is sent");
+        assertFalse(pair.clientHost.closed.contains(pair.client), "the connection still waits for the peer's Close");
         pair.clientHost.scheduler.advance(ConnectionDriver.Settings.defaults().closeTimeout());
-        assertEquals(1000, client.awaitClose().getCloseCode().getCode());
+        JakartaSessionTest.awaitSessionClosed(pair.clientHost, pair.client);
         assertTrue(server.atEndOfStream());
+        assertEquals(List.of("open", "close 1000"), List.copyOf(client.events));
     }
 
     @Test
