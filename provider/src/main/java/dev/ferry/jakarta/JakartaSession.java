@@ -48,6 +48,9 @@ import java.util.function.Consumer;
  * open() --onOpen returns--&gt; OPEN --close(), peer's Close, idle timeout, violation, EOF--&gt; CLOSING
  * CLOSING --connection over; onError (if failed), then onClose returned--&gt; CLOSED
  * </pre>
+ * {@code onClose} runs once: when our own Close has been written (a local {@code close()} or idle timeout; the
+ * session still waits for the peer's answer, and data arriving meanwhile is dropped), when the peer's Close arrives
+ * first (before our answer is sent), or when the connection ends without either.
  * {@link #isOpen()} is true until {@code onClose} is called. Once CLOSED, every method but {@code close},
  * {@code isOpen} and {@code getId} throws {@code IllegalStateException} (the {@code Session} contract); during
  * {@code onClose} they still work.
