@@ -217,6 +217,27 @@ public final class WebSocketHandle implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands back a {@code RECEIVE_FROM_NETWORK} the caller could not use because the network had nothing to read
+     * (not in the DLL, which has no way to decline a read: completing it with 0 bytes means end of stream). It
+     * counts as that action's completion (R1); the receive operation stays pending, and the next
+     * {@code getAction(RECEIVE)} offers a new read. A driver returns its read when a non-blocking read finds
+     * nothing and asks again once the network is readable, so a connection waiting for the network holds no
+     * receive memory: the handle gives its buffer back to a shared pool when nothing is buffered, and borrows one
+     * again for the next read. Whatever the caller put into the read's buffer is ignored.
+     *
+     * @throws IllegalStateException when {@code read} is not this handle's outstanding read (already completed or
+     *                               returned, or not handed out by it), or after {@link #close()}; nothing changes
+     */
+    public void returnAction(Action.ReceiveFromNetwork read) {
+        lock.lock();
+        try {
+            engine.returnAction(read);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** {@code WebSocketAbortHandle}: new sends and receives fail; drain what is queued. Releases extensions. */
     public void abort() {
         lock.lock();

@@ -29,7 +29,10 @@ import java.lang.invoke.VarHandle;
  *       batch buffer instead and completed at once; the batch is written on a flush, when it passes
  *       {@link Settings#batchLimit()}, or before any control frame.</li>
  *   <li>{@code RECEIVE_FROM_NETWORK}: one non-blocking read; nothing available means
- *       {@link Transport#demandRead()} and retry on {@code onReadable}; end of stream completes with 0.</li>
+ *       {@link Transport#demandRead()} and retry on {@code onReadable}; end of stream completes with 0. A read
+ *       that finds nothing with nothing buffered before it is returned to the handle unused
+ *       ({@link WebSocketHandle#returnAction}), and a new one is asked for on {@code onReadable}: a connection
+ *       waiting for the network holds no receive memory.</li>
  *   <li>{@code INDICATE_RECEIVE_COMPLETE}: data is handed to {@link Listener#onReceive}, which copies what it
  *       keeps. A new receive is queued only when the listener asks for more (flow control: while the
  *       application has not consumed a message, nothing more is read, and TCP pushes back on the peer).</li>
@@ -199,6 +202,8 @@ public final class ConnectionDriver {
     private SendRequest current;
     private boolean receiveOutstanding;
     private Action.ReceiveFromNetwork pendingRead;
+    /** A read was returned unused: ask for the next one once {@code onReadable} has cleared the read demand. */
+    private boolean readReturned;
     private boolean sendPipelineBusy;
     private boolean receivePipelineBusy;
     private boolean sendPipelineIdle;
@@ -615,6 +620,12 @@ public final class ConnectionDriver {
         if (receivePipelineBusy) {
             return pendingRead != null && tryRead();
         }
+        if (readReturned) {
+            if (readDemanded) {
+                return false; // nothing buffered, nothing to parse: the pipeline's next action is a read
+            }
+            readReturned = false;
+        }
         boolean progress = handleAction(getAction(ActionQueue.RECEIVE), false);
         return progress || state == State.FAILING; // a violation: go on to write the handle's Close
     }
@@ -673,8 +684,16 @@ public final class ConnectionDriver {
 
     private boolean tryRead() throws IOException {
         Action.ReceiveFromNetwork read = pendingRead;
-        int n = transport.read(read.buffer());
+        ByteBuffer into = read.buffer();
+        int n = transport.read(into);
         if (n == 0) {
+            if (into.position() == 0) {
+                // Nothing buffered before this read (no partial frame): return it, so the handle can let its memory go.
+                pendingRead = null;
+                receivePipelineBusy = false;
+                readReturned = true;
+                handle.returnAction(read);
+            }
             if (READ_DEMANDED.compareAndSet(this, false, true)) {
                 transport.demandRead();
             }

@@ -65,11 +65,16 @@ public final class Engine {
     private boolean preferReceive;
 
     public Engine(Role role, HandleProperties properties, RandomGenerator random) {
+        this(role, properties, random, ReceiveMemoryPool.SHARED);
+    }
+
+    /** Test seam: an engine whose receive memory comes from {@code pool}. */
+    Engine(Role role, HandleProperties properties, RandomGenerator random, ReceiveMemoryPool pool) {
         this.role = Objects.requireNonNull(role, "role");
         this.properties = Objects.requireNonNull(properties, "properties");
         this.maskKeys = new MaskKeys(Objects.requireNonNull(random, "random"));
         this.send = new SendPipeline(role, properties, maskKeys);
-        this.receive = new ReceivePipeline(role, properties, maskKeys);
+        this.receive = new ReceivePipeline(role, properties, maskKeys, pool);
     }
 
     public Role role() {
@@ -232,6 +237,24 @@ public final class Engine {
         }
     }
 
+    /**
+     * Takes back the receive pipeline's outstanding read unused (the caller read nothing): it counts as that
+     * action's completion (R1), the receive stays pending, and the next {@code getAction} offers a new read.
+     */
+    public void returnAction(Action.ReceiveFromNetwork read) {
+        Objects.requireNonNull(read, "read");
+        expectNotDeleted("returnAction");
+        if (!receive.giveBack(read)) {
+            throw new IllegalStateException("expected the outstanding RECEIVE_FROM_NETWORK of this handle, got a read"
+                    + " that is completed, returned, or not handed out by it (spec §5.1 R1)");
+        }
+    }
+
+    /** Whether the receive pipeline holds receive memory now (for tests). */
+    boolean holdsReceiveMemory() {
+        return receive.holdsMemory();
+    }
+
     // ---- lifecycle ----------------------------------------------------------------------------
 
     public void abort() {
@@ -246,6 +269,7 @@ public final class Engine {
         }
         transition(Event.DELETE);
         releaseExtensions();
+        receive.close();
     }
 
     private void releaseExtensions() {

@@ -31,7 +31,13 @@ import java.util.List;
  * (at most 139 bytes with its header, less than the smallest buffer). So when the buffer has to be
  * refilled, what is left unparsed is a partial header or control frame, which is moved to the front.
  * A message whose first frame carries an extension's RSV bits goes through {@link Extension#decodeInput}
- * and {@link Extension#decode} into a second buffer of the same size instead.
+ * and {@link Extension#decode} into a second buffer of the same size instead (kept by the handle while it lives).
+ *
+ * <p>Memory. The receive buffer, with its views and cached actions ({@link ReceiveMemory}), is borrowed from a
+ * {@link ReceiveMemoryPool} when a read is handed out and given back when a read is returned unused
+ * ({@link #giveBack}) with nothing buffered, or when the handle is closed with no action referring to it
+ * outstanding. So a connection waiting for the network holds none, while one that keeps reading keeps the same
+ * memory and allocates nothing. Parser state lives in fields, so a frame may continue in new memory.
  *
  * <p>Thread contract: not thread safe; owned by the engine and driven under the handle's lock.
  */
@@ -44,17 +50,11 @@ final class ReceivePipeline {
     private final boolean maskPongs;
     private final MaskKeys maskKeys;
     private final FrameParser parser;
-    private final ByteBuffer buffer;
-    private final ByteBuffer view;
-    private final ByteBuffer extensionInput;
-    /** The free end of the buffer, handed out for reads (one reused view, not a slice per read). */
-    private final ByteBuffer readTarget;
+    private final ReceiveMemoryPool pool;
+    private final int bufferSize;
+    /** The receive buffer and its views; null while nothing is buffered and no read is outstanding. */
+    private ReceiveMemory memory;
     private int readCapacity;
-    // Actions are immutable records; the last read and the last data chunk of each type are handed out again
-    // while nothing in them changed (same view and context), so a steady stream of reads and chunks allocates
-    // nothing.
-    private Action.ReceiveFromNetwork lastRead;
-    private final Action.IndicateReceiveComplete[] lastChunks = new Action.IndicateReceiveComplete[4];
     private final Utf8Validator utf8 = new Utf8Validator();
     private final ByteBuffer pong = ByteBuffer.allocate(MAX_CONTROL_FRAME + 8);
     private List<Extension> extensions = List.of();
@@ -87,16 +87,14 @@ final class ReceivePipeline {
     private boolean closeReceived;
     private Action outstanding;
 
-    ReceivePipeline(Role role, HandleProperties properties, MaskKeys maskKeys) {
+    ReceivePipeline(Role role, HandleProperties properties, MaskKeys maskKeys, ReceiveMemoryPool pool) {
         this.maxMessageSize = properties.maxMessageSize();
         this.verifyUtf8 = !properties.disableUtf8Verification();
         this.maskPongs = role == Role.CLIENT;
         this.maskKeys = properties.disableMasking() ? null : maskKeys;
         this.parser = new FrameParser(role, properties.disableMasking());
-        this.buffer = ByteBuffer.allocate(properties.receiveBufferSize());
-        this.view = buffer.asReadOnlyBuffer();
-        this.extensionInput = buffer.asReadOnlyBuffer();
-        this.readTarget = buffer.duplicate();
+        this.pool = pool;
+        this.bufferSize = properties.receiveBufferSize();
     }
 
     /** Installs the negotiated extensions; their RSV bits become legal on first data frames. */
@@ -161,12 +159,13 @@ final class ReceivePipeline {
             if (pongPending) {
                 continue;
             }
+            ReceiveMemory held = memory();
             compact();
-            readTarget.limit(buffer.capacity()).position(writePos);
-            readCapacity = buffer.capacity() - writePos;
-            Action.ReceiveFromNetwork read = lastRead;
+            held.readTarget.limit(bufferSize).position(writePos);
+            readCapacity = bufferSize - writePos;
+            Action.ReceiveFromNetwork read = held.lastRead;
             if (read == null || read.context() != context) {
-                read = lastRead = new Action.ReceiveFromNetwork(readTarget, context);
+                read = held.lastRead = new Action.ReceiveFromNetwork(held.readTarget, context);
             }
             return outstanding = read;
         }
@@ -190,6 +189,9 @@ final class ReceivePipeline {
                 cancelled = true;
             }
             writePos += (int) bytes;
+            if (writePos > memory.dirty) {
+                memory.dirty = writePos;
+            }
         } else if (action instanceof Action.SendToNetwork) {
             pongPending = false;
         } else if (action instanceof Action.IndicateReceiveComplete) {
@@ -204,6 +206,54 @@ final class ReceivePipeline {
         }
         outstanding = null;
         return true;
+    }
+
+    /**
+     * Takes back the outstanding read unused: it counts as its completion, the receive operation stays pending,
+     * and the next poll hands out a new read. The memory goes back to the pool unless bytes are buffered.
+     *
+     * @return true when {@code read} was the outstanding action
+     */
+    boolean giveBack(Action.ReceiveFromNetwork read) {
+        if (read != outstanding || read == null) {
+            return false;
+        }
+        outstanding = null;
+        memory.dirty = Math.max(memory.dirty, memory.readTarget.position()); // bytes the caller read all the same
+        if (readPos == writePos) {
+            releaseMemory();
+        }
+        return true;
+    }
+
+    /** The handle is deleted: its memory goes back to the pool unless a handed-out action may still refer to it. */
+    void close() {
+        if (outstanding == null || outstanding instanceof Action.SendToNetwork) {
+            releaseMemory();
+        }
+    }
+
+    /** Whether this pipeline holds receive memory (for tests). */
+    boolean holdsMemory() {
+        return memory != null;
+    }
+
+    private ReceiveMemory memory() {
+        ReceiveMemory held = memory;
+        if (held == null) {
+            held = memory = pool.borrow(bufferSize);
+        }
+        return held;
+    }
+
+    private void releaseMemory() {
+        ReceiveMemory held = memory;
+        if (held != null) {
+            memory = null;
+            readPos = 0;
+            writePos = 0;
+            pool.giveBack(held);
+        }
     }
 
     /** The peer broke the protocol: forget the pending receive and any pong (it ends with the exception). */
@@ -228,6 +278,10 @@ final class ReceivePipeline {
                 }
                 continue;
             }
+            if (readPos == writePos) {
+                return null; // nothing buffered (and maybe no memory held)
+            }
+            ByteBuffer buffer = memory.buffer;
             if (!inPayload) {
                 int headerLength = parser.parse(buffer, readPos, writePos);
                 if (headerLength == 0) {
@@ -259,9 +313,6 @@ final class ReceivePipeline {
                 continue;
             }
             int available = (int) Math.min(writePos - readPos, frameRemaining);
-            if (available == 0) {
-                return null;
-            }
             int start = readPos;
             readPos += available;
             frameRemaining -= available;
@@ -274,10 +325,10 @@ final class ReceivePipeline {
             }
             boolean last = frameRemaining == 0 && frameFin;
             if (decoder == null) {
-                return deliver(buffer, view, start, available, last);
+                return deliver(buffer, memory.view, start, available, last);
             }
-            extensionInput.limit(readPos).position(start);
-            decoder.decodeInput(extensionInput, last);
+            memory.extensionInput.limit(readPos).position(start);
+            decoder.decodeInput(memory.extensionInput, last);
             decoderFinalSupplied = last;
             decoderHasOutput = true;
         }
@@ -314,13 +365,13 @@ final class ReceivePipeline {
             return null;
         }
         if (decoder != null) {
-            extensionInput.limit(readPos).position(readPos);
-            decoder.decodeInput(extensionInput, frameFin);
+            memory.extensionInput.limit(readPos).position(readPos);
+            decoder.decodeInput(memory.extensionInput, frameFin);
             decoderFinalSupplied = frameFin;
             decoderHasOutput = true;
             return null;
         }
-        return frameFin ? deliver(buffer, view, readPos, 0, true) : null;
+        return frameFin ? deliver(memory.buffer, memory.view, readPos, 0, true) : null;
     }
 
     private Extension extensionFor(int rsv) {
@@ -378,6 +429,8 @@ final class ReceivePipeline {
             decoder = null;
         }
         sourceView.limit(start + length).position(start);
+        // Chunks of decoded data are cached with the receive memory too: the view tells them apart.
+        Action.IndicateReceiveComplete[] lastChunks = memory.lastChunks;
         Action.IndicateReceiveComplete chunk = lastChunks[type.ordinal()];
         if (chunk == null || chunk.data() != sourceView || chunk.context() != context) {
             chunk = new Action.IndicateReceiveComplete(type, sourceView, null, context);
@@ -395,6 +448,7 @@ final class ReceivePipeline {
                 return null;
             }
             case PONG -> {
+                ByteBuffer view = memory.view;
                 view.limit(start + length).position(start);
                 return new Action.IndicateReceiveComplete(BufferType.PONG, view, null, context);
             }
@@ -402,6 +456,7 @@ final class ReceivePipeline {
                 CloseStatus status = closeStatus(start, length);
                 closeReceived = true;
                 readPos = writePos;
+                ByteBuffer view = memory.view;
                 view.limit(start).position(start);
                 return new Action.IndicateReceiveComplete(BufferType.CLOSE, view, status, context);
             }
@@ -414,7 +469,7 @@ final class ReceivePipeline {
         int key = maskPongs && maskKeys != null ? maskKeys.next() : 0;
         FrameGenerator.writeHeader(pong, true, 0, Opcode.PONG, maskPongs, key, length);
         int payloadStart = pong.position();
-        Masking.maskInto(buffer, start, pong, payloadStart, length, key, 0);
+        Masking.maskInto(memory.buffer, start, pong, payloadStart, length, key, 0);
         pong.position(payloadStart + length).flip();
         pongPending = true;
     }
@@ -427,6 +482,7 @@ final class ReceivePipeline {
             throw protocolError("a Close payload of 0 or at least 2 bytes, got 1 byte (RFC 6455 §5.5.1)",
                     "one-byte Close payload");
         }
+        ByteBuffer buffer = memory.buffer;
         int code = buffer.getShort(start) & 0xFFFF;
         if (!CloseStatus.isSendable(code)) {
             throw protocolError("a close code in 1000-1003, 1007-1014 or 3000-4999, got " + code
@@ -462,7 +518,8 @@ final class ReceivePipeline {
     private void compact() {
         int leftover = writePos - readPos;
         if (readPos > 0) {
-            System.arraycopy(buffer.array(), readPos, buffer.array(), 0, leftover);
+            byte[] array = memory.buffer.array();
+            System.arraycopy(array, readPos, array, 0, leftover);
             readPos = 0;
             writePos = leftover;
         }
