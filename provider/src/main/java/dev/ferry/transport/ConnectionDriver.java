@@ -72,7 +72,6 @@ public final class ConnectionDriver {
     private static final System.Logger LOG = System.getLogger(ConnectionDriver.class.getName());
     /** How many times its limit the send queue may hold for a sender that cannot wait ({@link #enqueue}). */
     public static final int STRETCH = 8;
-    private static final Object RECEIVE_CONTEXT = new Object();
     private static final VarHandle WIP;
     private static final VarHandle RECEIVE_WANTED;
     private static final VarHandle READ_DEMANDED;
@@ -584,7 +583,7 @@ public final class ConnectionDriver {
         }
         if ((state == State.OPEN || state == State.CLOSING) && peerClose == null && !eof && !receiveOutstanding
                 && RECEIVE_WANTED.compareAndSet(this, true, false)) {
-            handle.receive(RECEIVE_CONTEXT);
+            handle.receive(null); // no context: the handle's pooled memory may keep its actions for the next read
             receiveOutstanding = true;
             progress = true;
         }
