@@ -21,6 +21,7 @@ import java.util.function.LongSupplier;
  * java -cp target/benchmarks.jar dev.ferry.benchmarks.CpuTimeProbe messages   # the message benchmarks, no deflate
  * java -cp target/benchmarks.jar dev.ferry.benchmarks.CpuTimeProbe messages deflate   # with permessage-deflate
  * java -cp target/benchmarks.jar dev.ferry.benchmarks.CpuTimeProbe locks      # LockVariantsBenchmark
+ * java -cp target/benchmarks.jar dev.ferry.benchmarks.CpuTimeProbe idle       # IdleWakeBenchmark
  * </pre>
  */
 public final class CpuTimeProbe {
@@ -38,6 +39,19 @@ public final class CpuTimeProbe {
     public static void main(String[] args) {
         String what = args.length == 0 ? "messages" : args[0];
         boolean deflate = args.length > 1 && args[1].equals("deflate");
+        if (what.equals("idle")) {
+            IdleWakeBenchmark b = new IdleWakeBenchmark();
+            b.setUp();
+            Map<String, LongSupplier> variants = new LinkedHashMap<>();
+            variants.put("awake", b::awake);
+            variants.put("idleThenWake", b::idleThenWake);
+            double[] ns = measure(variants);
+            b.tearDown();
+            System.out.println("| 64 B message, server | awake ns/op | idle then wake ns/op | going idle costs ns |");
+            System.out.println("|---|---:|---:|---:|");
+            System.out.printf("| IdleWakeBenchmark | %.1f | %.1f | %.1f |%n", ns[0], ns[1], ns[1] - ns[0]);
+            return;
+        }
         if (what.equals("locks")) {
             System.out.println("| path | role | ReentrantLock ns | monitor ns | HandleLock ns | no lock ns |");
             System.out.println("|---|---|---:|---:|---:|---:|");
