@@ -56,7 +56,7 @@ final class ReceivePipeline {
     private ReceiveMemory memory;
     private int readCapacity;
     private final Utf8Validator utf8 = new Utf8Validator();
-    private final ByteBuffer pong = ByteBuffer.allocate(MAX_CONTROL_FRAME + 8);
+    private ByteBuffer pong; // made by the first Ping: most connections never get one
     private List<Extension> extensions = List.of();
     private ByteBuffer decoded;
     private ByteBuffer decodedView;
@@ -465,6 +465,10 @@ final class ReceivePipeline {
     }
 
     private void preparePong(int start, int length) {
+        ByteBuffer pong = this.pong;
+        if (pong == null) {
+            pong = this.pong = ByteBuffer.allocate(MAX_CONTROL_FRAME + 8);
+        }
         pong.clear();
         int key = maskPongs && maskKeys != null ? maskKeys.next() : 0;
         FrameGenerator.writeHeader(pong, true, 0, Opcode.PONG, maskPongs, key, length);
