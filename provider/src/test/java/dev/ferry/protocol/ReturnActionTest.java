@@ -5,7 +5,9 @@ import org.junit.jupiter.api.function.Executable;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -218,6 +220,56 @@ class ReturnActionTest {
         Action.ReceiveFromNetwork idle = read(client);
         assertEquals(0, idle.buffer().position());
         client.returnAction(idle);
+    }
+
+    @Test
+    void aCompressedMessageContinuesAcrossReturns() {
+        HandleProperties deflate = HandleProperties.builder()
+                .extensions(List.of(dev.ferry.protocol.extension.PerMessageDeflate.defaults())).build();
+        WebSocketHandle peer = WebSocketHandle.create(Role.CLIENT, deflate, new java.util.Random(9));
+        WebSocketHandle server = WebSocketHandle.create(Role.SERVER, deflate, new java.util.Random(10));
+        List<HttpHeader> request = new ArrayList<>(List.of(new HttpHeader("Host", "example.com")));
+        request.addAll(peer.beginClientHandshake(List.of(), List.of("permessage-deflate"), List.of()));
+        peer.endClientHandshake(server.beginServerHandshake(null, List.of("permessage-deflate"), request));
+        server.endServerHandshake();
+        String text = "to be or not to be, that is the question; ".repeat(40);
+        server.send(BufferType.UTF8_MESSAGE, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), null);
+        ByteBuffer wire = ByteBuffer.allocate(4096);
+        for (Action action = server.getAction(ActionQueue.SEND); !(action instanceof Action.NoAction);
+                action = server.getAction(ActionQueue.SEND)) {
+            if (action instanceof Action.SendToNetwork write) {
+                write.buffers().forEach(b -> wire.put(b.duplicate()));
+                server.completeAction(write, write.totalBytes());
+            } else {
+                server.completeAction(action, 0);
+            }
+        }
+        wire.flip();
+        StringBuilder received = new StringBuilder();
+        peer.receive(null);
+        while (received.length() < text.length()) {
+            Action action = peer.getAction(ActionQueue.RECEIVE);
+            if (action instanceof Action.ReceiveFromNetwork read) {
+                peer.returnAction(read); // idle between every two pieces
+                Action.ReceiveFromNetwork again = read(peer);
+                int n = Math.min(7, wire.remaining());
+                again.buffer().put(wire.slice(wire.position(), n));
+                wire.position(wire.position() + n);
+                peer.completeAction(again, n);
+            } else {
+                Action.IndicateReceiveComplete chunk = assertInstanceOf(Action.IndicateReceiveComplete.class, action);
+                received.append(StandardCharsets.UTF_8.decode(chunk.data()));
+                peer.completeAction(chunk, 0);
+                if (chunk.bufferType() == BufferType.UTF8_MESSAGE) {
+                    break;
+                }
+                peer.receive(null);
+            }
+        }
+        assertEquals(text, received.toString());
+        assertEquals(0, wire.remaining());
+        peer.close();
+        server.close();
     }
 
     @Test

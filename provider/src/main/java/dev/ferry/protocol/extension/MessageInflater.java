@@ -161,6 +161,9 @@ final class MessageInflater {
     /** The current input is used up: wait for more, inflate the tail, or end the message. */
     private void advance() {
         if (state == State.INFLATING && !endOfMessage) {
+            // Keep no reference to the used-up piece: the caller's buffer may be pooled memory lent elsewhere next.
+            inflater.setInput(NO_BYTES);
+            input = null;
             state = State.AWAITING_INPUT;
         } else if (state == State.INFLATING && messageLength > 0 && !endsWithTail()) {
             state = State.TAIL; // RFC 7692 §7.2.2: append 00 00 ff ff to the payload
