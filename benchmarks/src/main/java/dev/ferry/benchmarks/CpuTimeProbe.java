@@ -74,8 +74,8 @@ public final class CpuTimeProbe {
             return;
         }
         System.out.println("| benchmark | role | size | Ferry ns/op | Jetty ns/op | Ferry / Jetty (throughput) "
-                + "| Ferry without lock ns/op |");
-        System.out.println("|---|---|---|---:|---:|---:|---:|");
+                + "| Ferry without lock ns/op | Ferry unfused ns/op | unfused / Jetty |");
+        System.out.println("|---|---|---|---:|---:|---:|---:|---:|---:|");
         for (String benchmark : List.of("MessageReceiveBenchmark", "MessageSendBenchmark")) {
             for (String role : List.of("SERVER", "CLIENT")) {
                 for (int size : List.of(64, 65536)) {
@@ -90,6 +90,7 @@ public final class CpuTimeProbe {
                         variants.put("ferry", b::ferry);
                         variants.put("jetty", b::jetty);
                         variants.put("ferryUnlocked", b::ferryUnlocked);
+                        variants.put("ferryUnfused", b::ferryUnfused);
                         tearDown = b::tearDown;
                     } else {
                         MessageSendBenchmark b = new MessageSendBenchmark();
@@ -100,12 +101,13 @@ public final class CpuTimeProbe {
                         variants.put("ferry", b::ferry);
                         variants.put("jetty", b::jetty);
                         variants.put("ferryUnlocked", b::ferryUnlocked);
+                        variants.put("ferryUnfused", b::ferryUnfused);
                         tearDown = b::tearDown;
                     }
                     double[] ns = measure(variants);
                     tearDown.run();
-                    System.out.printf("| %s | %s | %d | %.1f | %.1f | **%.2f** | %.1f |%n", benchmark, role, size,
-                            ns[0], ns[1], ns[1] / ns[0], ns[2]);
+                    System.out.printf("| %s | %s | %d | %.1f | %.1f | **%.2f** | %.1f | %.1f | %.2f |%n", benchmark,
+                            role, size, ns[0], ns[1], ns[1] / ns[0], ns[2], ns[3], ns[1] / ns[3]);
                 }
             }
         }

@@ -42,6 +42,10 @@ public class LockVariantsBenchmark {
     private FerryHandles.Side monitor;
     private FerryHandles.Side handleLock;
     private FerryHandles.Side none;
+    private FerryHandles.Receiver reentrantReceiver;
+    private FerryHandles.Receiver monitorReceiver;
+    private FerryHandles.Receiver handleLockReceiver;
+    private FerryHandles.Receiver noneReceiver;
 
     @Setup
     public void setUp() {
@@ -55,6 +59,10 @@ public class LockVariantsBenchmark {
         HandleLock lock = new HandleLock();
         handleLock = locked(server, lock::lock, lock::unlock);
         none = FerryHandles.openUnlocked(false).get(server);
+        reentrantReceiver = new FerryHandles.Receiver(reentrant);
+        monitorReceiver = new FerryHandles.Receiver(monitor);
+        handleLockReceiver = new FerryHandles.Receiver(handleLock);
+        noneReceiver = new FerryHandles.Receiver(none);
     }
 
     @TearDown
@@ -120,6 +128,24 @@ public class LockVariantsBenchmark {
                 }
             }
 
+            public Action completeAndGetAction(Action action, long bytes, ActionQueue queue) {
+                lock.lock();
+                try {
+                    return engine.completeAndGetAction(action, bytes, queue);
+                } finally {
+                    lock.unlock();
+                }
+            }
+
+            public Action completeAndReceive(Action.IndicateReceiveComplete received, Object context) {
+                lock.lock();
+                try {
+                    return engine.completeAndReceive(received, context);
+                } finally {
+                    lock.unlock();
+                }
+            }
+
             public void close() {
                 engine.close();
             }
@@ -145,37 +171,45 @@ public class LockVariantsBenchmark {
                 engine.completeAction(action, bytes);
             }
 
+            public synchronized Action completeAndGetAction(Action action, long bytes, ActionQueue queue) {
+                return engine.completeAndGetAction(action, bytes, queue);
+            }
+
+            public synchronized Action completeAndReceive(Action.IndicateReceiveComplete received, Object context) {
+                return engine.completeAndReceive(received, context);
+            }
+
             public void close() {
                 engine.close();
             }
         };
     }
 
-    private long run(FerryHandles.Side side) {
+    private long run(FerryHandles.Side side, FerryHandles.Receiver receiver) {
         if (path.equals("SEND")) {
             return FerryHandles.sendMessage(side, payload, null);
         }
         wire.position(0);
-        return FerryHandles.receiveMessage(side, wire);
+        return FerryHandles.receiveMessage(receiver, wire);
     }
 
     @Benchmark
     public long reentrantLock() {
-        return run(reentrant);
+        return run(reentrant, reentrantReceiver);
     }
 
     @Benchmark
     public long monitor() {
-        return run(monitor);
+        return run(monitor, monitorReceiver);
     }
 
     @Benchmark
     public long handleLock() {
-        return run(handleLock);
+        return run(handleLock, handleLockReceiver);
     }
 
     @Benchmark
     public long none() {
-        return run(none);
+        return run(none, noneReceiver);
     }
 }

@@ -17,9 +17,13 @@ import java.util.concurrent.TimeUnit;
  * One whole binary message through the receive path, from bytes "read from the socket" to the last chunk
  * handed to the application. The bytes are what the peer's Ferry handle sends: masked when this side is
  * the server, unmasked when it is the client, compressed with permessage-deflate when negotiated. Both
- * sides read them through a 4096-byte buffer, so a 64 KiB message arrives in 17 reads. Ferry:
- * {@code receive}, then {@code getAction}/{@code completeAction} until {@code BINARY_MESSAGE}, one
- * {@code receive} per chunk. Jetty: {@link JettyPipeline#receive}. One operation is one message.
+ * sides read them through a 4096-byte buffer, so a 64 KiB message arrives in 17 reads. Ferry: the driver
+ * loop with the handle's fused calls ({@link FerryHandles#receiveMessage}: {@code completeAndGetAction} per
+ * read, {@code completeAndReceive} per chunk, which queues the next receive, so a small message is two locked
+ * calls); {@code ferryUnfused} is the same loop with the calls of spec §8.1 only ({@code receive}, then
+ * {@code getAction}/{@code completeAction} until {@code BINARY_MESSAGE}, one {@code receive} per chunk: five
+ * locked calls), kept to show the difference in one run. Jetty: {@link JettyPipeline#receive}. One operation is
+ * one message.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -38,15 +42,17 @@ public class MessageReceiveBenchmark {
     private ByteBuffer ferryWire;
     private ByteBuffer jettyWire;
     private ByteBuffer unlockedWire;
-    private FerryHandles.Side ferry;
-    private FerryHandles.Side ferryUnlocked;
+    private ByteBuffer unfusedWire;
+    private FerryHandles.Receiver ferry;
+    private FerryHandles.Receiver ferryUnlocked;
+    private FerryHandles.Side ferryUnfused;
     private JettyPipeline jetty;
 
     @Setup
     public void setUp() {
         boolean server = role.equals("SERVER");
         FerryHandles.Pair pair = FerryHandles.open(deflate);
-        ferry = pair.get(server);
+        ferry = new FerryHandles.Receiver(pair.get(server));
         // The first message of a connection: with context takeover it refers to no earlier message, so the
         // same bytes can be received again and again.
         ByteBuffer wire = FerryHandles.wireOf(pair.get(!server), Inputs.payload(size, 4));
@@ -54,14 +60,17 @@ public class MessageReceiveBenchmark {
         ferryWire = wire.duplicate();
         jettyWire = wire.duplicate();
         unlockedWire = wire.duplicate();
-        ferryUnlocked = FerryHandles.openUnlocked(deflate).get(server);
+        unfusedWire = wire.duplicate();
+        ferryUnlocked = new FerryHandles.Receiver(FerryHandles.openUnlocked(deflate).get(server));
+        ferryUnfused = FerryHandles.open(deflate).get(server);
         jetty = new JettyPipeline(!server, deflate);
     }
 
     @TearDown
     public void tearDown() {
-        ferry.close();
-        ferryUnlocked.close();
+        ferry.handle().close();
+        ferryUnlocked.handle().close();
+        ferryUnfused.close();
         jetty.stop();
     }
 
@@ -76,6 +85,13 @@ public class MessageReceiveBenchmark {
     public long ferryUnlocked() {
         unlockedWire.position(0);
         return FerryHandles.receiveMessage(ferryUnlocked, unlockedWire);
+    }
+
+    /** Diagnostic: the loop with the calls of spec §8.1 only, as before the fused calls (five per small message). */
+    @Benchmark
+    public long ferryUnfused() {
+        unfusedWire.position(0);
+        return FerryHandles.receiveMessageUnfused(ferryUnfused, unfusedWire);
     }
 
     @Benchmark

@@ -14,8 +14,10 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One whole binary message through the send path. Ferry: {@code send}, then {@code getAction} and
- * {@code completeAction} until its {@code INDICATE_SEND_COMPLETE}. Jetty: {@link JettyPipeline#send}.
+ * One whole binary message through the send path. Ferry: {@code send}, {@code getAction}, then the fused
+ * {@code completeAndGetAction} per write until its {@code INDICATE_SEND_COMPLETE}, which is completed
+ * ({@link FerryHandles#sendMessage}: four locked calls for a one-frame message); {@code ferryUnfused} makes the
+ * calls of spec §8.1 only (five). Jetty: {@link JettyPipeline#send}.
  * A server sends unmasked frames, a client masked ones; with permessage-deflate (context takeover, default
  * level, on both sides) the payload is compressed first. One operation is one message.
  */
@@ -36,6 +38,7 @@ public class MessageSendBenchmark {
     private ByteBuffer payload;
     private FerryHandles.Side ferry;
     private FerryHandles.Side ferryUnlocked;
+    private FerryHandles.Side ferryUnfused;
     private JettyPipeline jetty;
 
     @Setup
@@ -44,6 +47,7 @@ public class MessageSendBenchmark {
         payload = ByteBuffer.wrap(Inputs.payload(size, 3));
         ferry = FerryHandles.open(deflate).get(server);
         ferryUnlocked = FerryHandles.openUnlocked(deflate).get(server);
+        ferryUnfused = FerryHandles.open(deflate).get(server);
         jetty = new JettyPipeline(!server, deflate);
     }
 
@@ -51,6 +55,7 @@ public class MessageSendBenchmark {
     public void tearDown() {
         ferry.close();
         ferryUnlocked.close();
+        ferryUnfused.close();
         jetty.stop();
     }
 
@@ -63,6 +68,12 @@ public class MessageSendBenchmark {
     @Benchmark
     public long ferryUnlocked() {
         return FerryHandles.sendMessage(ferryUnlocked, payload, null);
+    }
+
+    /** Diagnostic: the loop with the calls of spec §8.1 only, as before the fused call (five per small message). */
+    @Benchmark
+    public long ferryUnfused() {
+        return FerryHandles.sendMessageUnfused(ferryUnfused, payload, null);
     }
 
     @Benchmark

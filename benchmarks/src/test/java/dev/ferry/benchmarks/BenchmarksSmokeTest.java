@@ -49,14 +49,17 @@ class BenchmarksSmokeTest {
             for (int i = 0; i < 3; i++) {
                 long ferry = benchmark.ferry();
                 long unlocked = benchmark.ferryUnlocked();
+                long unfused = benchmark.ferryUnfused();
                 long jetty = benchmark.jetty();
                 if (deflate) {
                     assertTrue(ferry > 0 && ferry < size + 14, "Ferry wrote " + ferry + " bytes");
                     assertTrue(jetty > 0 && jetty < size + 14, "Jetty wrote " + jetty + " bytes");
                     assertTrue(unlocked > 0 && unlocked < size + 14, "Ferry unlocked wrote " + unlocked + " bytes");
+                    assertTrue(unfused > 0 && unfused < size + 14, "Ferry unfused wrote " + unfused + " bytes");
                 } else {
                     assertEquals(jetty, ferry, "bytes on the wire, run " + i);
                     assertEquals(ferry, unlocked, "bytes on the wire without the lock, run " + i);
+                    assertEquals(ferry, unfused, "bytes on the wire without the fused calls, run " + i);
                 }
             }
         } finally {
@@ -77,6 +80,7 @@ class BenchmarksSmokeTest {
             for (int i = 0; i < 3; i++) {
                 assertEquals(size, benchmark.ferry(), "Ferry, run " + i);
                 assertEquals(size, benchmark.ferryUnlocked(), "Ferry without the lock, run " + i);
+                assertEquals(size, benchmark.ferryUnfused(), "Ferry without the fused calls, run " + i);
                 assertEquals(size, benchmark.jetty(), "Jetty, run " + i);
             }
         } finally {

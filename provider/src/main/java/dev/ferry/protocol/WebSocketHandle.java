@@ -238,6 +238,66 @@ public final class WebSocketHandle implements AutoCloseable {
         }
     }
 
+    /**
+     * Beyond spec §8.1: {@link #completeAction completeAction(action, bytesTransferred)} then
+     * {@link #getAction getAction(queue)}, under one lock. A driver makes these two calls back to back after
+     * every read, write and indication; fused, they cost one lock and one state check instead of two (J9's lock
+     * is paid per call). The results are those of the two calls:
+     * <ul>
+     *   <li>A caller mistake, in either part, throws {@link IllegalStateException} or
+     *       {@link IllegalArgumentException} (or {@link NullPointerException} for a null argument) before anything
+     *       changes: {@code action} is still uncompleted and nothing was polled, as if the call had not been made.
+     *       So does a null {@code queue}, which the two calls would only notice after completing.</li>
+     *   <li>A {@link WebSocketProtocolException} comes from the {@code getAction} part: {@code action} <em>is</em>
+     *       completed, and the rest is what {@link #getAction} does on a violation (J2): the handle is
+     *       {@link HandleState#FAILED} and its send pipeline offers the Close to write.</li>
+     * </ul>
+     *
+     * @return the queue's next action, {@link Action#NO_ACTION} when it has none now
+     */
+    public Action completeAndGetAction(Action action, long bytesTransferred, ActionQueue queue) {
+        lock.lock();
+        try {
+            return engine.completeAndGetAction(action, bytesTransferred, queue);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Beyond spec §8.1: {@link #completeAction completeAction(received, 0)}, {@link #receive receive(context)},
+     * then {@link #getAction getAction(ActionQueue.RECEIVE)}, under one lock. This is the receive loop's step once
+     * a chunk has been copied out: the next receive is queued at once, and what comes back is its first action
+     * (a {@code RECEIVE_FROM_NETWORK}, or an {@code INDICATE_RECEIVE_COMPLETE} when the bytes are already
+     * buffered). So a steady stream of small messages costs two locked calls per message,
+     * {@code completeAndGetAction(read, n, RECEIVE)} and this one, instead of five. The results are those of the
+     * three calls:
+     * <ul>
+     *   <li>A caller mistake, in either of the first two parts, throws {@link IllegalStateException} (or
+     *       {@link NullPointerException} for a null {@code received}) before anything changes: {@code received}
+     *       is still uncompleted and no receive is queued. That includes the case where the three calls would
+     *       fail only at {@code receive}: after the peer's Close ({@link HandleState#CLOSE_RECEIVED} or
+     *       {@link HandleState#CLOSED}), after {@link #abort()}, or once {@link HandleState#FAILED}. Complete
+     *       such a chunk with {@link #completeAction}.</li>
+     *   <li>A {@link WebSocketProtocolException} comes from the {@code getAction} part: {@code received} is
+     *       completed and the new receive was queued; the violation ends that receive, and the rest is what
+     *       {@link #getAction} does on a violation (J2).</li>
+     * </ul>
+     *
+     * @param received the receive pipeline's uncompleted {@code INDICATE_RECEIVE_COMPLETE} (its data copied out)
+     * @param context  the next receive's context, as for {@link #receive}
+     * @return the receive queue's next action, {@link Action#NO_ACTION} when it has none now (an automatic pong
+     *         is waiting for the wire)
+     */
+    public Action completeAndReceive(Action.IndicateReceiveComplete received, Object context) {
+        lock.lock();
+        try {
+            return engine.completeAndReceive(received, context);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** {@code WebSocketAbortHandle}: new sends and receives fail; drain what is queued. Releases extensions. */
     public void abort() {
         lock.lock();

@@ -60,6 +60,14 @@ import java.lang.invoke.VarHandle;
  * owner can run application code on the thread that read the bytes; {@link #isTransportThread()} tells the
  * listener, during its calls, whether that will happen.
  *
+ * <h2>Fused handle calls</h2>
+ * A completion the loop follows with a poll of the same pipeline is one call,
+ * {@link WebSocketHandle#completeAndGetAction} (after a read, after a write of the send pipeline), and a data chunk
+ * whose listener asks for more is completed together with the next receive, {@link WebSocketHandle#completeAndReceive}.
+ * The action such a call hands back is kept ({@code sendNext}, {@code receiveNext}) and handled by the pipeline's
+ * next poll instead of a {@code getAction}; the order of the work is that of the unfused loop. So a small message
+ * costs two locked handle calls to receive instead of five, and four to send instead of five.
+ *
  * <p>Thread contract: every public method may be called from any thread. The listener is called from the
  * thread running the loop, never concurrently with itself, and must not block (but for
  * {@link Listener#afterTransportCallback()}).
@@ -203,6 +211,9 @@ public final class ConnectionDriver {
     private Action.ReceiveFromNetwork pendingRead;
     /** A read was returned unused: ask for the next one once {@code onReadable} has cleared the read demand. */
     private boolean readReturned;
+    /** An action a fused call handed back, to handle at the pipeline's next poll (never NO_ACTION). */
+    private Action sendNext;
+    private Action receiveNext;
     private boolean sendPipelineBusy;
     private boolean receivePipelineBusy;
     private boolean sendPipelineIdle;
@@ -542,12 +553,18 @@ public final class ConnectionDriver {
     }
 
     private void written(Action.SendToNetwork action, boolean sendPipeline) {
-        handle.completeAction(action, action.totalBytes());
         if (sendPipeline) {
             sendPipelineBusy = false;
+            sendNext = next(handle.completeAndGetAction(action, action.totalBytes(), ActionQueue.SEND));
         } else {
             receivePipelineBusy = false;
+            handle.completeAction(action, action.totalBytes());
         }
+    }
+
+    /** What a fused call handed back, to keep for the pipeline's next poll: null for nothing. */
+    private static Action next(Action action) {
+        return action instanceof Action.NoAction ? null : action;
     }
 
     private boolean feedHandle() {
@@ -581,13 +598,17 @@ public final class ConnectionDriver {
             writes.flushBatch(null);
             progress = true;
         }
-        if ((state == State.OPEN || state == State.CLOSING) && peerClose == null && !eof && !receiveOutstanding
-                && RECEIVE_WANTED.compareAndSet(this, true, false)) {
+        if (mayReceive() && RECEIVE_WANTED.compareAndSet(this, true, false)) {
             handle.receive(null); // no context: the handle's pooled memory may keep its actions for the next read
             receiveOutstanding = true;
             progress = true;
         }
         return progress;
+    }
+
+    /** Whether a new receive may be queued now (the listener's wish aside). */
+    private boolean mayReceive() {
+        return (state == State.OPEN || state == State.CLOSING) && peerClose == null && !eof && !receiveOutstanding;
     }
 
     private void handOff(SendRequest next) {
@@ -607,7 +628,11 @@ public final class ConnectionDriver {
         if (sendPipelineBusy) {
             return false;
         }
-        Action action = getAction(ActionQueue.SEND);
+        Action action = sendNext;
+        sendNext = null;
+        if (action == null) {
+            action = getAction(ActionQueue.SEND);
+        }
         sendPipelineIdle = action instanceof Action.NoAction;
         return handleAction(action, true);
     }
@@ -619,13 +644,18 @@ public final class ConnectionDriver {
         if (receivePipelineBusy) {
             return pendingRead != null && tryRead();
         }
-        if (readReturned) {
-            if (readDemanded) {
-                return false; // nothing buffered, nothing to parse: the pipeline's next action is a read
+        Action action = receiveNext;
+        receiveNext = null;
+        if (action == null) {
+            if (readReturned) {
+                if (readDemanded) {
+                    return false; // nothing buffered, nothing to parse: the pipeline's next action is a read
+                }
+                readReturned = false;
             }
-            readReturned = false;
+            action = getAction(ActionQueue.RECEIVE);
         }
-        boolean progress = handleAction(getAction(ActionQueue.RECEIVE), false);
+        boolean progress = handleAction(action, false);
         return progress || state == State.FAILING; // a violation: go on to write the handle's Close
     }
 
@@ -633,13 +663,27 @@ public final class ConnectionDriver {
         try {
             return handle.getAction(pipeline);
         } catch (WebSocketProtocolException violation) {
-            // J2: the handle is FAILED and its send pipeline now offers the Close to write.
-            failure = violation;
-            state = State.FAILING;
-            sendPipelineIdle = false;
-            failQueued(new IOException("the peer broke the protocol: " + violation.getMessage(), violation));
+            violated(violation);
             return Action.NO_ACTION;
         }
+    }
+
+    /** {@code completeAndGetAction} on the receive pipeline: the completion is done even when the poll throws. */
+    private Action completeAndGetReceive(Action action, long bytes) {
+        try {
+            return next(handle.completeAndGetAction(action, bytes, ActionQueue.RECEIVE));
+        } catch (WebSocketProtocolException violation) {
+            violated(violation);
+            return null;
+        }
+    }
+
+    private void violated(WebSocketProtocolException violation) {
+        // J2: the handle is FAILED and its send pipeline now offers the Close to write.
+        failure = violation;
+        state = State.FAILING;
+        sendPipelineIdle = false;
+        failQueued(new IOException("the peer broke the protocol: " + violation.getMessage(), violation));
     }
 
     private boolean handleAction(Action action, boolean sendPipeline) throws IOException {
@@ -670,10 +714,25 @@ public final class ConnectionDriver {
             return true;
         } else if (action instanceof Action.IndicateReceiveComplete received) {
             receiveOutstanding = false;
+            boolean completed = false;
             try {
                 onReceiveComplete(received);
+                if (received.bufferType() != BufferType.CLOSE && mayReceive()
+                        && RECEIVE_WANTED.compareAndSet(this, true, false)) {
+                    // The listener asked for more: complete the chunk and queue the next receive in one call. A
+                    // violation comes after both (the handle's J2), as from getAction.
+                    try {
+                        receiveNext = next(handle.completeAndReceive(received, null));
+                    } catch (WebSocketProtocolException violation) {
+                        violated(violation);
+                    }
+                    receiveOutstanding = true;
+                    completed = true;
+                }
             } finally {
-                handle.completeAction(received, 0);
+                if (!completed) {
+                    handle.completeAction(received, 0);
+                }
             }
             return true;
         } else {
@@ -705,7 +764,7 @@ public final class ConnectionDriver {
             handle.completeAction(read, 0);
         } else {
             lastActivity = scheduler.nanoTime();
-            handle.completeAction(read, n);
+            receiveNext = completeAndGetReceive(read, n);
         }
         return true;
     }
@@ -833,6 +892,13 @@ public final class ConnectionDriver {
                 handle.completeAction(pendingRead, 0);
                 pendingRead = null;
             }
+            for (Action kept : new Action[] {sendNext, receiveNext}) {
+                if (kept != null) {
+                    handle.completeAction(kept, 0); // handed out by a fused call, not handled yet
+                }
+            }
+            sendNext = null;
+            receiveNext = null;
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "cancelling held actions", e);
         }

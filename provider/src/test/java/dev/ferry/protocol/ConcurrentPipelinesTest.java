@@ -20,7 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * J9: a client handle whose send pipeline and receive pipeline are driven by two threads at once, while
  * the server pings it after every message, so automatic pongs (receive thread) and data frames (send
- * thread) compete for the one wire writer (R5). Bounded in count; timeouts are only a safety net.
+ * thread) compete for the one wire writer (R5). Once with the calls of spec §8.1, once with the fused calls
+ * ({@code completeAndGetAction}, {@code completeAndReceive}) on every thread. Bounded in count; timeouts are
+ * only a safety net.
  */
 class ConcurrentPipelinesTest {
 
@@ -32,7 +34,8 @@ class ConcurrentPipelinesTest {
         private final AtomicBoolean writing = new AtomicBoolean();
         private final AtomicBoolean overlapped = new AtomicBoolean();
 
-        void write(WebSocketHandle handle, Action.SendToNetwork s) {
+        /** Writes the frame; the caller completes the action. */
+        void write(Action.SendToNetwork s) {
             if (!writing.compareAndSet(false, true)) {
                 overlapped.set(true);
             }
@@ -42,7 +45,6 @@ class ConcurrentPipelinesTest {
                 }
             }
             writing.set(false);
-            handle.completeAction(s, s.totalBytes());
         }
 
         int read(ByteBuffer dst) {
@@ -54,6 +56,16 @@ class ConcurrentPipelinesTest {
 
     @org.junit.jupiter.api.RepeatedTest(5)
     void sendAndReceivePipelinesOnTwoThreads() throws Exception {
+        run(false);
+    }
+
+    @org.junit.jupiter.api.RepeatedTest(5)
+    void sendAndReceivePipelinesOnTwoThreadsWithFusedCalls() throws Exception {
+        run(true);
+    }
+
+    /** With {@code fused}, every completion that is followed by a poll of the same queue is one fused call. */
+    private static void run(boolean fused) throws Exception {
         WebSocketHandle client = Handles.client(HandleProperties.defaults(), 21);
         WebSocketHandle server = Handles.server(HandleProperties.defaults(), 22);
         Wire toServer = new Wire();
@@ -72,39 +84,50 @@ class ConcurrentPipelinesTest {
             CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
                 for (byte[] m : sent) {
                     client.send(BufferType.BINARY_MESSAGE, ByteBuffer.wrap(m), m);
+                    Action a = client.getAction(ActionQueue.SEND);
                     while (true) {
-                        Action a = client.getAction(ActionQueue.SEND);
                         if (a instanceof Action.SendToNetwork s) {
-                            toServer.write(client, s);
+                            toServer.write(s);
+                            a = completeThenGet(client, s, s.totalBytes(), ActionQueue.SEND, fused);
                         } else if (a instanceof Action.IndicateSendComplete c) {
                             client.completeAction(c, 0);
                             break;
                         } else {
                             Thread.onSpinWait(); // R4: the receive thread holds the wire with a pong
+                            a = client.getAction(ActionQueue.SEND);
                         }
                     }
                 }
             }, threads);
             CompletableFuture<Void> receiver = CompletableFuture.runAsync(() -> {
                 client.receive(null);
+                Action a = client.getAction(ActionQueue.RECEIVE);
                 while (!done.get()) {
-                    Action a = client.getAction(ActionQueue.RECEIVE);
                     if (a instanceof Action.ReceiveFromNetwork r) {
                         int n;
                         while ((n = toClient.read(r.buffer())) == 0 && !done.get()) {
                             Thread.onSpinWait();
                         }
-                        client.completeAction(r, n == 0 ? 0 : n);
+                        if (n == 0) {
+                            client.completeAction(r, 0);
+                            break;
+                        }
+                        a = completeThenGet(client, r, n, ActionQueue.RECEIVE, fused);
                     } else if (a instanceof Action.SendToNetwork s) {
                         autoPongs.incrementAndGet();
-                        toServer.write(client, s);
+                        toServer.write(s);
+                        a = completeThenGet(client, s, s.totalBytes(), ActionQueue.RECEIVE, fused);
                     } else if (a instanceof Action.IndicateReceiveComplete c) {
-                        client.completeAction(c, 0);
-                        if (c.bufferType() != BufferType.CLOSE) {
+                        if (fused) {
+                            a = client.completeAndReceive(c, null);
+                        } else {
+                            client.completeAction(c, 0);
                             client.receive(null);
+                            a = client.getAction(ActionQueue.RECEIVE);
                         }
                     } else {
                         Thread.onSpinWait();
+                        a = client.getAction(ActionQueue.RECEIVE);
                     }
                 }
             }, threads);
@@ -124,7 +147,8 @@ class ConcurrentPipelinesTest {
                         }
                         server.completeAction(r, n);
                     } else if (a instanceof Action.SendToNetwork s) {
-                        toClient.write(server, s);
+                        toClient.write(s);
+                        server.completeAction(s, s.totalBytes());
                     } else if (a instanceof Action.IndicateSendComplete c) {
                         server.completeAction(c, 0);
                         pingPending = false;
@@ -162,5 +186,14 @@ class ConcurrentPipelinesTest {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    private static Action completeThenGet(WebSocketHandle handle, Action action, long bytes, ActionQueue queue,
+                                          boolean fused) {
+        if (fused) {
+            return handle.completeAndGetAction(action, bytes, queue);
+        }
+        handle.completeAction(action, bytes);
+        return handle.getAction(queue);
     }
 }

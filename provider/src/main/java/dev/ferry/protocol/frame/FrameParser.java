@@ -59,11 +59,50 @@ public final class FrameParser {
         int b1 = buffer.get(from + 1) & 0xFF;
         boolean isMasked = (b1 & 0x80) != 0;
         int length7 = b1 & 0x7F;
+        Opcode op = Opcode.of(b0);
+        // One test for the usual frame (a known opcode, no RSV bit, the expected mask bit, and for a control frame
+        // FIN and a short length); anything else goes through every rule in order, which also lets negotiated
+        // RSV bits and DISABLE_MASKING through. Keeping the rules out of line keeps this method small enough for
+        // the JIT to inline it into the receive loop.
+        if (op == null || (b0 & 0x70) != 0 || (isMasked ? requireUnmasked : requireMasked)
+                || (op.isControl() && ((b0 & 0x80) == 0 || length7 > 125))) {
+            checkRules(b0, op, length7, isMasked);
+        }
         int size = (length7 <= 125 ? 2 : length7 == 126 ? 4 : 10) + (isMasked ? 4 : 0);
-        Opcode op = Opcode.of(b0 & 0xF);
+        if (available < size) {
+            return 0;
+        }
+        long length;
+        int index = from + 2;
+        if (length7 <= 125) {
+            length = length7;
+        } else if (length7 == 126) {
+            length = buffer.getShort(index) & 0xFFFF;
+            index += 2;
+        } else {
+            length = buffer.getLong(index);
+            if (length < 0) {
+                throw violation("payload length over 2^63-1", "a 64-bit payload length with its most significant bit 0, got 0x"
+                        + Long.toHexString(length) + " (RFC 6455 §5.2)");
+            }
+            index += 8;
+        }
+        this.fin = (b0 & 0x80) != 0;
+        this.rsv = (b0 >> 4) & 7;
+        this.opcode = op;
+        this.masked = isMasked;
+        this.maskKey = isMasked ? buffer.getInt(index) : 0;
+        this.payloadLength = length;
+        return size;
+    }
+
+    /**
+     * Every rule the first two bytes of a header can break, in the order they are checked (so a bad frame fails
+     * as early as possible, and a frame that breaks several rules always reports the same one).
+     */
+    private void checkRules(int b0, Opcode op, int length7, boolean isMasked) {
         int bits = (b0 >> 4) & 7;
         boolean isFin = (b0 & 0x80) != 0;
-        // Check what the first two bytes already tell, so a bad frame fails as early as possible.
         if (op == null) {
             throw violation("reserved opcode", "a known opcode, got reserved opcode 0x" + Integer.toHexString(b0 & 0xF)
                     + " (RFC 6455 §5.2)");
@@ -92,31 +131,6 @@ public final class FrameParser {
         if (requireUnmasked && isMasked) {
             throw violation("masked server frame", "an unmasked frame from the server, got a masked " + op + " frame (RFC 6455 §5.1)");
         }
-        if (available < size) {
-            return 0;
-        }
-        long length;
-        int index = from + 2;
-        if (length7 <= 125) {
-            length = length7;
-        } else if (length7 == 126) {
-            length = buffer.getShort(index) & 0xFFFF;
-            index += 2;
-        } else {
-            length = buffer.getLong(index);
-            if (length < 0) {
-                throw violation("payload length over 2^63-1", "a 64-bit payload length with its most significant bit 0, got 0x"
-                        + Long.toHexString(length) + " (RFC 6455 §5.2)");
-            }
-            index += 8;
-        }
-        this.fin = isFin;
-        this.rsv = bits;
-        this.opcode = op;
-        this.masked = isMasked;
-        this.maskKey = isMasked ? buffer.getInt(index) : 0;
-        this.payloadLength = length;
-        return size;
     }
 
     /** A violation: {@code reason} goes into the Close frame, {@code expectation} into the message. */

@@ -153,11 +153,15 @@ public final class Engine {
 
     public void receive(Object context) {
         beginSession("receive");
+        expectReceivable();
+        receive.receive(context);
+    }
+
+    private void expectReceivable() {
         if (state != HandleState.OPEN && state != HandleState.CLOSE_SENT) {
             throw new IllegalStateException("expected OPEN or CLOSE_SENT to receive, got " + state
                     + (receive.closeReceived() ? " (the peer's Close was already received, spec Q5)" : ""));
         }
-        receive.receive(context);
     }
 
     private void expectSendable(String call) {
@@ -210,6 +214,11 @@ public final class Engine {
         return action;
     }
 
+    private static IllegalStateException notHandedOut(Action action) {
+        return new IllegalStateException("expected an action this handle handed out and that is not completed yet,"
+                + " got " + action.type() + " (spec §5.1 R1)");
+    }
+
     private void fail(WebSocketProtocolException violation) {
         transition(Event.VIOLATION);
         receive.fail();
@@ -229,8 +238,7 @@ public final class Engine {
                 transition(Event.CLOSE_WRITTEN);
             }
         } else if (!receive.complete(action, bytesTransferred)) {
-            throw new IllegalStateException("expected an action this handle handed out and that is not completed yet,"
-                    + " got " + action.type() + " (spec §5.1 R1)");
+            throw notHandedOut(action);
         }
         if (action == wire) {
             wire = null;
@@ -253,6 +261,35 @@ public final class Engine {
     /** Whether the receive pipeline holds receive memory now (for tests). */
     boolean holdsReceiveMemory() {
         return receive.holdsMemory();
+    }
+
+    // ---- fused calls (beyond spec §8.1: one lock and one state check for calls a driver makes back to back) ----
+
+    /**
+     * {@code completeAction(action, bytes)} then {@code getAction(queue)}. A caller mistake in either part throws
+     * before anything changes; a violation thrown by the second part comes after the completion (J2).
+     */
+    public Action completeAndGetAction(Action action, long bytesTransferred, ActionQueue queue) {
+        Objects.requireNonNull(queue, "queue");
+        completeAction(action, bytesTransferred);
+        return getAction(queue);
+    }
+
+    /**
+     * {@code completeAction(received, 0)}, {@code receive(context)}, then {@code getAction(RECEIVE)}. Everything
+     * the first two parts check is checked before anything changes; a violation thrown by the last part comes
+     * after the completion and with the new receive queued, which it then ends (J2).
+     */
+    public Action completeAndReceive(Action.IndicateReceiveComplete received, Object context) {
+        Objects.requireNonNull(received, "received");
+        expectNotDeleted("completeAndReceive");
+        if (!receive.isOutstanding(received)) {
+            throw notHandedOut(received);
+        }
+        expectReceivable();
+        receive.complete(received, 0);
+        receive.receive(context);
+        return pollReceive();
     }
 
     // ---- lifecycle ----------------------------------------------------------------------------

@@ -256,6 +256,11 @@ final class ReceivePipeline {
         }
     }
 
+    /** Whether {@code action} is this pipeline's uncompleted {@code INDICATE_RECEIVE_COMPLETE}. */
+    boolean isOutstanding(Action.IndicateReceiveComplete action) {
+        return action == outstanding;
+    }
+
     /** The peer broke the protocol: forget the pending receive and any pong (it ends with the exception). */
     void fail() {
         pending = false;
@@ -268,7 +273,11 @@ final class ReceivePipeline {
         return closeReceived;
     }
 
-    /** Parses what is buffered into the next reportable unit, or null when more bytes are needed. */
+    /**
+     * Parses what is buffered into the next reportable unit, or null when more bytes are needed. The usual case
+     * (a data frame's header, then its payload) stays in this method and the two it calls first; control frames,
+     * message starts and extensions are out of line, so the JIT can inline the whole path into the handle's call.
+     */
     private Action advance() {
         while (true) {
             if (decoderHasOutput) {
@@ -281,25 +290,17 @@ final class ReceivePipeline {
             if (readPos == writePos) {
                 return null; // nothing buffered (and maybe no memory held)
             }
-            ByteBuffer buffer = memory.buffer;
             if (!inPayload) {
-                int headerLength = parser.parse(buffer, readPos, writePos);
+                int headerLength = parser.parse(memory.buffer, readPos, writePos);
                 if (headerLength == 0) {
                     return null;
                 }
                 Opcode opcode = parser.opcode();
                 if (opcode.isControl()) {
-                    long length = parser.payloadLength();
-                    if (writePos - readPos - headerLength < length) {
+                    if (writePos - readPos - headerLength < parser.payloadLength()) {
                         return null;
                     }
-                    readPos += headerLength;
-                    int start = readPos;
-                    readPos += (int) length;
-                    if (parser.masked()) {
-                        Masking.maskInPlace(buffer, start, readPos, parser.maskKey(), 0);
-                    }
-                    Action unit = control(opcode, start, (int) length);
+                    Action unit = control(opcode, headerLength);
                     if (unit != null || pongPending) {
                         return unit;
                     }
@@ -312,44 +313,50 @@ final class ReceivePipeline {
                 }
                 continue;
             }
-            int available = (int) Math.min(writePos - readPos, frameRemaining);
-            int start = readPos;
-            readPos += available;
-            frameRemaining -= available;
-            if (frameMasked) {
-                Masking.maskInPlace(buffer, start, readPos, frameMaskKey, maskOffset);
-                maskOffset += available;
+            Action unit = payloadChunk();
+            if (unit != null) {
+                return unit;
             }
-            if (frameRemaining == 0) {
-                inPayload = false;
-            }
-            boolean last = frameRemaining == 0 && frameFin;
-            if (decoder == null) {
-                return deliver(buffer, memory.view, start, available, last);
-            }
-            memory.extensionInput.limit(readPos).position(start);
-            decoder.decodeInput(memory.extensionInput, last);
-            decoderFinalSupplied = last;
-            decoderHasOutput = true;
         }
+    }
+
+    /**
+     * The buffered part of the current frame's payload (at least one byte is buffered): a chunk to hand out, or,
+     * in a message an extension decodes, null after feeding it to the extension (then {@code decoderHasOutput}).
+     */
+    private Action payloadChunk() {
+        ReceiveMemory held = memory;
+        int available = (int) Math.min(writePos - readPos, frameRemaining);
+        int start = readPos;
+        readPos += available;
+        frameRemaining -= available;
+        if (frameMasked) {
+            Masking.maskInPlace(held.buffer, start, readPos, frameMaskKey, maskOffset);
+            maskOffset += available;
+        }
+        if (frameRemaining == 0) {
+            inPayload = false;
+        }
+        boolean last = frameRemaining == 0 && frameFin;
+        if (decoder == null) {
+            return deliver(held.buffer, held.view, start, available, last);
+        }
+        feedDecoder(start, last);
+        return null;
+    }
+
+    /** Hands the payload bytes from {@code start} to {@code readPos} to the message's extension. */
+    private void feedDecoder(int start, boolean last) {
+        memory.extensionInput.limit(readPos).position(start);
+        decoder.decodeInput(memory.extensionInput, last);
+        decoderFinalSupplied = last;
+        decoderHasOutput = true;
     }
 
     private Action startDataFrame(Opcode opcode) {
         long length = parser.payloadLength();
-        if (opcode == Opcode.CONTINUATION) {
-            if (messageOpcode == null) {
-                throw protocolError("a TEXT or BINARY frame to start a message, got CONTINUATION (RFC 6455 §5.4)",
-                        "continuation without a message");
-            }
-        } else {
-            if (messageOpcode != null) {
-                throw protocolError("CONTINUATION, got " + opcode + " inside a fragmented message (RFC 6455 §5.4)",
-                        "new message inside a fragmented one");
-            }
-            messageOpcode = opcode;
-            messageBytes = 0;
-            utf8.reset();
-            decoder = parser.rsv() == 0 ? null : extensionFor(parser.rsv());
+        if (opcode != Opcode.CONTINUATION || messageOpcode == null) {
+            startMessage(opcode);
         }
         if (decoder == null) {
             messageBytes += length;
@@ -365,13 +372,26 @@ final class ReceivePipeline {
             return null;
         }
         if (decoder != null) {
-            memory.extensionInput.limit(readPos).position(readPos);
-            decoder.decodeInput(memory.extensionInput, frameFin);
-            decoderFinalSupplied = frameFin;
-            decoderHasOutput = true;
+            feedDecoder(readPos, frameFin);
             return null;
         }
         return frameFin ? deliver(memory.buffer, memory.view, readPos, 0, true) : null;
+    }
+
+    /** A TEXT or BINARY frame starts a message; a CONTINUATION outside one, or a start inside one, is refused. */
+    private void startMessage(Opcode opcode) {
+        if (opcode == Opcode.CONTINUATION) {
+            throw protocolError("a TEXT or BINARY frame to start a message, got CONTINUATION (RFC 6455 §5.4)",
+                    "continuation without a message");
+        }
+        if (messageOpcode != null) {
+            throw protocolError("CONTINUATION, got " + opcode + " inside a fragmented message (RFC 6455 §5.4)",
+                    "new message inside a fragmented one");
+        }
+        messageOpcode = opcode;
+        messageBytes = 0;
+        utf8.reset();
+        decoder = parser.rsv() == 0 ? null : extensionFor(parser.rsv());
     }
 
     private Extension extensionFor(int rsv) {
@@ -439,7 +459,14 @@ final class ReceivePipeline {
         return chunk;
     }
 
-    private Action control(Opcode opcode, int start, int length) {
+    /** A whole control frame at {@code readPos}: consumed, unmasked; its unit, or null for a ping (answered). */
+    private Action control(Opcode opcode, int headerLength) {
+        int length = (int) parser.payloadLength();
+        int start = readPos + headerLength;
+        readPos = start + length;
+        if (parser.masked()) {
+            Masking.maskInPlace(memory.buffer, start, readPos, parser.maskKey(), 0);
+        }
         switch (opcode) {
             case PING -> {
                 if (!closeReceived) {
