@@ -36,6 +36,13 @@ import java.util.random.RandomGenerator;
  * previous one is completed; nothing else (no automatic pong) is written between them. A server's frame is
  * always one action, whatever its length.
  *
+ * <p>Beyond spec §8.1: two fused calls, {@link #completeAndGetAction} ({@code completeAction} then
+ * {@code getAction}) and {@link #completeAndReceive} ({@code completeAction} of a received chunk, {@code receive},
+ * {@code getAction(RECEIVE)}). J9's lock is paid per call, and so is the check of the handle's state; a driver
+ * makes these calls back to back after every read, write and chunk, so fusing them halves what the lock and the
+ * checks cost (a small message is two locked calls to receive instead of five). Each gives the results of the
+ * calls it stands for, taking the lock once; the calls of §8.1 are unchanged.
+ *
  * <p>Errors (spec §8.2): caller mistakes throw {@link IllegalStateException} or
  * {@link IllegalArgumentException} and change nothing. A peer's violation is thrown once by
  * {@link #getAction} as a {@link WebSocketProtocolException}; the handle is then {@link HandleState#FAILED}

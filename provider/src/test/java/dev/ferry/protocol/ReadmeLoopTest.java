@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,6 +67,37 @@ class ReadmeLoopTest {
     }
     // README:end
 
+    // README-fused:begin
+    /** Receives until the peer's Close, handing each chunk to {@code deliver}: two handle calls per small message. */
+    static CloseStatus receiveAll(WebSocketHandle handle, ByteChannel channel,
+                                  BiConsumer<BufferType, ByteBuffer> deliver) throws IOException {
+        handle.receive(null);
+        Action action = handle.getAction(ActionQueue.RECEIVE);
+        while (true) {
+            if (action instanceof Action.ReceiveFromNetwork r) {
+                int n = Math.max(0, channel.read(r.buffer())); // end of stream reads as 0
+                action = handle.completeAndGetAction(r, n, ActionQueue.RECEIVE);
+            } else if (action instanceof Action.SendToNetwork pong) { // the answer to a ping
+                long written = 0;
+                for (ByteBuffer b : pong.buffers()) {
+                    while (b.hasRemaining()) {
+                        written += channel.write(b);
+                    }
+                }
+                action = handle.completeAndGetAction(pong, written, ActionQueue.RECEIVE);
+            } else if (action instanceof Action.IndicateReceiveComplete c && c.bufferType() == BufferType.CLOSE) {
+                handle.completeAction(c, 0);
+                return c.closeStatus(); // answer it with sendClose (1006: the stream ended without one)
+            } else if (action instanceof Action.IndicateReceiveComplete c) {
+                deliver.accept(c.bufferType(), c.data()); // copies what it keeps
+                action = handle.completeAndReceive(c, null); // completes c, queues the next receive
+            } else {
+                throw new AssertionError("nothing else is sent meanwhile, so no NO_ACTION here, got " + action);
+            }
+        }
+    }
+    // README-fused:end
+
     /** Joins a pipe's two ends into one blocking channel. */
     private record Duplex(Pipe.SourceChannel in, Pipe.SinkChannel out) implements ByteChannel {
         @Override
@@ -98,6 +130,65 @@ class ReadmeLoopTest {
                 .reduce("", (a, b) -> a + b + "\n");
         String readme = Files.readString(Path.of("../README.md"));
         assertTrue(readme.contains(unindented), "README.md must show the loop of ReadmeLoopTest.echo verbatim");
+    }
+
+    @Test
+    void readmeContainsTheFusedLoopVerbatim() throws IOException {
+        String source = Files.readString(Path.of("src/test/java/dev/ferry/protocol/ReadmeLoopTest.java"));
+        String loop = source.substring(source.indexOf("// README-fused:begin\n") + 22,
+                source.indexOf("    // README-fused:end"));
+        String unindented = loop.lines().map(l -> l.length() >= 4 ? l.substring(4) : l)
+                .reduce("", (a, b) -> a + b + "\n");
+        String readme = Files.readString(Path.of("../README.md"));
+        assertTrue(readme.contains(unindented), "README.md must show the loop of ReadmeLoopTest.receiveAll verbatim");
+    }
+
+    @Test
+    void theFusedLoopReceivesAnswersPingsAndStopsAtTheClose() throws Exception {
+        Pipe toServer = Pipe.open();
+        Pipe toClient = Pipe.open();
+        WebSocketHandle server = Handles.server(HandleProperties.defaults(), 3);
+        WebSocketHandle client = Handles.client(HandleProperties.defaults(), 4);
+        List<String> texts = List.of("Hello", "", "κόσμε".repeat(2000));
+        try (Duplex serverChannel = new Duplex(toServer.source(), toClient.sink());
+             Duplex clientChannel = new Duplex(toClient.source(), toServer.sink())) {
+            for (String text : texts) {
+                server.send(BufferType.UTF8_MESSAGE, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), null);
+                writeAll(server, serverChannel);
+                server.send(BufferType.PING, ByteBuffer.wrap(new byte[] {9}), null);
+                writeAll(server, serverChannel);
+            }
+            server.sendClose(CloseStatus.NORMAL_CLOSURE, null);
+            writeAll(server, serverChannel);
+            List<String> received = new ArrayList<>();
+            java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
+            CloseStatus close = receiveAll(client, clientChannel, (type, data) -> {
+                byte[] bytes = new byte[data.remaining()];
+                data.get(bytes);
+                message.writeBytes(bytes);
+                if (type.isFinal()) {
+                    received.add(message.toString(StandardCharsets.UTF_8));
+                    message.reset();
+                }
+            });
+            assertEquals(texts, received);
+            assertEquals(1000, close.code());
+            assertEquals(HandleState.CLOSE_RECEIVED, client.state());
+            server.receive(null);
+            int pongs = 0;
+            for (int i = 0; i < 100 && pongs < texts.size(); i++) {
+                Action action = server.getAction(ActionQueue.RECEIVE);
+                if (action instanceof Action.ReceiveFromNetwork r) {
+                    server.completeAction(r, serverChannel.read(r.buffer()));
+                } else if (action instanceof Action.IndicateReceiveComplete c) {
+                    assertEquals(BufferType.PONG, c.bufferType());
+                    pongs++;
+                    server.completeAction(c, 0);
+                    server.receive(null);
+                }
+            }
+            assertEquals(texts.size(), pongs, "the loop answered every ping");
+        }
     }
 
     @Test
