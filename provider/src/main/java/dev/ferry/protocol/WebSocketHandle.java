@@ -28,7 +28,10 @@ import java.util.random.RandomGenerator;
  * server puts a read-only view of it on the wire, a client a masked copy in handle memory. Every buffer
  * in an {@link Action} is read-only and on loan to the caller until that action is completed; received
  * data points into handle memory and must be copied out before completing. An action whose content did
- * not change may be handed out again as the same object (no allocation per frame or chunk).
+ * not change may be handed out again as the same object (no allocation per frame or chunk). The receive
+ * buffer is lent to the handle by a pool that all handles share, from the first read until a read is handed
+ * back unused ({@link #returnAction}) with nothing buffered, or until {@link #close()}: a connection that waits
+ * for the network holds none.
  *
  * <p>Spec difference (J13, {@code sendBufferSize}): a client masks into one pooled buffer of
  * {@code sendBufferSize} bytes, so a client frame longer than that is handed out as several
