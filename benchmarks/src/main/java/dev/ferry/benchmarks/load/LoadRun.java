@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.LongAdder;
  * every row's ratio against the server named {@code jetty}.
  *
  * <p>Usage: {@code LoadRun [--seconds S] [--log DIR] name=container=classpath ...}, where container is
- * {@code jetty} or {@code tomcat}. Every row is bounded in time (warm-up plus {@code S} seconds) and count.
+ * {@code jetty} or {@code tomcat}. Every row is bounded in time (warm-up plus {@code S} seconds) and count. The
+ * system property {@code load.rows} limits the run to some rows (see {@link #runs}).
  */
 public final class LoadRun {
 
@@ -41,6 +42,8 @@ public final class LoadRun {
 
     private final double seconds;
     private final Path logs;
+    /** The server being measured, for the CPU time it spends per operation (a diagnostic on stderr). */
+    private long serverPid = -1;
 
     private LoadRun(double seconds, Path logs) {
         this.seconds = seconds;
@@ -119,6 +122,7 @@ public final class LoadRun {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectError(logs.resolve(server.name() + ".stderr.log").toFile());
         Process process = builder.start();
+        serverPid = process.pid();
         try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
              Writer input = process.outputWriter(StandardCharsets.UTF_8)) {
             String line = lineStartingWith(output, "LISTENING ");
@@ -128,15 +132,26 @@ public final class LoadRun {
             }
             int port = Integer.parseInt(line.substring("LISTENING ".length()).trim());
             double[] values = new double[ROWS.length];
+            Arrays.fill(values, Double.NaN);
             // Memory first, on a fresh server: after the load rows the heap's pages are resident already.
-            double[] memory = idleMemory(port, input, output);
-            values[6] = memory[0];
-            values[7] = memory[1];
-            double[] latency = oneConnection(port);
-            System.arraycopy(latency, 0, values, 0, 3);
-            values[3] = manyConnections(port);
-            values[4] = largeMessages(port);
-            values[5] = handshakes(port);
+            if (runs("memory")) {
+                double[] memory = idleMemory(port, input, output);
+                values[6] = memory[0];
+                values[7] = memory[1];
+            }
+            if (runs("one")) {
+                double[] latency = oneConnection(port);
+                System.arraycopy(latency, 0, values, 0, 3);
+            }
+            if (runs("many")) {
+                values[3] = manyConnections(port);
+            }
+            if (runs("large")) {
+                values[4] = largeMessages(port);
+            }
+            if (runs("handshakes")) {
+                values[5] = handshakes(port);
+            }
             input.write("QUIT\n");
             input.flush();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
@@ -149,6 +164,16 @@ public final class LoadRun {
                 process.waitFor(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /**
+     * Whether to measure a group of rows: all of them unless the system property {@code load.rows} names some
+     * ({@code memory}, {@code one}, {@code many}, {@code large}, {@code handshakes}, comma separated), for example to
+     * profile one row; rows not measured print as NaN.
+     */
+    private static boolean runs(String group) {
+        String only = System.getProperty("load.rows", "").trim();
+        return only.isEmpty() || Arrays.asList(only.split(",")).contains(group);
     }
 
     private long warmUpNanos() {
@@ -169,6 +194,7 @@ public final class LoadRun {
             while (System.nanoTime() < warmUpEnd) {
                 roundTrip(client, payload);
             }
+            long cpuBefore = serverCpuNanos();
             long start = System.nanoTime();
             long end = start + measureNanos();
             long now = start;
@@ -178,9 +204,11 @@ public final class LoadRun {
                 samples[count++] = after - now;
                 now = after;
             }
+            long cpu = serverCpuNanos() - cpuBefore;
             double rate = count / ((now - start) / 1e9);
             Arrays.sort(samples, 0, count);
-            System.err.printf(Locale.ROOT, "  round trips: %d in %.1f s%n", count, (now - start) / 1e9);
+            System.err.printf(Locale.ROOT, "  round trips: %d in %.1f s; server CPU %.2f us each%n", count,
+                    (now - start) / 1e9, cpu / 1e3 / count);
             return new double[] {rate, samples[count / 2] / 1e3, samples[(int) (count * 0.99)] / 1e3};
         }
     }
@@ -239,12 +267,30 @@ public final class LoadRun {
     private double window(LongAdder counter) throws InterruptedException {
         Thread.sleep(warmUpNanos() / 1_000_000);
         long before = counter.sum();
+        long cpuBefore = serverCpuNanos();
         long start = System.nanoTime();
         Thread.sleep(measureNanos() / 1_000_000);
         long after = counter.sum();
+        long cpu = serverCpuNanos() - cpuBefore;
         double elapsed = (System.nanoTime() - start) / 1e9;
-        System.err.printf(Locale.ROOT, "  %d in %.1f s%n", after - before, elapsed);
+        System.err.printf(Locale.ROOT, "  %d in %.1f s; server CPU %.3f us each%n", after - before, elapsed,
+                cpu / 1e3 / Math.max(1, after - before));
         return (after - before) / elapsed;
+    }
+
+    /**
+     * The server process's CPU time so far (user and system, from {@code /proc}; 10 ms resolution), or 0 where there
+     * is no {@code /proc}: CPU per operation varies less than throughput on a machine shared with other work.
+     */
+    private long serverCpuNanos() {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc", String.valueOf(serverPid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
+            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** 1 MiB binary messages echoed one at a time on one connection: MB (10^6 bytes) echoed per second. */
