@@ -95,10 +95,13 @@ final class Inbound {
         };
     }
 
-    /** The connection ended: a stream handler still reading sees {@code cause}. */
-    void connectionClosed(IOException cause) {
+    /**
+     * The connection ended: a stream handler still reading sees the exception {@code cause} makes (made only then:
+     * most connections end between messages, and an exception's stack trace is not free).
+     */
+    void connectionClosed(java.util.function.Supplier<IOException> cause) {
         if (pipe != null) {
-            pipe.fail(cause);
+            pipe.fail(cause.get());
         }
     }
 

@@ -35,6 +35,8 @@ public final class InstalledExtensions {
 
     private final Map<String, ExtensionFactory> byName = new ConcurrentHashMap<>();
     private final List<String> order = new CopyOnWriteArrayList<>();
+    /** {@link #asJakartaExtensions()} as of the last installation; null until asked after it. */
+    private volatile Set<jakarta.websocket.Extension> jakartaView;
 
     /** An empty set: nothing installed. */
     public InstalledExtensions() {
@@ -58,8 +60,11 @@ public final class InstalledExtensions {
     public void install(ExtensionFactory factory) {
         Objects.requireNonNull(factory, "factory");
         String key = key(factory.name());
-        if (byName.put(key, factory) == null) {
-            order.add(key);
+        synchronized (this) {
+            if (byName.put(key, factory) == null) {
+                order.add(key);
+            }
+            jakartaView = null;
         }
     }
 
@@ -99,9 +104,23 @@ public final class InstalledExtensions {
 
     /**
      * The installed extensions as Jakarta sees them: each factory's {@link ExtensionFactory#offer() offer},
-     * name and parameters.
+     * name and parameters. Every server handshake asks for them, so the parsed offers are kept until the next
+     * {@link #install}.
      */
     public Set<jakarta.websocket.Extension> asJakartaExtensions() {
+        Set<jakarta.websocket.Extension> view = jakartaView;
+        if (view != null) {
+            return view;
+        }
+        synchronized (this) {
+            if (jakartaView == null) {
+                jakartaView = parseOffers();
+            }
+            return jakartaView;
+        }
+    }
+
+    private Set<jakarta.websocket.Extension> parseOffers() {
         Set<jakarta.websocket.Extension> extensions = new LinkedHashSet<>();
         for (ExtensionFactory factory : factories()) {
             List<jakarta.websocket.Extension> parsed = ExtensionHeader.parse(factory.offer());

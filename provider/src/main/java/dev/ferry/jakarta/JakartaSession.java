@@ -312,9 +312,9 @@ public final class JakartaSession implements Session {
 
         @Override
         public void onClosed(CloseStatus status, Throwable failure) {
-            inbound.connectionClosed(new IOException("the connection closed before the message ended ("
+            inbound.connectionClosed(() -> new IOException("the connection closed before the message ended ("
                     + status.code() + ")", failure));
-            failHeld(new IOException("the connection is closed (" + status.code() + ")", failure));
+            failHeld(() -> new IOException("the connection is closed (" + status.code() + ")", failure));
             dispatch(() -> {
                 try {
                     if (failure != null) {
@@ -478,11 +478,13 @@ public final class JakartaSession implements Session {
         }
     }
 
-    private void failHeld(IOException cause) {
+    /** Fails the held messages, if any, with the exception {@code cause} makes (only when there are some). */
+    private void failHeld(java.util.function.Supplier<IOException> cause) {
         order.lock();
         try {
+            IOException reason = held.isEmpty() ? null : cause.get();
             for (Held h : held) {
-                h.outcome().complete(cause);
+                h.outcome().complete(reason);
             }
             held.clear();
         } finally {

@@ -864,7 +864,7 @@ public final class ConnectionDriver {
         closing = true;
         sendsRefused = true;
         timers().cancelAll();
-        IOException closed = new IOException("the connection is closed (" + describe(status) + ")", cause);
+        IOException closed = new ClosedException("the connection is closed (" + describe(status) + ")", cause);
         failQueued(closed);
         if (current != null) {
             current.complete(closed);
@@ -918,6 +918,23 @@ public final class ConnectionDriver {
             handle.close();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "deleting the handle", e);
+        }
+    }
+
+    /**
+     * Why unfinished requests fail once the connection has ended. Made once per connection, on every close, so it
+     * skips the stack trace: it would only show the driver's loop, and senders wrap it in an exception of their own.
+     */
+    private static final class ClosedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ClosedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
         }
     }
 

@@ -34,6 +34,25 @@ class InstalledExtensionsTest {
     }
 
     @Test
+    void theJakartaViewIsParsedOnceAndFollowsEveryLaterInstallation() {
+        InstalledExtensions installed = new InstalledExtensions();
+        installed.install(InstalledExtensions.noOp("ext1"));
+        Set<jakarta.websocket.Extension> first = installed.asJakartaExtensions();
+        assertSame(first, installed.asJakartaExtensions(), "kept between installations");
+        assertEquals(Set.of("ext1"), names(first));
+        installed.install(InstalledExtensions.noOp("ext2"));
+        assertEquals(Set.of("ext1", "ext2"), names(installed.asJakartaExtensions()), "an installation is seen at once");
+        installed.install(InstalledExtensions.noOp("EXT1"));
+        assertEquals(Set.of("EXT1", "ext2"), names(installed.asJakartaExtensions()), "and so is a replacement");
+    }
+
+    private static Set<String> names(Set<jakarta.websocket.Extension> extensions) {
+        Set<String> names = new java.util.HashSet<>();
+        extensions.forEach(e -> names.add(e.getName()));
+        return names;
+    }
+
+    @Test
     void noOpExtensionsAreNotOfferedByDefault() {
         InstalledExtensions installed = new InstalledExtensions();
         installed.install(InstalledExtensions.noOp("ext1"));

@@ -6,10 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -60,15 +57,25 @@ final class ServletUpgrade {
         }
     }
 
-    /** Sets each header, adding rather than replacing when a name repeats. */
+    /** Sets each header, adding rather than replacing when a name repeats (a handful of headers: no set needed). */
     private static void addHeaders(HttpServletResponse response, List<HttpHeader> headers) {
-        Set<String> seen = new HashSet<>();
-        for (HttpHeader header : headers) {
-            if (seen.add(header.name().toLowerCase(Locale.ROOT))) {
+        for (int i = 0; i < headers.size(); i++) {
+            HttpHeader header = headers.get(i);
+            if (isFirstOfItsName(headers, i)) {
                 response.setHeader(header.name(), header.value());
             } else {
                 response.addHeader(header.name(), header.value());
             }
         }
+    }
+
+    private static boolean isFirstOfItsName(List<HttpHeader> headers, int index) {
+        String name = headers.get(index).name();
+        for (int i = 0; i < index; i++) {
+            if (headers.get(i).name().equalsIgnoreCase(name)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

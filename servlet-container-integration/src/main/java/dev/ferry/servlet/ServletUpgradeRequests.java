@@ -8,7 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +55,11 @@ final class ServletUpgradeRequests {
     }
 
     private static List<HttpHeader> headers(HttpServletRequest request) {
-        List<HttpHeader> headers = new ArrayList<>();
-        for (String name : Collections.list(request.getHeaderNames())) {
-            for (String value : Collections.list(request.getHeaders(name))) {
-                headers.add(new HttpHeader(name, value));
+        List<HttpHeader> headers = new ArrayList<>(16);
+        for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
+            String name = names.nextElement();
+            for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements(); ) {
+                headers.add(new HttpHeader(name, values.nextElement()));
             }
         }
         return headers;

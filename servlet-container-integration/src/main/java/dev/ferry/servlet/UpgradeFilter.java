@@ -9,7 +9,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Collections;
+import java.util.Enumeration;
 
 /**
  * Turns WebSocket upgrade requests for a deployed endpoint into sessions; everything else passes through to
@@ -66,11 +66,19 @@ final class UpgradeFilter extends HttpFilter {
 
     /** Whether any {@code Upgrade} header names websocket (RFC 6455 §4.2.1 item 3), ignoring case. */
     private static boolean asksForWebSocket(HttpServletRequest request) {
-        for (String value : Collections.list(request.getHeaders("Upgrade"))) {
-            for (String token : value.split(",")) {
-                if (token.trim().equalsIgnoreCase("websocket")) {
-                    return true;
-                }
+        for (Enumeration<String> values = request.getHeaders("Upgrade"); values.hasMoreElements(); ) {
+            String value = values.nextElement();
+            if (value.indexOf(',') < 0 ? value.trim().equalsIgnoreCase("websocket") : hasWebSocketToken(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasWebSocketToken(String value) {
+        for (String token : value.split(",")) {
+            if (token.trim().equalsIgnoreCase("websocket")) {
+                return true;
             }
         }
         return false;
