@@ -25,6 +25,7 @@ public final class FrameParser {
     private boolean fin;
     private int rsv;
     private Opcode opcode;
+    private boolean control;
     private boolean masked;
     private int maskKey;
     private long payloadLength;
@@ -64,8 +65,9 @@ public final class FrameParser {
         // FIN and a short length); anything else goes through every rule in order, which also lets negotiated
         // RSV bits and DISABLE_MASKING through. Keeping the rules out of line keeps this method small enough for
         // the JIT to inline it into the receive loop.
+        boolean isControl = (b0 & 0x08) != 0; // RFC 6455 §5.2: control opcodes have their high bit set
         if (op == null || (b0 & 0x70) != 0 || (isMasked ? requireUnmasked : requireMasked)
-                || (op.isControl() && ((b0 & 0x80) == 0 || length7 > 125))) {
+                || (isControl && ((b0 & 0x80) == 0 || length7 > 125))) {
             checkRules(b0, op, length7, isMasked);
         }
         int size = (length7 <= 125 ? 2 : length7 == 126 ? 4 : 10) + (isMasked ? 4 : 0);
@@ -90,6 +92,7 @@ public final class FrameParser {
         this.fin = (b0 & 0x80) != 0;
         this.rsv = (b0 >> 4) & 7;
         this.opcode = op;
+        this.control = isControl;
         this.masked = isMasked;
         this.maskKey = isMasked ? buffer.getInt(index) : 0;
         this.payloadLength = length;
@@ -149,6 +152,11 @@ public final class FrameParser {
 
     public Opcode opcode() {
         return opcode;
+    }
+
+    /** Whether the last header is a control frame's ({@code opcode().isControl()}, from the header bits). */
+    public boolean control() {
+        return control;
     }
 
     public boolean masked() {

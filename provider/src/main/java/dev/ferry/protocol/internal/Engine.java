@@ -271,6 +271,16 @@ public final class Engine {
      */
     public Action completeAndGetAction(Action action, long bytesTransferred, ActionQueue queue) {
         Objects.requireNonNull(queue, "queue");
+        if (queue == ActionQueue.RECEIVE && action instanceof Action.ReceiveFromNetwork) {
+            // The receive loop's step after a read, with what the two calls would check and nothing more: only the
+            // receive pipeline hands out reads, a read never holds the wire, and one outstanding means the session
+            // has begun (getAction's handshake check has nothing left to do).
+            expectNotDeleted("completeAction");
+            if (!receive.complete(action, bytesTransferred)) {
+                throw notHandedOut(action);
+            }
+            return pollReceive();
+        }
         completeAction(action, bytesTransferred);
         return getAction(queue);
     }
@@ -287,8 +297,7 @@ public final class Engine {
             throw notHandedOut(received);
         }
         expectReceivable();
-        receive.complete(received, 0);
-        receive.receive(context);
+        receive.completeChunkAndReceive(context);
         return pollReceive();
     }
 

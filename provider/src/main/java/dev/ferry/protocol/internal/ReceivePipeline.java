@@ -261,6 +261,19 @@ final class ReceivePipeline {
         return action == outstanding;
     }
 
+    /**
+     * {@code complete} of the outstanding {@code INDICATE_RECEIVE_COMPLETE} (the engine checked it is) followed by
+     * {@code receive(operationContext)}, in one step: the receive operation stays pending with its new context.
+     */
+    void completeChunkAndReceive(Object operationContext) {
+        context = operationContext;
+        if (readPos == writePos) {
+            readPos = 0;
+            writePos = 0;
+        }
+        outstanding = null;
+    }
+
     /** The peer broke the protocol: forget the pending receive and any pong (it ends with the exception). */
     void fail() {
         pending = false;
@@ -296,7 +309,7 @@ final class ReceivePipeline {
                     return null;
                 }
                 Opcode opcode = parser.opcode();
-                if (opcode.isControl()) {
+                if (parser.control()) {
                     if (writePos - readPos - headerLength < parser.payloadLength()) {
                         return null;
                     }
