@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Turns a JMH JSON result (-rf json) of the Ferry benchmarks into the Markdown tables of README.md:
 one row per benchmark and parameter set, Ferry against Jetty, with the 99.9% error bars JMH reports and
-the allocation per operation from -prof gc.  Usage: jmh-table.py results/run.json"""
+the allocation per operation from -prof gc; the diagnostic variants (ferryUnlocked: no handle lock;
+ferryUnfused: the calls of spec 8.1 only, without the fused calls) get a column each when present.
+Usage: jmh-table.py results/run.json"""
 import json
 import sys
 
@@ -32,19 +34,24 @@ def main(path):
         if bench != current:
             current = bench
             print(f"\n**{bench}** (ops/s, ± 99.9% error; B/op = gc.alloc.rate.norm)\n")
-            unlocked = "ferryUnlocked" in sides
-            extra = " Ferry without lock ops/s (diagnostic) |" if unlocked else ""
+            diagnostics = [d for d in ("ferryUnlocked", "ferryUnfused") if d in sides]
+            titles = {"ferryUnlocked": " Ferry without lock ops/s (diagnostic) |",
+                      "ferryUnfused": " Ferry unfused ops/s (diagnostic) | unfused / Jetty |"}
+            extra = "".join(titles[d] for d in diagnostics)
             print("| " + " | ".join(k for k, _ in params) + " | Ferry ops/s | Jetty ops/s | Ferry / Jetty | Ferry B/op | Jetty B/op |" + extra)
-            print("|" + "---|" * len(params) + "---:|---:|---:|---:|---:|" + ("---:|" if unlocked else ""))
+            print("|" + "---|" * len(params) + "---:|---:|---:|---:|---:|"
+                  + "".join("---:|" if d == "ferryUnlocked" else "---:|---:|" for d in diagnostics))
         ferry = sides.get("ferry", (float("nan"),) * 3)
         jetty = sides.get("jetty", (float("nan"),) * 3)
         ratio = ferry[0] / jetty[0] if jetty[0] else float("nan")
         cells = [v for _, v in params]
         cells += [f"{fmt(ferry[0])} ± {fmt(ferry[1])}", f"{fmt(jetty[0])} ± {fmt(jetty[1])}", f"**{ratio:.2f}**",
                   fmt(ferry[2]), fmt(jetty[2])]
-        if "ferryUnlocked" in sides:
-            u = sides["ferryUnlocked"]
+        for d in diagnostics:
+            u = sides.get(d, (float("nan"),) * 3)
             cells.append(f"{fmt(u[0])} ± {fmt(u[1])}")
+            if d == "ferryUnfused":
+                cells.append(f"{u[0] / jetty[0]:.2f}" if jetty[0] else "n/a")
         print("| " + " | ".join(cells) + " |")
 
 
