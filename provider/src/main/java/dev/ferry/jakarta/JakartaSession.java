@@ -401,7 +401,7 @@ public final class JakartaSession implements Session {
     }
 
     private void lockOrder(long deadline) throws InterruptedException, SocketTimeoutException {
-        if (!order.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        if (!order.tryLock() && !order.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             throw new SocketTimeoutException("the send could not start within the send timeout: other threads were"
                     + " queueing messages on this session all that time");
         }
