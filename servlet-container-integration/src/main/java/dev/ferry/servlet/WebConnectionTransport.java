@@ -529,6 +529,11 @@ final class WebConnectionTransport implements Transport {
      * driver hears of it as a transport error.
      */
     void destroyed() {
+        synchronized (lock) {
+            if (failure != null || closed) {
+                return; // the usual case, after our own close: no exception to make
+            }
+        }
         fail(new java.io.EOFException("the servlet container ended the upgraded connection"));
     }
 
