@@ -44,7 +44,8 @@ import java.util.random.RandomGenerator;
  * {@code getAction(RECEIVE)}). J9's lock is paid per call, and so is the check of the handle's state; a driver
  * makes these calls back to back after every read, write and chunk, so fusing them halves what the lock and the
  * checks cost (a small message is two locked calls to receive instead of five). Each gives the results of the
- * calls it stands for, taking the lock once; the calls of §8.1 are unchanged.
+ * calls it stands for, taking the lock once; the calls of §8.1 are unchanged. And {@link #returnAction}, which
+ * hands back a read that found nothing, so that a connection waiting for the network holds no receive buffer.
  *
  * <p>Errors (spec §8.2): caller mistakes throw {@link IllegalStateException} or
  * {@link IllegalArgumentException} and change nothing. A peer's violation is thrown once by
@@ -228,8 +229,8 @@ public final class WebSocketHandle implements AutoCloseable {
     }
 
     /**
-     * Hands back a {@code RECEIVE_FROM_NETWORK} the caller could not use because the network had nothing to read
-     * (not in the DLL, which has no way to decline a read: completing it with 0 bytes means end of stream). It
+     * Beyond spec §8.1: hands back a {@code RECEIVE_FROM_NETWORK} the caller could not use because the network had
+     * nothing to read (the DLL has no way to decline a read: completing it with 0 bytes means end of stream). It
      * counts as that action's completion (R1); the receive operation stays pending, and the next
      * {@code getAction(RECEIVE)} offers a new read. A driver returns its read when a non-blocking read finds
      * nothing and asks again once the network is readable, so a connection waiting for the network holds no
