@@ -31,6 +31,16 @@ def main(path):
         runs.setdefault((bench, params), {})[side] = (primary["score"], primary["scoreError"], alloc)
     current = None
     for (bench, params), sides in sorted(runs.items()):
+        if "ferry" not in sides and "jetty" not in sides:
+            # A Ferry-only benchmark (IdleWakeBenchmark): one row per method.
+            if bench != current:
+                current = bench
+                print(f"\n**{bench}** (ops/s, ± 99.9% error; B/op = gc.alloc.rate.norm)\n")
+                print("| " + "".join(k + " | " for k, _ in params) + "method | ops/s | B/op |")
+                print("|" + "---|" * len(params) + "---|---:|---:|")
+            for side, (score, error, alloc) in sorted(sides.items()):
+                print("| " + "".join(v + " | " for _, v in params) + f"{side} | {fmt(score)} ± {fmt(error)} | {fmt(alloc)} |")
+            continue
         if bench != current:
             current = bench
             print(f"\n**{bench}** (ops/s, ± 99.9% error; B/op = gc.alloc.rate.norm)\n")

@@ -1,5 +1,6 @@
 package dev.ferry.benchmarks;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -82,6 +83,20 @@ class BenchmarksSmokeTest {
                 assertEquals(size, benchmark.ferryUnlocked(), "Ferry without the lock, run " + i);
                 assertEquals(size, benchmark.ferryUnfused(), "Ferry without the fused calls, run " + i);
                 assertEquals(size, benchmark.jetty(), "Jetty, run " + i);
+            }
+        } finally {
+            benchmark.tearDown();
+        }
+    }
+
+    @Test
+    void idleThenWakeDeliversTheSameMessageAsAwake() {
+        IdleWakeBenchmark benchmark = new IdleWakeBenchmark();
+        benchmark.setUp();
+        try {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(64, benchmark.awake(), "bytes delivered, run " + i);
+                assertEquals(64, benchmark.idleThenWake(), "bytes delivered after a returned read, run " + i);
             }
         } finally {
             benchmark.tearDown();
