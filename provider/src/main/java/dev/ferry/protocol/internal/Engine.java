@@ -275,7 +275,7 @@ public final class Engine {
             // The receive loop's step after a read, with what the two calls would check and nothing more: only the
             // receive pipeline hands out reads, a read never holds the wire, and one outstanding means the session
             // has begun (getAction's handshake check has nothing left to do).
-            expectNotDeleted("completeAction");
+            expectNotDeleted("completeAndGetAction");
             if (!receive.complete(action, bytesTransferred)) {
                 throw notHandedOut(action);
             }

@@ -320,6 +320,10 @@ final class ReceivePipeline {
                     continue;
                 }
                 readPos += headerLength;
+                if (messageOpcode == null && parser.fin() && parser.rsv() == 0 && opcode != Opcode.CONTINUATION
+                        && parser.payloadLength() <= writePos - readPos) {
+                    return wholeMessage(opcode);
+                }
                 Action unit = startDataFrame(opcode);
                 if (unit != null) {
                     return unit;
@@ -389,6 +393,26 @@ final class ReceivePipeline {
             return null;
         }
         return frameFin ? deliver(memory.buffer, memory.view, readPos, 0, true) : null;
+    }
+
+    /**
+     * The usual small message: one unfragmented frame without extension bits, wholly buffered, handed out as one
+     * chunk at once (what {@link #startDataFrame} and {@link #payloadChunk} would do, without keeping frame state).
+     */
+    private Action wholeMessage(Opcode opcode) {
+        int length = (int) parser.payloadLength();
+        messageOpcode = opcode;
+        messageBytes = length;
+        utf8.reset();
+        decoder = null;
+        checkSize();
+        int start = readPos;
+        readPos += length;
+        ReceiveMemory held = memory;
+        if (parser.masked()) {
+            Masking.maskInPlace(held.buffer, start, readPos, parser.maskKey(), 0);
+        }
+        return deliver(held.buffer, held.view, start, length, true);
     }
 
     /** A TEXT or BINARY frame starts a message; a CONTINUATION outside one, or a start inside one, is refused. */
