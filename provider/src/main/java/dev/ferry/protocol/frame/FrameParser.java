@@ -22,8 +22,8 @@ public final class FrameParser {
     private final boolean requireUnmasked;
     private int allowedRsv;
 
-    private boolean fin;
-    private int rsv;
+    /** The header's first byte: FIN and the RSV bits are read from it. */
+    private int first;
     private Opcode opcode;
     private boolean control;
     private boolean masked;
@@ -82,21 +82,26 @@ public final class FrameParser {
             length = buffer.getShort(index) & 0xFFFF;
             index += 2;
         } else {
-            length = buffer.getLong(index);
-            if (length < 0) {
-                throw violation("payload length over 2^63-1", "a 64-bit payload length with its most significant bit 0, got 0x"
-                        + Long.toHexString(length) + " (RFC 6455 §5.2)");
-            }
+            length = longLength(buffer, index);
             index += 8;
         }
-        this.fin = (b0 & 0x80) != 0;
-        this.rsv = (b0 >> 4) & 7;
+        this.first = b0;
         this.opcode = op;
         this.control = isControl;
         this.masked = isMasked;
         this.maskKey = isMasked ? buffer.getInt(index) : 0;
         this.payloadLength = length;
         return size;
+    }
+
+    /** A 64-bit payload length, whose most significant bit must be 0 (RFC 6455 §5.2). */
+    private static long longLength(ByteBuffer buffer, int index) {
+        long length = buffer.getLong(index);
+        if (length < 0) {
+            throw violation("payload length over 2^63-1", "a 64-bit payload length with its most significant bit 0, got 0x"
+                    + Long.toHexString(length) + " (RFC 6455 §5.2)");
+        }
+        return length;
     }
 
     /**
@@ -143,11 +148,11 @@ public final class FrameParser {
     }
 
     public boolean fin() {
-        return fin;
+        return (first & 0x80) != 0;
     }
 
     public int rsv() {
-        return rsv;
+        return (first >> 4) & 7;
     }
 
     public Opcode opcode() {
@@ -173,6 +178,6 @@ public final class FrameParser {
 
     /** The last parsed header as a value (allocates; for tests and diagnostics). */
     public FrameHeader header() {
-        return new FrameHeader(fin, rsv, opcode, masked, maskKey, payloadLength);
+        return new FrameHeader(fin(), rsv(), opcode, masked, maskKey, payloadLength);
     }
 }
