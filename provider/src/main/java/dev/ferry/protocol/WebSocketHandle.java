@@ -19,7 +19,8 @@ import java.util.random.RandomGenerator;
  * rules R1-R8 of spec §5.1 still apply (one send and one receive outstanding, one uncompleted action per
  * pipeline). A send pipeline and a receive pipeline may be driven by different threads. Spec difference: J9
  * names a {@code ReentrantLock}; the handle uses a lighter lock of its own (one compare-and-set to take it, one
- * ordered store to release it: a small message costs five calls each way), with the same guarantees for
+ * ordered store to release it: a small message costs five calls each way with the calls of §8.1, two to
+ * receive and four to send with the fused calls below), with the same guarantees for
  * callers: mutual exclusion and the memory effects of a lock between calls. It is not reentrant, and need
  * not be: the handle never calls back into caller code while holding it, except an {@link ExtensionFactory}'s
  * {@link Extension}, which must not call its handle.

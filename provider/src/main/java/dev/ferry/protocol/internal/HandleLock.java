@@ -9,8 +9,10 @@ import java.util.concurrent.locks.LockSupport;
  * ordered store, with no fence and no wake-up, because nobody sleeps on it in a way that needs waking. A
  * {@code ReentrantLock} or a monitor costs two atomic instructions per call instead (a compare-and-set to take,
  * a fenced store or a second compare-and-set to release), and a handle takes its lock in every call, five per
- * small message each way: measured per 64-byte message, this lock adds 14 to 19 ns where a
- * {@code ReentrantLock} adds 40 to 43 ns (on the 2-core machine of the issue 2 benchmarks).
+ * small message each way with the calls of spec §8.1: measured per 64-byte message, this lock adds 14 to 19 ns
+ * where a {@code ReentrantLock} adds 40 to 43 ns (on the 2-core machine of the issue 2 benchmarks). The handle's
+ * fused calls ({@code completeAndGetAction}, {@code completeAndReceive}) bring a small message down to two locked
+ * calls to receive and four to send.
  *
  * <p>Waiting. A handle method holds the lock for well under a microsecond and at most a connection's few
  * driver threads compete for it, so a thread that finds it taken spins, then yields, then parks for growing
