@@ -245,6 +245,13 @@ class FusedCallsTest {
         return frame.array();
     }
 
+    /** Queues a receive (context 1) on {@code server} and reads {@code frame} into it; returns the chunk it yields. */
+    private static Action.IndicateReceiveComplete receiveOne(WebSocketHandle server, byte[] frame) {
+        server.receive(1);
+        Action read = server.getAction(ActionQueue.RECEIVE);
+        return assertInstanceOf(Action.IndicateReceiveComplete.class, fill(server, read, frame));
+    }
+
     private static Action fill(WebSocketHandle handle, Action read, byte[] bytes) {
         Action.ReceiveFromNetwork r = (Action.ReceiveFromNetwork) read;
         r.buffer().put(r.buffer().position(), bytes);
@@ -304,10 +311,7 @@ class FusedCallsTest {
     @Test
     void completeAndReceiveOfThePeersCloseIsRefusedAndLeavesTheChunkToComplete() {
         WebSocketHandle server = Handles.server(HandleProperties.defaults(), 42);
-        server.receive(1);
-        Action read = server.getAction(ActionQueue.RECEIVE);
-        Action.IndicateReceiveComplete close = assertInstanceOf(Action.IndicateReceiveComplete.class,
-                fill(server, read, clientFrame(0x8, (byte) 0x03, (byte) 0xE8)));
+        Action.IndicateReceiveComplete close = receiveOne(server, clientFrame(0x8, (byte) 0x03, (byte) 0xE8));
         assertEquals(BufferType.CLOSE, close.bufferType());
         assertEquals(HandleState.CLOSE_RECEIVED, server.state());
         assertThrows(IllegalStateException.class, () -> server.completeAndReceive(close, 2),
@@ -320,10 +324,7 @@ class FusedCallsTest {
     @Test
     void completeAndReceiveAfterAbortIsRefusedAndLeavesTheChunkToComplete() {
         WebSocketHandle server = Handles.server(HandleProperties.defaults(), 43);
-        server.receive(1);
-        Action read = server.getAction(ActionQueue.RECEIVE);
-        Action.IndicateReceiveComplete chunk = assertInstanceOf(Action.IndicateReceiveComplete.class,
-                fill(server, read, clientFrame(0x2, (byte) 1)));
+        Action.IndicateReceiveComplete chunk = receiveOne(server, clientFrame(0x2, (byte) 1));
         server.abort();
         assertThrows(IllegalStateException.class, () -> server.completeAndReceive(chunk, 2));
         assertEquals(HandleState.ABORTED, server.state());
@@ -333,10 +334,7 @@ class FusedCallsTest {
     @Test
     void afterCloseBothFusedCallsAreRefused() {
         WebSocketHandle server = Handles.server(HandleProperties.defaults(), 44);
-        server.receive(1);
-        Action read = server.getAction(ActionQueue.RECEIVE);
-        Action.IndicateReceiveComplete chunk = assertInstanceOf(Action.IndicateReceiveComplete.class,
-                fill(server, read, clientFrame(0x2, (byte) 1)));
+        Action.IndicateReceiveComplete chunk = receiveOne(server, clientFrame(0x2, (byte) 1));
         server.close();
         assertThrows(IllegalStateException.class, () -> server.completeAndReceive(chunk, 2));
         assertThrows(IllegalStateException.class, () -> server.completeAndGetAction(chunk, 0, ActionQueue.RECEIVE));

@@ -124,23 +124,23 @@ class ReadmeLoopTest {
 
     @Test
     void readmeContainsTheLoopVerbatim() throws IOException {
-        String source = Files.readString(Path.of("src/test/java/dev/ferry/protocol/ReadmeLoopTest.java"));
-        String loop = source.substring(source.indexOf("// README:begin\n") + 16, source.indexOf("    // README:end"));
-        String unindented = loop.lines().map(l -> l.length() >= 4 ? l.substring(4) : l)
-                .reduce("", (a, b) -> a + b + "\n");
-        String readme = Files.readString(Path.of("../README.md"));
-        assertTrue(readme.contains(unindented), "README.md must show the loop of ReadmeLoopTest.echo verbatim");
+        assertReadmeShows("README", "ReadmeLoopTest.echo");
     }
 
     @Test
     void readmeContainsTheFusedLoopVerbatim() throws IOException {
+        assertReadmeShows("README-fused", "ReadmeLoopTest.receiveAll");
+    }
+
+    /** The lines between {@code // <marker>:begin} and {@code // <marker>:end} in this file appear in README.md as they are. */
+    private static void assertReadmeShows(String marker, String method) throws IOException {
         String source = Files.readString(Path.of("src/test/java/dev/ferry/protocol/ReadmeLoopTest.java"));
-        String loop = source.substring(source.indexOf("// README-fused:begin\n") + 22,
-                source.indexOf("    // README-fused:end"));
+        String begin = "// " + marker + ":begin\n";
+        String loop = source.substring(source.indexOf(begin) + begin.length(), source.indexOf("    // " + marker + ":end"));
         String unindented = loop.lines().map(l -> l.length() >= 4 ? l.substring(4) : l)
                 .reduce("", (a, b) -> a + b + "\n");
         String readme = Files.readString(Path.of("../README.md"));
-        assertTrue(readme.contains(unindented), "README.md must show the loop of ReadmeLoopTest.receiveAll verbatim");
+        assertTrue(readme.contains(unindented), "README.md must show the loop of " + method + " verbatim");
     }
 
     @Test
