@@ -19,21 +19,37 @@ import java.util.concurrent.Executor;
  * thread waits on an idle connection, and an idle connection holds no buffer.
  *
  * <h2>Reading</h2>
- * The container's {@code onDataAvailable} pulls what the stream has into an inbox and {@link #read} takes from it.
- * The pull reads into an array lent by {@link ScratchPool}; the first array read becomes the inbox itself (no copy),
- * and the inbox goes back to the pool as soon as the driver has taken everything, so an idle connection holds no
- * array. The pull stops (without asking {@code isReady()}, so no callback is armed) once {@link #PAUSE_AT} unread
- * bytes wait: the container then stops reading the socket, and TCP pushes back on the peer while the application is
- * slower than it. When the driver has taken the inbox below {@link #RESUME_BELOW}, reading resumes, the way the
- * container allows ({@link ReadResumption}):
+ * Bytes go through an inbox that {@link #read} takes from. Arrays come from {@link ScratchPool}: the first array read
+ * becomes the inbox itself (no copy), and the inbox goes back to the pool as soon as the driver has taken everything,
+ * so an idle connection holds no array. How the stream is read depends on the container ({@link ReadResumption}).
+ *
+ * <p>On a container that keeps the servlet contract ({@link ReadResumption#CALLER_READS}) the stream is read on
+ * demand, the way the driver asks for bytes: the container's {@code onDataAvailable} reads once into the inbox, and
+ * when the driver has taken the inbox, its next {@link #read} asks {@code isReady()} and reads the stream itself, on
+ * the driver's thread. Only a {@code false} from {@code isReady()} arms the container's next callback, and it is
+ * asked only once the driver wants more, after it has handled (and typically answered) what came before: by then the
+ * peer's next bytes have often arrived, so a busy connection is read in one go on one thread, without the
+ * container arming its selector and dispatching a thread for every read. While the application is slower than the
+ * peer nothing is read past one array and no callback is armed, so the container stops reading the socket and TCP
+ * pushes back on the peer.
+ * <pre>
+ *            isReady() false (read found the inbox empty)
+ *   READY ---------------------------------------------&gt; ARMED
+ *     ^                                                   |
+ *     +------ onDataAvailable: one read into the inbox ---+
+ * </pre>
+ * On a container that calls back whenever the socket has bytes ({@link ReadResumption#CONTAINER_REDISPATCHES}),
+ * only its callbacks read: {@code onDataAvailable} pulls until the stream is not ready or {@link #PAUSE_AT} unread
+ * bytes wait; then the pull stops (without asking {@code isReady()}), and when the driver has taken the inbox below
+ * {@link #RESUME_BELOW}, reading resumes:
  * <pre>
  *            inbox reaches PAUSE_AT                  driver takes it below RESUME_BELOW
  *   PULLING -----------------------&gt; PAUSED ---------------------------------------&gt; PULLING
- *      ^                               |     CALLER_READS: pull on the executor
- *      |   isReady() false             |     CONTAINER_REDISPATCHES: the next callback pulls; what the
- *   ARMED &lt;--(callback pulls)          |       container offered while paused is read once on the executor
- *                                 callback while paused (CONTAINER_REDISPATCHES): wait up to
- *                                 PAUSED_CALLBACK_WAIT for the resume, else leave its bytes offered
+ *      ^                               |     the next callback pulls; what the container offered
+ *      |   isReady() false             |     while paused is read once on the executor
+ *   ARMED &lt;--(callback pulls)          |
+ *                                 callback while paused: wait up to PAUSED_CALLBACK_WAIT for the
+ *                                 resume, else leave its bytes offered
  * </pre>
  *
  * <h2>Writing</h2>
@@ -60,7 +76,7 @@ import java.util.concurrent.Executor;
  * {@link Transport} contract).
  *
  * <p>Thread contract: as {@link Transport}. The servlet callbacks run on container threads; one pull runs at a
- * time (a container callback or a resumption on the executor).
+ * time (a container callback, a {@link #read} on the driver's thread, or a resumption on the executor).
  *
  * <p>Buffers: {@link #read} copies from the inbox into the caller's buffer; {@link #write} never lets the container
  * keep a caller's array past the call that reports its bytes taken.
@@ -74,8 +90,8 @@ final class WebConnectionTransport implements Transport {
     enum ReadResumption {
         /**
          * The servlet contract (Jetty 12.1): {@code onDataAvailable} comes only after {@code isReady()} returned
-         * false, and the stream may be read from any thread, one reader at a time. A resumption pulls on the
-         * executor until {@code isReady()} says false.
+         * false, and the stream may be read from any thread, one reader at a time. The driver's {@link #read} reads
+         * the stream itself once the inbox is empty.
          */
         CALLER_READS,
         /**
@@ -124,6 +140,11 @@ final class WebConnectionTransport implements Transport {
     // Guarded by lock.
     /** Bytes pulled from the input stream, in read mode; null when none wait. */
     private ByteBuffer inbox;
+    /**
+     * Whether the last {@code isReady()} of the input said false (or the container's first callback is still to come)
+     * and no callback has come since: only the container's callback may then touch the input stream.
+     */
+    private boolean readArmed = true;
     private boolean paused;
     private boolean offered;
     private boolean takeOffered;
@@ -168,9 +189,11 @@ final class WebConnectionTransport implements Transport {
         throwIfFailed();
         Runnable resume;
         int n;
+        boolean pullNow;
         synchronized (lock) {
             n = take(dst);
             resume = n > 0 ? resumeIfCaughtUp() : null;
+            pullNow = n == 0 && mayPullNow();
             if (n == 0 && inbox == null && endOfInput) {
                 n = -1;
             }
@@ -178,7 +201,69 @@ final class WebConnectionTransport implements Transport {
         if (resume != null) {
             executor.execute(resume);
         }
-        return n;
+        return pullNow ? pullThenTake(dst) : n;
+    }
+
+    /**
+     * Whether {@link #read} may read the stream itself: a {@link ReadResumption#CALLER_READS} container whose stream
+     * was last seen ready (no callback armed) and nothing waits in the inbox. Under lock.
+     */
+    private boolean mayPullNow() {
+        return resumption == ReadResumption.CALLER_READS && !readArmed && inbox == null && !endOfInput
+                && failure == null && !closed;
+    }
+
+    /**
+     * Reads the stream on the driver's thread (see {@link ReadResumption#CALLER_READS}): one read when it is ready,
+     * else the container's next callback is armed and nothing is read. A failure here is the driver's to report:
+     * it is recorded and thrown, never reported through the listener from inside {@link #read}.
+     */
+    private int pullThenTake(ByteBuffer dst) throws IOException {
+        synchronized (pulling) {
+            boolean pull;
+            synchronized (lock) {
+                pull = mayPullNow(); // a container callback may have come first and filled the inbox
+            }
+            if (pull) {
+                try {
+                    pullOnce();
+                } catch (IOException | RuntimeException e) {
+                    synchronized (lock) {
+                        if (failure == null && !closed) {
+                            failure = e;
+                        }
+                    }
+                    throw e instanceof IOException io ? io : new IOException("reading the upgraded connection failed: "
+                            + e, e);
+                }
+            }
+        }
+        synchronized (lock) {
+            int n = take(dst);
+            return n == 0 && inbox == null && endOfInput ? -1 : n;
+        }
+    }
+
+    /**
+     * One step of pulling on demand: the end of the stream, one read into the inbox when the stream is ready, or,
+     * when it is not, a note that the container's callback is armed (asking {@code isReady()} armed it). Under
+     * {@link #pulling}, so a callback armed here waits for the note before it clears it.
+     */
+    private void pullOnce() throws IOException {
+        if (in.isFinished()) {
+            markEnd();
+            return;
+        }
+        if (!in.isReady()) {
+            synchronized (lock) {
+                readArmed = true;
+            }
+            return;
+        }
+        byte[] next = readOnce(ScratchPool.borrow());
+        if (next != null) {
+            ScratchPool.giveBack(next);
+        }
     }
 
     /** Moves unread bytes into {@code dst}; an emptied inbox goes back to the pool. Under lock. */
@@ -207,27 +292,12 @@ final class WebConnectionTransport implements Transport {
         }
         paused = false;
         lock.notifyAll(); // a container callback waiting in a pause goes on pulling itself
-        if (resumption == ReadResumption.CALLER_READS) {
-            return this::pullOnExecutor;
-        }
         if (offered) {
             offered = false;
             takeOffered = true;
             return this::takeOfferedOnExecutor;
         }
         return null; // the container calls back when the socket has bytes
-    }
-
-    private void pullOnExecutor() {
-        synchronized (pulling) {
-            try {
-                pull();
-            } catch (IOException | RuntimeException e) {
-                fail(e);
-                return;
-            }
-        }
-        arrived();
     }
 
     /** Reads, once, what the container offered while paused (see {@link ReadResumption#CONTAINER_REDISPATCHES}). */
@@ -449,13 +519,13 @@ final class WebConnectionTransport implements Transport {
                 executor.execute(() -> listener.onTransportError(cause));
                 return;
             }
-            if (inbox != null || endOfInput) {
+            if (inbox != null || endOfInput || mayPullNow()) {
                 executor.execute(this::fireReadable);
                 return;
             }
-            // The inbox is empty, so reading is not paused: the last pull ended on a stream that was not ready (the
-            // container's callback is armed), or a CONTAINER_REDISPATCHES container calls back when bytes arrive.
-            // Asking the stream again from this thread could race with the container's dispatch.
+            // The inbox is empty and the container's callback is armed (the last isReady() said false), or a
+            // CONTAINER_REDISPATCHES container calls back when bytes arrive: wait for it. Asking the stream again
+            // from this thread could race with the container's dispatch.
             readDemanded = true;
         }
     }
@@ -586,6 +656,20 @@ final class WebConnectionTransport implements Transport {
     private final class Reading implements ReadListener {
         @Override
         public void onDataAvailable() throws IOException {
+            if (resumption == ReadResumption.CALLER_READS) {
+                synchronized (pulling) {
+                    boolean pull;
+                    synchronized (lock) {
+                        readArmed = false;
+                        pull = inbox == null;
+                    }
+                    if (pull) {
+                        pullOnce(); // one read; the driver reads on itself once it has taken it
+                    }
+                }
+                arrived();
+                return;
+            }
             synchronized (pulling) {
                 synchronized (lock) {
                     takeOffered = false; // this callback takes whatever the container has
@@ -618,6 +702,9 @@ final class WebConnectionTransport implements Transport {
 
         @Override
         public void onAllDataRead() {
+            synchronized (lock) {
+                readArmed = false;
+            }
             markEnd();
             arrived();
         }

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The servlet transport against scripted non-blocking streams that follow the servlet contract: a callback comes
  * only after {@code isReady()} returned false. No container, no threads: the "executor" is a queue the test runs.
- * The input stream fails any use outside the container's read callbacks: a container may work on its socket
- * buffer in its own read dispatch (Tomcat does), so a read from a driver thread races with it.
+ * The input stream fails any use while its callback is armed but for the callback itself (after {@code isReady()}
+ * said false, only the container's {@code onDataAvailable} may read); the Tomcat-like stream fails reads off its
+ * dispatch that would touch its socket.
  */
 class WebConnectionTransportTest {
 
@@ -93,30 +94,49 @@ class WebConnectionTransportTest {
     }
 
     @Test
-    void aBurstStopsThePullUntilTheDriverCatchesUpThenEveryByteArrivesInOrder() throws IOException {
+    void aBurstIsReadOneArrayAtATimeAsTheDriverAsksThenEveryByteArrivesInOrder() throws IOException {
         byte[] burst = burst(1024 * 1024 + 7);
         in.deliver(burst); // nobody reads meanwhile: the application is slower than the peer
-        assertTrue(in.position <= WebConnectionTransport.PAUSE_AT + ScratchPool.SIZE,
-                "the pull stops near the pause mark, so the container stops reading the socket; it took " + in.position);
-        assertFalse(in.armed, "paused without asking isReady(): no callback is armed");
-        in.anyThread = true; // the servlet contract: the stream may be read off the container's threads
+        assertTrue(in.position <= ScratchPool.SIZE,
+                "the callback reads one array, so the container stops reading the socket; it took " + in.position);
+        assertFalse(in.armed, "stopped without asking isReady(): no callback is armed");
         transport.demandRead();
+        executor.remove().run();
+        assertEquals(List.of("readable"), listener.events);
         ByteBuffer got = ByteBuffer.allocate(burst.length);
         ByteBuffer chunk = ByteBuffer.allocate(8 * 1024);
         for (int rounds = 0; got.hasRemaining() && rounds < 10_000; rounds++) {
-            int n = transport.read(chunk.clear());
+            assertTrue(transport.read(chunk.clear()) > 0, "the stream is ready: the driver's read reads it itself");
             got.put(chunk.flip());
-            assertTrue(in.position - got.position() <= WebConnectionTransport.PAUSE_AT + ScratchPool.SIZE,
-                    "never more than the pause mark and one read unread");
-            if (n == 0) {
-                executor.remove().run(); // the resumption pulls on the executor
-            }
+            assertTrue(in.position - got.position() <= ScratchPool.SIZE, "never more than one array unread");
         }
         assertArrayEquals(burst, got.array());
-        while (!executor.isEmpty()) {
-            executor.remove().run();
-        }
-        assertTrue(in.armed, "everything taken: the last pull ended on isReady() false");
+        assertEquals(1, in.callbacks, "one container callback for the whole burst");
+        assertTrue(executor.isEmpty());
+        assertEquals(0, transport.read(chunk.clear()));
+        assertTrue(in.armed, "everything taken: the next read asked isReady(), which armed the callback");
+    }
+
+    @Test
+    void theDriverReadsOnWithoutACallbackWhileTheStreamIsReady() throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(8);
+        assertEquals(0, transport.read(buffer), "the container's first callback is still to come");
+        transport.demandRead();
+        in.deliver("a");
+        assertEquals(List.of("readable"), listener.events);
+        assertEquals(1, transport.read(buffer));
+        in.deliver("b"); // no callback: isReady() has not said false since the last one
+        assertEquals(1, in.callbacks);
+        assertEquals(1, transport.read(buffer), "read on the driver's thread, without a callback or the executor");
+        assertEquals(0, transport.read(buffer));
+        assertTrue(in.armed, "nothing more: isReady() said false and armed the callback");
+        transport.demandRead();
+        assertTrue(executor.isEmpty(), "an armed callback answers the demand, not the executor");
+        in.deliver("c");
+        assertEquals(List.of("readable", "readable"), listener.events);
+        assertEquals(1, transport.read(buffer));
+        assertEquals("abc", new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII));
+        assertEquals(2, in.callbacks);
     }
 
     @Test
@@ -316,7 +336,7 @@ class WebConnectionTransportTest {
         int position;
         private boolean ended;
         boolean armed = true; // the container's first callback comes when data first arrives
-        boolean anyThread;
+        int callbacks;
         private boolean inCallback;
         private byte[] snapshot = new byte[0];
         ReadListener listener;
@@ -338,6 +358,7 @@ class WebConnectionTransportTest {
         private void fire(boolean end) {
             if (armed) {
                 armed = false;
+                callbacks++;
                 inCallback = true;
                 try {
                     if (end) {
@@ -354,9 +375,9 @@ class WebConnectionTransportTest {
         }
 
         private void insideCallback() {
-            if (!inCallback && !anyThread) {
-                throw new AssertionError("expected the input stream to be used inside a container read callback only,"
-                        + " got a use from the driver's side (it races with the container's own read dispatch)");
+            if (armed && !inCallback) {
+                throw new AssertionError("expected no use of the input stream while its callback is armed (isReady()"
+                        + " said false) but by that callback, got one from the driver's side");
             }
         }
 
