@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link Scheduler} on one daemon timer thread that exits after a few seconds without work, so it
@@ -14,17 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ExecutorScheduler implements Scheduler {
 
-    private static final AtomicInteger THREAD_COUNT = new AtomicInteger();
-
+    private final DaemonThreads threads;
     private final ScheduledThreadPoolExecutor executor;
 
     /** A scheduler whose timer thread is named after {@code name}. */
     public ExecutorScheduler(String name) {
-        executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, name + "-timer-" + THREAD_COUNT.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        threads = new DaemonThreads(name + "-timer-");
+        executor = new ScheduledThreadPoolExecutor(1, threads);
         executor.setRemoveOnCancelPolicy(true);
         executor.setKeepAliveTime(5, TimeUnit.SECONDS);
         executor.allowCoreThreadTimeOut(true);
@@ -44,5 +39,11 @@ public final class ExecutorScheduler implements Scheduler {
     /** Stops the timer thread; tasks not yet run are dropped. */
     public void shutdown() {
         executor.shutdownNow();
+    }
+
+    /** Waits up to {@code timeout} for the timer thread to be gone after {@link #shutdown()}; true when it is. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        return executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS) && threads.join(deadline);
     }
 }

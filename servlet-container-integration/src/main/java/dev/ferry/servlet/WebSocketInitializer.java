@@ -1,6 +1,7 @@
 package dev.ferry.servlet;
 
 import dev.ferry.jakarta.server.JakartaServerContainer;
+import dev.ferry.transport.DaemonThreads;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContainerInitializer;
@@ -14,13 +15,13 @@ import jakarta.websocket.Endpoint;
 import jakarta.websocket.server.ServerApplicationConfig;
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpoint;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Installs Ferry in a web application: found by the servlet container through
@@ -33,7 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>deploys what the {@link ServerApplicationConfig} rules select from the classes the container handed over
  *       ({@link EndpointDiscovery}); it never scans the class path itself;</li>
  *   <li>registers the {@link UpgradeFilter} on {@code /*} and the {@code upgradeHttpToWebSocket} bridge;</li>
- *   <li>when the application stops, shuts the container down (open sessions close with 1001).</li>
+ *   <li>when the application stops, shuts the container down: open sessions close with 1001, and no thread Ferry
+ *       made for the application outlives it.</li>
  * </ol>
  * A deployment error fails the application's start with a {@link ServletException}, before the filter exists, so
  * none of its endpoints is reachable.
@@ -46,6 +48,11 @@ public final class WebSocketInitializer implements ServletContainerInitializer {
     /** The filter's name in the application. */
     public static final String FILTER_NAME = "dev.ferry.servlet.UpgradeFilter";
 
+    /** How long an application's stop waits for its sessions to finish their close handshakes. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(2);
+
+    private static final System.Logger LOG = System.getLogger(WebSocketInitializer.class.getName());
+
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext context) throws ServletException {
         JakartaServerContainer container = new JakartaServerContainer();
@@ -57,7 +64,9 @@ public final class WebSocketInitializer implements ServletContainerInitializer {
             throw new ServletException("WebSocket deployment of " + describe(context) + " failed: "
                     + e.getMessage(), e);
         }
-        ExecutorService executor = executor(context);
+        DaemonThreads threads = new DaemonThreads(
+                "ferry-io" + (context.getContextPath().isEmpty() ? "" : "-" + context.getContextPath()) + "-");
+        ExecutorService executor = executor(threads);
         ServletUpgrade upgrade = new ServletUpgrade(executor);
         container.setUpgradeBridge(new ServletUpgradeBridge(upgrade));
         FilterRegistration.Dynamic filter = context.addFilter(FILTER_NAME, new UpgradeFilter(container, upgrade));
@@ -66,26 +75,42 @@ public final class WebSocketInitializer implements ServletContainerInitializer {
         context.addListener(new ServletContextListener() {
             @Override
             public void contextDestroyed(ServletContextEvent event) {
-                container.shutdown();
-                executor.shutdown();
+                stop(container, executor, threads, context);
             }
         });
+    }
+
+    /**
+     * Closes the application's sessions with 1001, waits up to {@link #STOP_GRACE} for their close handshakes, and
+     * stops every thread Ferry made for the application, so none outlives it (a container that checks, as Tomcat
+     * does, finds none left running).
+     */
+    private static void stop(JakartaServerContainer container, ExecutorService executor, DaemonThreads threads,
+                             ServletContext context) {
+        try {
+            long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+            boolean ended = container.shutdown(STOP_GRACE);
+            executor.shutdownNow();
+            ended &= executor.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+                    && threads.join(Math.max(deadline, System.nanoTime() + STOP_GRACE.toNanos() / 10));
+            if (!ended) {
+                LOG.log(System.Logger.Level.INFO, "WebSocket sessions of " + describe(context) + " were still open "
+                        + STOP_GRACE.toMillis() + " ms after the application began to stop; the container ends them");
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
      * A few daemon threads, one per core at most, that report readiness found by a demand for every upgraded
      * connection of the application; they exit when idle for 30 s.
      */
-    private static ExecutorService executor(ServletContext context) {
-        AtomicInteger count = new AtomicInteger();
-        String prefix = "ferry-io" + (context.getContextPath().isEmpty() ? "" : "-" + context.getContextPath()) + "-";
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), task -> {
-                    Thread thread = new Thread(task, prefix + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+    private static ExecutorService executor(DaemonThreads threads) {
+        int count = Math.max(2, Runtime.getRuntime().availableProcessors());
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(count, count, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), threads);
         executor.allowCoreThreadTimeOut(true);
         return executor;
     }

@@ -5,6 +5,7 @@ import dev.ferry.jakarta.InstalledExtensions;
 import dev.ferry.jakarta.JakartaSession;
 import dev.ferry.jakarta.SessionHost;
 import dev.ferry.jakarta.pojo.EndpointModel;
+import dev.ferry.transport.DaemonThreads;
 import dev.ferry.transport.ExecutorScheduler;
 import dev.ferry.transport.Scheduler;
 import jakarta.websocket.ClientEndpointConfig;
@@ -30,7 +31,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -82,6 +82,8 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
 
     private final Executor executor;
     private final Scheduler scheduler;
+    /** The threads this container made for itself (default constructor), which {@link #shutdown(Duration)} stops. */
+    private final OwnThreads ownThreads;
     private final OpenSessions openSessions = new OpenSessions();
 
     /**
@@ -103,7 +105,12 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
      * @param clientContainer makes the container that serves {@code connectToServer}, on first use
      */
     public JakartaServerContainer(InstalledExtensions extensions, Supplier<WebSocketContainer> clientContainer) {
-        this(extensions, clientContainer, daemonPool(), new ExecutorScheduler("ferry-server"));
+        this(extensions, clientContainer, OwnThreads.create());
+    }
+
+    private JakartaServerContainer(InstalledExtensions extensions, Supplier<WebSocketContainer> clientContainer,
+                                   OwnThreads own) {
+        this(extensions, clientContainer, own.pool, own.timer, own);
     }
 
     /**
@@ -114,8 +121,14 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
      */
     public JakartaServerContainer(InstalledExtensions extensions, Supplier<WebSocketContainer> clientContainer,
                                   Executor executor, Scheduler scheduler) {
+        this(extensions, clientContainer, executor, scheduler, null);
+    }
+
+    private JakartaServerContainer(InstalledExtensions extensions, Supplier<WebSocketContainer> clientContainer,
+                                   Executor executor, Scheduler scheduler, OwnThreads ownThreads) {
         this.executor = Objects.requireNonNull(executor, "executor");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.ownThreads = ownThreads;
         this.extensions = Objects.requireNonNull(extensions, "extensions");
         Objects.requireNonNull(clientContainer, "clientContainer");
         this.clientContainer = new Supplier<>() {
@@ -137,14 +150,22 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
         };
     }
 
-    private static Executor daemonPool() {
-        AtomicInteger count = new AtomicInteger();
-        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "ferry-server-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+    /** A pool of daemon threads that exit when idle, and one daemon timer thread: nothing runs while idle. */
+    private record OwnThreads(ThreadPoolExecutor pool, DaemonThreads poolThreads, ExecutorScheduler timer) {
+        static OwnThreads create() {
+            DaemonThreads threads = new DaemonThreads("ferry-server-");
+            return new OwnThreads(new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+                    new SynchronousQueue<>(), threads), threads, new ExecutorScheduler("ferry-server"));
+        }
+
+        boolean stop(long deadline) throws InterruptedException {
+            pool.shutdownNow();
+            timer.shutdown();
+            long wait = stopWait(deadline);
+            return pool.awaitTermination(wait, TimeUnit.NANOSECONDS)
+                    && poolThreads.join(System.nanoTime() + stopWait(deadline))
+                    && timer.awaitTermination(Duration.ofNanos(stopWait(deadline)));
+        }
     }
 
     // ---- deployment --------------------------------------------------------------------------------------
@@ -227,6 +248,28 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
         closeDeployment();
         openSessions.closeAll(new jakarta.websocket.CloseReason(jakarta.websocket.CloseReason.CloseCodes.GOING_AWAY,
                 "server shutting down"));
+    }
+
+    /**
+     * Stops the container for good, as an application's stop should: {@link #shutdown()}, then waits up to
+     * {@code grace} for the sessions to finish their close handshakes, then stops the threads the container made
+     * for itself (its callback pool and its timer; an executor or scheduler passed to the constructor is the
+     * caller's to stop), so that none outlives the application. Sessions still open after {@code grace} lose their
+     * timers and are left to the servlet container, which ends their connections as it stops.
+     *
+     * @return whether every session ended and every thread of the container's own stopped in time
+     * @throws InterruptedException when the calling thread is interrupted while waiting
+     */
+    public boolean shutdown(Duration grace) throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        shutdown();
+        boolean ended = openSessions.awaitNone(deadline);
+        return (ownThreads == null || ownThreads.stop(deadline)) && ended;
+    }
+
+    /** What is left of the grace period, but at least long enough for idle threads to see their interrupt. */
+    private static long stopWait(long deadline) {
+        return Math.max(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(200));
     }
 
     /** The error that halted this application's deployment, or null when deployment has not failed. */

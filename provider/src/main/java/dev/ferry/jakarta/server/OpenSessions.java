@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A server container's open sessions, grouped by endpoint path: what {@code Session.getOpenSessions()} reports
@@ -27,9 +28,36 @@ final class OpenSessions {
 
     void remove(JakartaSession session) {
         Set<Session> sessions = byPath.get(pathOf(session));
-        if (sessions != null) {
-            sessions.remove(session);
+        if (sessions != null && sessions.remove(session)) {
+            synchronized (this) {
+                notifyAll(); // a shutdown may be waiting for the last one (awaitNone)
+            }
         }
+    }
+
+    /**
+     * Waits until no session is left or {@code deadlineNanos} ({@link System#nanoTime()}) has passed.
+     *
+     * @return whether no session is left
+     */
+    synchronized boolean awaitNone(long deadlineNanos) throws InterruptedException {
+        while (!isEmpty()) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
+
+    private boolean isEmpty() {
+        for (Set<Session> sessions : byPath.values()) {
+            if (!sessions.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
