@@ -197,10 +197,7 @@ final class ReceivePipeline {
         } else if (action instanceof Action.IndicateReceiveComplete) {
             pending = false;
             context = null;
-            if (readPos == writePos) {
-                readPos = 0;
-                writePos = 0;
-            }
+            rewindWhenDrained();
         } else {
             throw new AssertionError(action);
         }
@@ -256,6 +253,14 @@ final class ReceivePipeline {
         }
     }
 
+    /** Once every buffered byte is handed out, the next read fills the buffer from its start. */
+    private void rewindWhenDrained() {
+        if (readPos == writePos) {
+            readPos = 0;
+            writePos = 0;
+        }
+    }
+
     /** Whether {@code action} is this pipeline's uncompleted {@code INDICATE_RECEIVE_COMPLETE}. */
     boolean isOutstanding(Action.IndicateReceiveComplete action) {
         return action == outstanding;
@@ -267,10 +272,7 @@ final class ReceivePipeline {
      */
     void completeChunkAndReceive(Object operationContext) {
         context = operationContext;
-        if (readPos == writePos) {
-            readPos = 0;
-            writePos = 0;
-        }
+        rewindWhenDrained();
         outstanding = null;
     }
 
