@@ -274,7 +274,11 @@ public final class JakartaSession implements Session {
         /** {@code onClose} runs first, then our Close answers the peer's (sends made in onClose go before it). */
         @Override
         public void afterTransportCallback() {
-            callbacks.runClaimed();
+            try {
+                callbacks.runClaimed();
+            } finally {
+                driver.flushDeferred(); // replies sent inline may wait for the next read; this thread reads no more
+            }
         }
 
         @Override
@@ -502,7 +506,10 @@ public final class JakartaSession implements Session {
      * running an endpoint callback inline (the connection's own I/O thread, see {@link #deliver}) the frame is
      * written at once as far as the transport takes it, and the call returns without waiting for the rest: the
      * transport may hold back its "writable again" callback until that very thread returns, so waiting there could
-     * only end in the timeout. The payload is copied then, since the frame may outlive the call. When the send queue
+     * only end in the timeout. The payload is copied then, since the frame may outlive the call. A small data frame
+     * sent there is deferred ({@link SendRequest#deferrable}): it goes out with the replies to the other messages of
+     * the same read, in one write, before the connection reads again or this thread returns to the container (at
+     * most {@code ConnectionDriver}'s deferred-write bound later, should the callback block). When the send queue
      * is full such a send cannot wait for room either: the queue may then hold up to
      * {@link ConnectionDriver#STRETCH} times its limit for the rest of that callback (past that the send waits, up
      * to the timeout), and the session's later callbacks run on the host's executor, where a full queue is waited
@@ -519,8 +526,10 @@ public final class JakartaSession implements Session {
         ByteBuffer payload = inline && data != null ? ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip()
                 : data;
         CompletableFuture<Void> done = new CompletableFuture<>();
-        SendRequest request = type == null ? SendRequest.flush(failure -> complete(done, failure))
-                : SendRequest.of(type, payload, failure -> complete(done, failure));
+        SendRequest.Callback completion = failure -> complete(done, failure);
+        SendRequest request = type == null ? SendRequest.flush(completion)
+                : inline && type.isData() ? SendRequest.deferrable(type, payload, completion)
+                : SendRequest.of(type, payload, completion);
         boolean queued = false;
         try {
             if (type != null && type.isData()) {

@@ -69,6 +69,24 @@ import java.lang.invoke.VarHandle;
  * the order between the two pipelines may differ, as spec R8 allows). A small message costs two locked handle calls
  * to receive instead of five, and four to send instead of five.
  *
+ * <h2>Deferred writes</h2>
+ * A small data frame of a {@linkplain SendRequest#deferrable deferrable} request (an endpoint's reply sent on the
+ * connection's own callback thread) is not written at once: it is copied into the batch buffer, its request completes,
+ * and it goes out together with the frames that follow it, in one transport write, when the first of these comes:
+ * <ul>
+ *   <li>the loop reads from the network (so the replies to every message of one read share one write, and nothing
+ *       waits while the connection waits for its peer);</li>
+ *   <li>the owner calls {@link #flushDeferred()} (the callback thread is about to return);</li>
+ *   <li>a frame that is not deferred (a control frame, a large or non-deferrable data frame, the Close) is sent: it
+ *       goes after them, in order;</li>
+ *   <li>{@link WritePath#DEFERRED_BATCH} bytes are held, or the oldest held frame has waited {@link #DEFERRED_AGE}
+ *       when the next one comes;</li>
+ *   <li>the deferred-write timer fires, at most {@link #DEFERRED_WAIT} after the first frame was held: the bound
+ *       when the application blocks in a callback after it sent.</li>
+ * </ul>
+ * An application batch ({@link #setBatching}) is never mixed with deferred frames: while batching, frames are batched
+ * as usual and written on its flush.
+ *
  * <p>Thread contract: every public method may be called from any thread. The listener is called from the
  * thread running the loop, never concurrently with itself, and must not block (but for
  * {@link Listener#afterTransportCallback()}).
@@ -101,6 +119,10 @@ public final class ConnectionDriver {
             throw new ExceptionInInitializerError(e);
         }
     }
+    /** The longest a deferred frame waits when nothing else writes it (see "Deferred writes"). */
+    static final Duration DEFERRED_WAIT = Duration.ofMillis(20);
+    /** A held frame this old is written with the next frame deferred after it, rather than wait on. */
+    static final long DEFERRED_AGE = 1_000_000L;
     private static final Object CLOSE_CONTEXT = new Object();
     private static final byte[] KEEPALIVE_PAYLOAD = "ferry-keepalive".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -201,6 +223,10 @@ public final class ConnectionDriver {
     private volatile long lastActivity;
     private volatile boolean closing;
     private volatile boolean sendsRefused;
+    /** Deferred frames are held: the loop's mirror of {@code writes.isHolding()}, for other threads. */
+    private volatile boolean deferredHeld;
+    /** The owner or the deferred-write timer asks the loop to write the held frames. */
+    private volatile boolean deferredDue;
     private final boolean inlineCallbacks;
     /** The thread running the loop for a transport callback, while it does; compared only with the current thread. */
     private Thread transportRunner;
@@ -221,6 +247,8 @@ public final class ConnectionDriver {
     private final WritePath writes;
     private final Events events;
     private boolean eof;
+    /** When the oldest held deferred frame was held (the scheduler's clock). */
+    private long deferredSince;
     private CloseStatus closeToSend;
     private boolean closeHandedOff;
     private boolean closeSent;
@@ -240,7 +268,7 @@ public final class ConnectionDriver {
         this.lastActivity = scheduler.nanoTime();
         this.inlineCallbacks = transport.callbackThreadsMayBlock();
         this.events = new Events();
-        this.writes = new WritePath(transport, settings.batchLimit(), events);
+        this.writes = new WritePath(transport, settings.batchLimit(), settings.sendQueueLimit(), events);
     }
 
     /** The Close that answers {@code peer}: its code without a reason, or no body for 1005 (RFC 6455 §5.5.1). */
@@ -333,6 +361,17 @@ public final class ConnectionDriver {
     /** Runs the loop on the calling thread if no other thread runs it (then that thread does the work). */
     public void drive() {
         pump();
+    }
+
+    /**
+     * Writes the deferred frames held so far (see "Deferred writes"), on the calling thread if no other thread runs
+     * the loop. Cheap when none are held.
+     */
+    public void flushDeferred() {
+        if (deferredHeld) {
+            deferredDue = true;
+            pump();
+        }
     }
 
     /**
@@ -551,6 +590,9 @@ public final class ConnectionDriver {
             progress |= pollReceive();
             progress |= tryFinish();
         }
+        if (deferredHeld != writes.isHolding()) {
+            deferredHeld = !deferredHeld;
+        }
     }
 
     private void written(Action.SendToNetwork action, boolean sendPipeline) {
@@ -595,7 +637,14 @@ public final class ConnectionDriver {
                 progress = true;
             }
         }
-        if (!batching && writes.hasBatch()) {
+        if (deferredDue) {
+            deferredDue = false;
+            if (writes.isHolding()) {
+                writes.flushBatch(null);
+                progress = true;
+            }
+        }
+        if (!batching && writes.hasBatch() && !writes.isHolding()) {
             writes.flushBatch(null);
             progress = true;
         }
@@ -650,7 +699,13 @@ public final class ConnectionDriver {
         if (action == null) {
             if (readReturned) {
                 if (readDemanded) {
-                    return false; // nothing buffered, nothing to parse: the pipeline's next action is a read
+                    // Nothing buffered, nothing to parse: the pipeline's next action is a read, so the connection
+                    // waits for its peer, and what was deferred goes out now (the loop's next turn writes it).
+                    if (writes.isHolding()) {
+                        writes.flushBatch(null);
+                        return true;
+                    }
+                    return false;
                 }
                 readReturned = false;
             }
@@ -700,6 +755,10 @@ public final class ConnectionDriver {
                 writes.addToBatch(send);
                 sendPipelineBusy = false;
                 sendNext = next(handle.completeAndGetAction(send, send.totalBytes(), ActionQueue.SEND));
+            } else if (sendPipeline && !batching && state == State.OPEN && isDeferrable(send) && writes.mayDefer(send)) {
+                defer(send);
+                sendPipelineBusy = false;
+                sendNext = next(handle.completeAndGetAction(send, send.totalBytes(), ActionQueue.SEND));
             } else {
                 writes.add(send, sendPipeline);
             }
@@ -741,7 +800,34 @@ public final class ConnectionDriver {
         }
     }
 
+    private static boolean isDeferrable(Action.SendToNetwork send) {
+        return send.context() instanceof SendRequest request && request.isDeferrable();
+    }
+
+    /** Holds a deferred frame (see "Deferred writes"); the first one held arms the deferred-write timer. */
+    private void defer(Action.SendToNetwork send) {
+        long now = scheduler.nanoTime();
+        if (writes.isHolding() && now - deferredSince >= DEFERRED_AGE) {
+            writes.flushBatch(null); // the application is slow between frames: sharing a write gains little
+        }
+        if (!writes.isHolding()) {
+            deferredSince = now;
+            timers().armDeferredWrite(DEFERRED_WAIT);
+        }
+        writes.addDeferred(send);
+    }
+
+    /** The deferred-write timer: writes what is held, whatever its age (see "Deferred writes"). */
+    void deferredWriteDue() {
+        flushDeferred();
+    }
+
     private boolean tryRead() throws IOException {
+        if (writes.isHolding()) {
+            // About to wait for the peer: what was deferred goes out first, in one write.
+            writes.flushBatch(null);
+            writes.flush();
+        }
         Action.ReceiveFromNetwork read = pendingRead;
         ByteBuffer into = read.buffer();
         int n = transport.read(into);

@@ -26,12 +26,14 @@ public final class SendRequest {
     private final BufferType type;
     private final ByteBuffer data;
     private final Callback callback;
+    private final boolean deferrable;
     private boolean done;
 
-    private SendRequest(BufferType type, ByteBuffer data, Callback callback) {
+    private SendRequest(BufferType type, ByteBuffer data, Callback callback, boolean deferrable) {
         this.type = type;
         this.data = data;
         this.callback = Objects.requireNonNull(callback, "callback");
+        this.deferrable = deferrable;
     }
 
     /**
@@ -52,7 +54,21 @@ public final class SendRequest {
             case CLOSE, PONG -> throw new IllegalArgumentException(type + " cannot be sent as a request");
             default -> throw new AssertionError(type);
         }
-        return new SendRequest(type, data == null ? ByteBuffer.allocate(0) : data, callback);
+        return new SendRequest(type, data == null ? ByteBuffer.allocate(0) : data, callback, false);
+    }
+
+    /**
+     * A data part whose frame may wait, a little, to go out in one transport write with the frames that follow it
+     * (see {@link ConnectionDriver}, "Deferred writes"): for a sender on the connection's own callback thread, whose
+     * connection goes on to read once it returns. Its callback reports it done once its frame is copied aside.
+     *
+     * @throws IllegalArgumentException for a type other than {@code UTF8_*} or {@code BINARY_*}
+     */
+    public static SendRequest deferrable(BufferType type, ByteBuffer data, Callback callback) {
+        if (!type.isData()) {
+            throw new IllegalArgumentException("only data frames may be deferred, got " + type);
+        }
+        return new SendRequest(type, data, callback, true);
     }
 
     /**
@@ -60,7 +76,12 @@ public final class SendRequest {
      * before it is written, then {@code callback} runs.
      */
     public static SendRequest flush(Callback callback) {
-        return new SendRequest(null, ByteBuffer.allocate(0), callback);
+        return new SendRequest(null, ByteBuffer.allocate(0), callback, false);
+    }
+
+    /** Whether this request's frame may wait for the frames that follow it ({@link #deferrable}). */
+    public boolean isDeferrable() {
+        return deferrable;
     }
 
     /** Whether this is a {@link #flush} marker. */

@@ -4,7 +4,8 @@ import dev.ferry.protocol.CloseStatus;
 import java.time.Duration;
 
 /**
- * The timers of one {@link ConnectionDriver}: the close timeout, the idle timeout and keepalive. Each timer
+ * The timers of one {@link ConnectionDriver}: the close timeout, the idle timeout, keepalive and the deferred-write
+ * bound. Each timer
  * only leaves a request with the driver (close, terminate, queue a ping), so none of them runs protocol work
  * on the scheduler's thread.
  *
@@ -22,6 +23,7 @@ final class Timers {
     private Scheduler.Cancellable pongDeadline;
     private Duration keepAliveInterval = Duration.ZERO;
     private Duration keepAliveTimeout = Duration.ZERO;
+    private Scheduler.Cancellable deferredWrite;
 
     Timers(ConnectionDriver driver, Scheduler scheduler) {
         this.driver = driver;
@@ -32,6 +34,26 @@ final class Timers {
         if (!cancelled && close == null) {
             close = scheduler.schedule(driver::closeTimedOut, timeout);
         }
+    }
+
+    /**
+     * Makes sure the driver is told to write its deferred frames within {@code wait}: arms the timer unless it is
+     * armed already (it then fires sooner, which only writes them early).
+     */
+    synchronized void armDeferredWrite(Duration wait) {
+        if (!cancelled && deferredWrite == null) {
+            deferredWrite = scheduler.schedule(this::deferredWriteDue, wait);
+        }
+    }
+
+    private void deferredWriteDue() {
+        synchronized (this) {
+            deferredWrite = null;
+            if (cancelled) {
+                return;
+            }
+        }
+        driver.deferredWriteDue();
     }
 
     synchronized void setIdle(Duration timeout) {
@@ -110,6 +132,7 @@ final class Timers {
         cancel(idle);
         cancel(keepAliveTick);
         cancel(pongDeadline);
+        cancel(deferredWrite);
     }
 
     private static void cancel(Scheduler.Cancellable task) {

@@ -15,7 +15,9 @@ import java.util.List;
  * {@link Transport#write} call) and written in order; a write the transport takes only in part waits for
  * {@link TransportListener#onWritable()} and goes on where it stopped, so short writes are never reported to the
  * handle: its action completes, with its total, only once every byte is taken. A batched data frame is copied
- * into the batch buffer and its action completes at once; the batch joins the FIFO on {@link #flushBatch}.
+ * into the batch buffer and its action completes at once; the batch joins the FIFO on {@link #flushBatch}. A deferred
+ * data frame ({@link #addDeferred}) goes into the same batch, which then waits ({@link #isHolding()}) until the driver
+ * flushes it; past {@link #DEFERRED_BATCH} held bytes (or the send queue's limit, when smaller) it goes out by itself.
  *
  * <p>Thread contract: not thread safe; owned by the driver's loop. {@link #writableAgain()} may be called from the
  * transport's thread.
@@ -43,8 +45,17 @@ final class WritePath {
         }
     }
 
+    /** A frame larger than this is written at once, never deferred: only small frames gain from sharing a write. */
+    static final int DEFERRED_FRAME = 2 * 1024;
+    /** Held bytes of deferred frames at which they are written without waiting any longer. */
+    static final int DEFERRED_BATCH = 16 * 1024;
+    /** The first batch buffer of deferred frames: a few dozen small frames. */
+    private static final int DEFERRED_FIRST = 2 * 1024;
+
     private final Transport transport;
     private final int batchLimit;
+    /** Held deferred bytes at which they go out. */
+    private final int deferredLimit;
     private final Completion completion;
     private static final VarHandle WRITE_DEMANDED;
 
@@ -59,10 +70,17 @@ final class WritePath {
     private volatile boolean writeDemanded; // set through WRITE_DEMANDED: no atomic object per connection
     private final ArrayDeque<Write> writes = new ArrayDeque<>(1); // grows on use: an idle connection writes nothing
     private ByteBuffer batch;
+    /** The batch holds deferred frames only, waiting for {@link #flushBatch} (not for an application's flush). */
+    private boolean holding;
 
-    WritePath(Transport transport, int batchLimit, Completion completion) {
+    /**
+     * @param sendQueueLimit the send queue's bound: deferred bytes held never add up past it (nor past
+     *                       {@link #DEFERRED_BATCH}), so deferring lets no sender past the bound it would meet without
+     */
+    WritePath(Transport transport, int batchLimit, long sendQueueLimit, Completion completion) {
         this.transport = transport;
         this.batchLimit = batchLimit;
+        this.deferredLimit = (int) Math.min(Math.min(batchLimit, DEFERRED_BATCH), sendQueueLimit);
         this.completion = completion;
     }
 
@@ -93,11 +111,46 @@ final class WritePath {
      * queued for writing.
      */
     void addToBatch(Action.SendToNetwork action) {
+        copy(action, Math.min(batchLimit, 1 << 16));
+        if (batch.position() >= batchLimit) {
+            flushBatch(null);
+        }
+    }
+
+    /**
+     * Whether {@code action}'s frame may be deferred: a small data frame while no application batch is open (the
+     * caller checks that batching is off) and nothing waits for the transport. A transport that cannot take more
+     * stops deferring, so the frames behind go through the handle one at a time again and fill the bounded send
+     * queue: deferred bytes never add up past the deferred limit (see the constructor).
+     */
+    boolean mayDefer(Action.SendToNetwork action) {
+        return writes.isEmpty() && (batch == null || holding) && action.totalBytes() <= DEFERRED_FRAME;
+    }
+
+    /**
+     * Copies a small data frame into the batch to be written with the frames that follow it, at the caller's next
+     * {@link #flushBatch} (or at once past {@link #DEFERRED_BATCH} held bytes); the caller completes the action at
+     * once. Only when {@link #mayDefer} said yes.
+     */
+    void addDeferred(Action.SendToNetwork action) {
+        copy(action, DEFERRED_FIRST);
+        holding = true;
+        if (batch.position() >= deferredLimit) {
+            flushBatch(null);
+        }
+    }
+
+    /** Whether deferred frames wait in the batch. */
+    boolean isHolding() {
+        return holding;
+    }
+
+    private void copy(Action.SendToNetwork action, int firstCapacity) {
         long total = action.totalBytes();
         if (batch == null || batch.remaining() < total) {
             long needed = (batch == null ? 0 : batch.position()) + total;
-            ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8,
-                    Math.max(needed, Math.min(batchLimit, 1 << 16))));
+            long capacity = Math.max(needed, batch == null ? firstCapacity : 2L * batch.capacity());
+            ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, capacity));
             if (batch != null) {
                 bigger.put(batch.flip());
             }
@@ -106,9 +159,6 @@ final class WritePath {
         for (ByteBuffer b : action.buffers()) {
             batch.put(b.duplicate());
         }
-        if (batch.position() >= batchLimit) {
-            flushBatch(null);
-        }
     }
 
     /**
@@ -116,6 +166,7 @@ final class WritePath {
      * is written.
      */
     void flushBatch(SendRequest marker) {
+        holding = false;
         List<SendRequest> flushes = marker == null ? List.of() : List.of(marker);
         if (hasBatch()) {
             ByteBuffer bytes = batch.flip();
@@ -179,6 +230,7 @@ final class WritePath {
         }
         writes.clear();
         batch = null;
+        holding = false;
         return unwritten;
     }
 }
