@@ -69,7 +69,8 @@ import java.util.function.Consumer;
  * with {@code SocketTimeoutException} and ends the connection; it fails at once with an {@code IOException} when
  * the connection dies. A blocking send made by a callback running on the connection's own I/O thread returns once
  * its frame is queued (see {@link #sendBlocking(BufferType, ByteBuffer, boolean)}): waiting for the write there
- * could wait for that very thread.
+ * could wait for that very thread. Small frames sent there are deferred, so the replies to the messages of one read
+ * share one write ({@code ConnectionDriver}, "Deferred writes").
  *
  * <p>Thread contract: every method may be called from any thread.
  */

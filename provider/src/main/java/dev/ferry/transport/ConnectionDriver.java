@@ -121,6 +121,11 @@ public final class ConnectionDriver {
     }
     /** The longest a deferred frame waits when nothing else writes it (see "Deferred writes"). */
     static final Duration DEFERRED_WAIT = Duration.ofMillis(20);
+    /**
+     * Deferred-write timers fire on a grid of this step (between {@link #DEFERRED_WAIT} less one step and
+     * {@link #DEFERRED_WAIT} after they are armed), so one wake-up of the timer thread serves every busy connection.
+     */
+    static final long DEFERRED_GRID = 10_000_000L;
     /** A held frame this old is written with the next frame deferred after it, rather than wait on. */
     static final long DEFERRED_AGE = 1_000_000L;
     private static final Object CLOSE_CONTEXT = new Object();
@@ -812,7 +817,8 @@ public final class ConnectionDriver {
         }
         if (!writes.isHolding()) {
             deferredSince = now;
-            timers().armDeferredWrite(DEFERRED_WAIT);
+            deferredHeld = true; // before the timer can look
+            timers().armDeferredWrite(DEFERRED_WAIT.minusNanos(Math.floorMod(now, DEFERRED_GRID)));
         }
         writes.addDeferred(send);
     }
