@@ -451,8 +451,11 @@ public final class ConnectionDriver {
             reportedClose = reported;
             closing = true;
             sendsRefused = true;
-            timers().armClose(settings.closeTimeout());
             pump();
+            // Armed once the loop has had its go: a Close that answers the peer's has usually ended the connection
+            // by now (its timers cancelled, so this arms nothing), which saves the timer thread a wake-up per
+            // connection.
+            timers().armClose(settings.closeTimeout());
         }
     }
 

@@ -10,8 +10,11 @@ import java.util.concurrent.Executor;
  * Opens the WebSocket session once the servlet container has switched protocols: the container creates this
  * handler in {@code HttpServletRequest.upgrade}, {@link ServletUpgrade} hands it the accepted handshake, and the
  * container calls {@link #init} with the upgraded connection, which becomes the session's
- * {@link WebConnectionTransport}. The session opens (and {@code onOpen} runs) on the server container's executor,
- * never on the container thread calling {@code init}.
+ * {@link WebConnectionTransport}. On Jetty, whose upgraded connection writes (and calls back when writable) while
+ * {@code init} runs, the session opens and {@code onOpen} runs right there, with no thread hand-off, as Jetty's and
+ * Tomcat's own WebSocket implementations do. Elsewhere it opens on the server container's executor: Tomcat
+ * dispatches the first {@code onWritePossible} only after {@code init} returns, so an {@code onOpen} waiting for a
+ * send there would wait for good.
  *
  * <p>Thread contract: {@link #prepare} runs on the request's thread before the container calls {@link #init};
  * {@link #destroy} comes after, once. Public with a public no-argument constructor because the container
@@ -25,18 +28,32 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
     private boolean secure;
     private Executor executor;
     private WebConnectionTransport.ReadResumption resumption;
+    private boolean opensInInit;
     private WebConnectionTransport transport;
 
     /** For the servlet container only. */
     public UpgradeHandler() {
     }
 
-    void prepare(UpgradeResult.Accepted accepted, boolean secure, Executor executor,
-                 WebConnectionTransport.ReadResumption resumption) {
+    /**
+     * @param serverInfo the container's {@code ServletContext.getServerInfo()}: how it resumes reading
+     *                   ({@link WebConnectionTransport.ReadResumption#forServer}) and whether it lets the connection
+     *                   write during {@code init} ({@link #opensInInit})
+     */
+    void prepare(UpgradeResult.Accepted accepted, boolean secure, Executor executor, String serverInfo) {
         this.accepted = accepted;
         this.secure = secure;
         this.executor = executor;
-        this.resumption = resumption;
+        this.resumption = WebConnectionTransport.ReadResumption.forServer(serverInfo);
+        this.opensInInit = opensInInit(serverInfo);
+    }
+
+    /**
+     * Whether the session may open inside {@code init}, where {@code onOpen} may wait for its sends to be written:
+     * on Jetty ({@code LargeSendsFromOnOpenIT}); not on Tomcat, nor on a container we have not tried.
+     */
+    static boolean opensInInit(String serverInfo) {
+        return serverInfo != null && serverInfo.regionMatches(true, 0, "jetty/", 0, "jetty/".length());
     }
 
     @Override
@@ -58,11 +75,21 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
             }
             return;
         }
-        // Not on this thread: until init returns, a container may not let the connection write (Tomcat
-        // dispatches the first onWritePossible after it), and onOpen may block on a send.
         UpgradeResult.Accepted opening = accepted;
         accepted = null; // the container keeps this handler as long as the connection: keep no handshake leftovers
         WebConnectionTransport upgraded = transport;
+        if (opensInInit) {
+            try {
+                opening.open(upgraded);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not open the session of "
+                        + opening.request().requestUri(), e);
+                upgraded.close();
+            }
+            return;
+        }
+        // Not on this thread: until init returns, Tomcat does not let the connection write, and onOpen may wait
+        // for a write.
         try {
             opening.container().executor().execute(() -> opening.open(upgraded));
         } catch (RuntimeException e) {
