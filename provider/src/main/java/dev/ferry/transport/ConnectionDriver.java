@@ -227,6 +227,8 @@ public final class ConnectionDriver {
     private volatile boolean batching;
     private volatile long lastActivity;
     private volatile boolean closing;
+    /** A close handshake has started: the close timer is armed when the loop run is over (see armCloseTimer). */
+    private volatile boolean closeTimerDue;
     private volatile boolean sendsRefused;
     /** Deferred frames are held: the loop's mirror of {@code writes.isHolding()}, for other threads. */
     private volatile boolean deferredHeld;
@@ -451,11 +453,8 @@ public final class ConnectionDriver {
             reportedClose = reported;
             closing = true;
             sendsRefused = true;
+            closeTimerDue = true;
             pump();
-            // Armed once the loop has had its go: a Close that answers the peer's has usually ended the connection
-            // by now (its timers cancelled, so this arms nothing), which saves the timer thread a wake-up per
-            // connection.
-            timers().armClose(settings.closeTimeout());
         }
     }
 
@@ -551,6 +550,20 @@ public final class ConnectionDriver {
             pump(true);
         } finally {
             listener.afterTransportCallback();
+            armCloseTimer();
+        }
+    }
+
+    /**
+     * Arms the close timer of a close handshake started by {@link #close} or by the peer's Close, once the loop run
+     * is over (for a transport callback, after {@link Listener#afterTransportCallback()}, where the owner answers the
+     * peer): a handshake that finished meanwhile, as one answering the peer at once does, has ended the connection
+     * and cancelled its timers, so nothing is scheduled, which saves the timer thread a wake-up per connection.
+     */
+    private void armCloseTimer() {
+        if (closeTimerDue) {
+            closeTimerDue = false;
+            timers().armClose(settings.closeTimeout());
         }
     }
 
@@ -576,6 +589,9 @@ public final class ConnectionDriver {
             transportRunner = null;
             missed = (int) WIP.getAndAdd(this, -missed) - missed;
         } while (missed != 0);
+        if (!forTransport) {
+            armCloseTimer();
+        }
     }
 
     private void work() throws IOException {
@@ -923,7 +939,7 @@ public final class ConnectionDriver {
             // RFC 6455 §5.5.1: the owner answers with close() once it has told the application
             // (Endpoint.onClose runs "immediately prior" to the close); sends are accepted until then.
             state = State.CLOSING;
-            timers().armClose(settings.closeTimeout());
+            closeTimerDue = true;
             listener.onPeerClose(status);
         }
     }
