@@ -166,6 +166,24 @@ public final class JakartaSession implements Session {
      */
     public static JakartaSession open(SessionHost host, WebSocketHandle handle, Transport transport,
                                       Endpoint endpoint, EndpointConfig config, SessionSpec spec) {
+        return open(host, handle, transport, endpoint, config, spec, false);
+    }
+
+    /**
+     * As {@link #open(SessionHost, WebSocketHandle, Transport, Endpoint, EndpointConfig, SessionSpec)}, on the thread
+     * that took over the connection for its transport (a servlet container's {@code HttpUpgradeHandler.init}), which
+     * the transport may not let write until it returns: {@code onOpen} runs as a callback on the connection's own I/O
+     * thread does, so a blocking send it makes returns once its frame is queued (see
+     * {@link #sendBlocking(BufferType, ByteBuffer, boolean)}) rather than wait for a write only this thread's return
+     * allows; what it deferred is written when it returns.
+     */
+    public static JakartaSession openOnTransportThread(SessionHost host, WebSocketHandle handle, Transport transport,
+                                                       Endpoint endpoint, EndpointConfig config, SessionSpec spec) {
+        return open(host, handle, transport, endpoint, config, spec, true);
+    }
+
+    private static JakartaSession open(SessionHost host, WebSocketHandle handle, Transport transport,
+                                       Endpoint endpoint, EndpointConfig config, SessionSpec spec, boolean inline) {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(handle, "handle");
         Objects.requireNonNull(transport, "transport");
@@ -181,11 +199,11 @@ public final class JakartaSession implements Session {
             codecs = Codecs.create(new EmptyConfig());
         }
         JakartaSession session = new JakartaSession(host, handle, transport, endpoint, config, spec, codecs);
-        session.start(codecFailure);
+        session.start(codecFailure, inline);
         return session;
     }
 
-    private void start(RuntimeException codecFailure) {
+    private void start(RuntimeException codecFailure, boolean inline) {
         // Everything runs as the first callback: a driver event that comes before onOpen returns (a transport
         // failure, a close() from a thread that found the session through getOpenSessions) queues behind it.
         callbacks.runFirst(() -> {
@@ -204,7 +222,10 @@ public final class JakartaSession implements Session {
             } catch (Throwable t) {
                 reportError(t);
             }
-        });
+        }, inline);
+        if (inline) {
+            driver.flushDeferred(); // what onOpen sent inline goes out now, not with the first read
+        }
         driver.resumeReceiving();
     }
 

@@ -16,7 +16,8 @@ import java.util.concurrent.RejectedExecutionException;
  *   <li>{@link #claim}: by the calling thread, later: the caller promises to call {@link #runClaimed()} once it
  *       is free to run application code (a connection's I/O thread, after it left the connection's loop), and
  *       then drains on its own thread, with no hand-off;</li>
- *   <li>{@link #runFirst}: by the calling thread, at once, before anything else (for {@code onOpen}).</li>
+ *   <li>{@link #runFirst}: by the calling thread, at once, before anything else (for {@code onOpen}); inline when
+ *       that thread is the connection's I/O thread.</li>
  * </ul>
  * A thread draining a claimed queue ("inline") hands the rest of the queue to the executor when it reaches a task
  * submitted with {@link #executeElsewhere}: one that waits for input only the connection's loop can provide, and
@@ -119,9 +120,11 @@ final class SerialExecutor implements Executor {
      * Runs {@code task} on the calling thread, as the first task of the queue: tasks submitted meanwhile wait
      * for it. Used for {@code onOpen}, which runs on the thread that opens the session.
      *
+     * @param inline whether the calling thread is the connection's I/O thread, so that {@code task} runs as a task
+     *               drained inline does ({@link #isInlineThread()} is true during it)
      * @throws IllegalStateException when any task was submitted before
      */
-    void runFirst(Runnable task) {
+    void runFirst(Runnable task, boolean inline) {
         synchronized (tasks) {
             if (running || !tasks.isEmpty()) {
                 throw new IllegalStateException("runFirst must come before any other task, but " + tasks.size()
@@ -129,9 +132,15 @@ final class SerialExecutor implements Executor {
             }
             running = true;
         }
+        if (inline) {
+            inlineThread = Thread.currentThread();
+        }
         try {
             task.run();
         } finally {
+            if (inline) {
+                inlineThread = null;
+            }
             boolean more;
             synchronized (tasks) {
                 more = !tasks.isEmpty();

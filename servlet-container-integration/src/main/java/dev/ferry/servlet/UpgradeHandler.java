@@ -10,11 +10,12 @@ import java.util.concurrent.Executor;
  * Opens the WebSocket session once the servlet container has switched protocols: the container creates this
  * handler in {@code HttpServletRequest.upgrade}, {@link ServletUpgrade} hands it the accepted handshake, and the
  * container calls {@link #init} with the upgraded connection, which becomes the session's
- * {@link WebConnectionTransport}. On Jetty, whose upgraded connection writes (and calls back when writable) while
- * {@code init} runs, the session opens and {@code onOpen} runs right there, with no thread hand-off, as Jetty's and
- * Tomcat's own WebSocket implementations do. Elsewhere it opens on the server container's executor: Tomcat
- * dispatches the first {@code onWritePossible} only after {@code init} returns, so an {@code onOpen} waiting for a
- * send there would wait for good.
+ * {@link WebConnectionTransport}. On Jetty, whose upgraded connection may be written to while {@code init} runs, the
+ * session opens and {@code onOpen} runs right there, with no thread hand-off, as Jetty's and Tomcat's own WebSocket
+ * implementations do; since Jetty calls back when the connection is writable again only after {@code init} returns,
+ * a blocking send from {@code onOpen} then returns once its frame is queued, as one from a message handler on the
+ * connection's thread does ({@link UpgradeResult.Accepted#openOnTransportThread}). Elsewhere the session opens on
+ * the server container's executor: Tomcat lets the connection write only after {@code init} returns.
  *
  * <p>Thread contract: {@link #prepare} runs on the request's thread before the container calls {@link #init};
  * {@link #destroy} comes after, once. Public with a public no-argument constructor because the container
@@ -49,8 +50,8 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
     }
 
     /**
-     * Whether the session may open inside {@code init}, where {@code onOpen} may wait for its sends to be written:
-     * on Jetty ({@code LargeSendsFromOnOpenIT}); not on Tomcat, nor on a container we have not tried.
+     * Whether the session opens inside {@code init}: on Jetty, which lets the connection write there
+     * ({@code LargeSendsFromOnOpenIT}); not on Tomcat, nor on a container we have not tried.
      */
     static boolean opensInInit(String serverInfo) {
         return serverInfo != null && serverInfo.regionMatches(true, 0, "jetty/", 0, "jetty/".length());
@@ -80,7 +81,7 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
         WebConnectionTransport upgraded = transport;
         if (opensInInit) {
             try {
-                opening.open(upgraded);
+                opening.openOnTransportThread(upgraded);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "could not open the session of "
                         + opening.request().requestUri(), e);

@@ -142,6 +142,22 @@ public sealed interface UpgradeResult {
          * @throws IllegalStateException when this result was already opened or abandoned
          */
         public JakartaSession open(Transport transport) {
+            return open(transport, false);
+        }
+
+        /**
+         * As {@link #open(Transport)}, on the thread that took over the upgraded connection (a servlet container's
+         * {@code HttpUpgradeHandler.init}), which the container may not let write until it returns: a blocking send
+         * made by {@code onOpen} returns once its frame is queued (see {@link JakartaSession#openOnTransportThread}).
+         * Saves handing the opening to another thread.
+         *
+         * @throws IllegalStateException when this result was already opened or abandoned
+         */
+        public JakartaSession openOnTransportThread(Transport transport) {
+            return open(transport, true);
+        }
+
+        private JakartaSession open(Transport transport, boolean onTransportThread) {
             Objects.requireNonNull(transport, "transport");
             claim("open");
             Map<String, Object> userProperties = new ConcurrentHashMap<>();
@@ -155,7 +171,9 @@ public sealed interface UpgradeResult {
             SessionSpec spec = new SessionSpec(request.requestUri(), request.queryString(), request.parameters(),
                     pathParameters, request.userPrincipal(), userProperties, subprotocol, extensions,
                     request.secure() || transport.isSecure(), null);
-            return JakartaSession.open(container, handle, transport, endpoint, config, spec);
+            return onTransportThread
+                    ? JakartaSession.openOnTransportThread(container, handle, transport, endpoint, config, spec)
+                    : JakartaSession.open(container, handle, transport, endpoint, config, spec);
         }
 
         /**
