@@ -124,6 +124,32 @@ class SessionThreadingTest {
     }
 
     @Test
+    void aCallbackThatBlocksAfterItsSendStillGetsItsReplyOut() throws Exception {
+        SessionPair pair = pair(1 << 16);
+        CountDownLatch sent = new CountDownLatch(1);
+        CountDownLatch replySeen = new CountDownLatch(1);
+        BlockingQueue<String> outcome = new LinkedBlockingQueue<>();
+        RecordingEndpoint waiter = new RecordingEndpoint(s -> s.addMessageHandler(String.class, text -> {
+            try {
+                s.getBasicRemote().sendText("re " + text);
+                sent.countDown();
+                // Blocks until the peer has the reply: a deferred reply must not wait for this callback to return.
+                outcome.add(replySeen.await(10, TimeUnit.SECONDS) ? "returned" : "the reply never went out");
+            } catch (IOException | InterruptedException e) {
+                outcome.add("failed: " + e);
+            }
+        }));
+        pair.openClient(waiter, SessionPair.config());
+        RawPeer peer = new RawPeer(pair.wires.server());
+        peer.write(0x81, 0x02, 'g', 'o');
+        assertTrue(sent.await(10, TimeUnit.SECONDS), "the handler sent its reply");
+        pair.clientHost.scheduler.advance(Duration.ofSeconds(1)); // past the deferred-write bound
+        assertEquals("re go", new String(peer.readFrame().payload(), StandardCharsets.UTF_8));
+        replySeen.countDown();
+        assertEquals("returned", outcome.poll(10, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aBlockingSendFromOnMessageToAPeerThatDoesNotReadTimesOutAndOtherSessionsGoOn() throws Exception {
         SessionPair stuck = pair(256);
         stuck.clientHost.settings = new ConnectionDriver.Settings(Duration.ofSeconds(10), 4096, 64 << 10);
