@@ -863,6 +863,7 @@ public final class ConnectionDriver {
                 receivePipelineBusy = false;
                 readReturned = true;
                 handle.returnAction(read);
+                writes.idle();
             }
             if (READ_DEMANDED.compareAndSet(this, false, true)) {
                 transport.demandRead();

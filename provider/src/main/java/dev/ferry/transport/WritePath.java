@@ -49,8 +49,10 @@ final class WritePath {
     static final int DEFERRED_FRAME = 2 * 1024;
     /** Held bytes of deferred frames at which they are written without waiting any longer. */
     static final int DEFERRED_BATCH = 16 * 1024;
-    /** The first batch buffer of deferred frames: a few dozen small frames. */
-    private static final int DEFERRED_FIRST = 2 * 1024;
+    /** The first batch buffer of deferred frames: a few small frames; it doubles as needed. */
+    private static final int DEFERRED_FIRST = 256;
+    /** A written batch buffer up to this size is kept for the next batch while the connection is busy. */
+    private static final int SPARE = 4 * 1024;
 
     private final Transport transport;
     private final int batchLimit;
@@ -72,6 +74,8 @@ final class WritePath {
     private ByteBuffer batch;
     /** The batch holds deferred frames only, waiting for {@link #flushBatch} (not for an application's flush). */
     private boolean holding;
+    /** A written batch buffer of deferred frames, kept for the next one until the connection goes idle. */
+    private ByteBuffer spare;
 
     /**
      * @param sendQueueLimit the send queue's bound: deferred bytes held never add up past it (nor past
@@ -140,6 +144,11 @@ final class WritePath {
         }
     }
 
+    /** The connection waits for its peer: lets go of the buffer kept for deferred frames, so an idle one holds none. */
+    void idle() {
+        spare = null;
+    }
+
     /** Whether deferred frames wait in the batch. */
     boolean isHolding() {
         return holding;
@@ -147,6 +156,10 @@ final class WritePath {
 
     private void copy(Action.SendToNetwork action, int firstCapacity) {
         long total = action.totalBytes();
+        if (batch == null && spare != null && spare.capacity() >= total) {
+            batch = spare.clear();
+            spare = null;
+        }
         if (batch == null || batch.remaining() < total) {
             long needed = (batch == null ? 0 : batch.position()) + total;
             long capacity = Math.max(needed, batch == null ? firstCapacity : 2L * batch.capacity());
@@ -203,6 +216,10 @@ final class WritePath {
             }
             writes.poll();
             progress = true;
+            if (write.action() == null && write.buffers().length == 1
+                    && write.buffers()[0].capacity() <= SPARE) {
+                spare = write.buffers()[0]; // written in full: the transport keeps none of it (Transport contract)
+            }
             if (write.action() != null) {
                 completion.written(write.action(), write.sendPipeline());
             }
@@ -230,6 +247,7 @@ final class WritePath {
         }
         writes.clear();
         batch = null;
+        spare = null;
         holding = false;
         return unwritten;
     }
