@@ -779,7 +779,8 @@ public final class ConnectionDriver {
                 writes.addToBatch(send);
                 sendPipelineBusy = false;
                 sendNext = next(handle.completeAndGetAction(send, send.totalBytes(), ActionQueue.SEND));
-            } else if (sendPipeline && !batching && state == State.OPEN && isDeferrable(send) && writes.mayDefer(send)) {
+            } else if (sendPipeline && !batching && state == State.OPEN && isDeferrable(send)
+                    && writes.mayDefer(send)) {
                 defer(send);
                 sendPipelineBusy = false;
                 sendNext = next(handle.completeAndGetAction(send, send.totalBytes(), ActionQueue.SEND));

@@ -2,8 +2,6 @@ package dev.ferry.transport;
 
 import dev.ferry.protocol.BufferType;
 import dev.ferry.protocol.CloseStatus;
-import dev.ferry.protocol.HandleProperties;
-import dev.ferry.protocol.HttpHeader;
 import dev.ferry.protocol.WebSocketHandle;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +9,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 
@@ -100,12 +97,7 @@ class ConnectionDriverCloseTimerTest {
     private void open() {
         MemoryTransport.Pair pair = MemoryTransport.pair(executor, 1 << 16);
         client = pair.client();
-        WebSocketHandle handle = WebSocketHandle.createServer(HandleProperties.defaults());
-        handle.beginServerHandshake(null, List.of(), List.of(new HttpHeader("Host", "127.0.0.1"),
-                new HttpHeader("Upgrade", "websocket"), new HttpHeader("Connection", "Upgrade"),
-                new HttpHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
-                new HttpHeader("Sec-WebSocket-Version", "13")));
-        handle.endServerHandshake();
+        WebSocketHandle handle = ServerHandles.open();
         server = pair.server();
         driver = new ConnectionDriver(handle, server, counting, new ConnectionDriver.Listener() {
             @Override

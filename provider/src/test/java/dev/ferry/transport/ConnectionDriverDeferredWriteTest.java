@@ -2,9 +2,6 @@ package dev.ferry.transport;
 
 import dev.ferry.protocol.BufferType;
 import dev.ferry.protocol.CloseStatus;
-import dev.ferry.protocol.HandleProperties;
-import dev.ferry.protocol.HttpHeader;
-import dev.ferry.protocol.WebSocketHandle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Deferred writes: the small replies a connection's own callback thread sends while it handles one read go out in
  * one transport write, before the connection reads again; nothing deferred waits past the next read, the owner's
  * flush, a frame that is not deferred, or the deferred-write timer. Frames are held while the listener has paused
- * reading (as the Jakarta layer does while a message handler runs): {@link #handlerRuns()}. A server driver over {@link MemoryTransport}; every callback
- * runs on the test's thread, so the order of events is fixed.
+ * reading (as the Jakarta layer does while a message handler runs): {@link #handlerRuns()}. A server driver over
+ * {@link MemoryTransport}; every callback runs on the test's thread, so the order of events is fixed.
  */
 class ConnectionDriverDeferredWriteTest {
 
@@ -34,7 +31,7 @@ class ConnectionDriverDeferredWriteTest {
     private final Executor executor = callbacks::add;
     private final ManualScheduler scheduler = new ManualScheduler();
     private final MemoryTransport client;
-    private final WriteCounter server;
+    private final CountingTransport server;
     private final ConnectionDriver driver;
     /**
      * The message handler: null for none; else each message pauses reading and the handler runs once the transport
@@ -53,14 +50,8 @@ class ConnectionDriverDeferredWriteTest {
     ConnectionDriverDeferredWriteTest() {
         MemoryTransport.Pair pair = MemoryTransport.pair(executor, 1 << 16);
         client = pair.client();
-        server = new WriteCounter(pair.server());
-        WebSocketHandle handle = WebSocketHandle.createServer(HandleProperties.defaults());
-        handle.beginServerHandshake(null, List.of(), List.of(new HttpHeader("Host", "127.0.0.1"),
-                new HttpHeader("Upgrade", "websocket"), new HttpHeader("Connection", "Upgrade"),
-                new HttpHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
-                new HttpHeader("Sec-WebSocket-Version", "13")));
-        handle.endServerHandshake();
-        driver = new ConnectionDriver(handle, server, scheduler, new ConnectionDriver.Listener() {
+        server = new CountingTransport(pair.server());
+        driver = new ConnectionDriver(ServerHandles.open(), server, scheduler, new ConnectionDriver.Listener() {
             @Override
             public boolean onReceive(BufferType type, ByteBuffer data) {
                 if (reply == null) {
@@ -97,53 +88,6 @@ class ConnectionDriverDeferredWriteTest {
         runCallbacks();
     }
 
-    /** Counts the transport writes that took bytes. */
-    private static final class WriteCounter implements Transport {
-        private final Transport inner;
-        int writes;
-
-        WriteCounter(Transport inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public void start(TransportListener listener) {
-            inner.start(listener);
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            return inner.read(dst);
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs) throws IOException {
-            long n = inner.write(srcs);
-            writes += n > 0 ? 1 : 0;
-            return n;
-        }
-
-        @Override
-        public void demandRead() {
-            inner.demandRead();
-        }
-
-        @Override
-        public void demandWrite() {
-            inner.demandWrite();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
-
-        @Override
-        public boolean isSecure() {
-            return false;
-        }
-    }
-
     private void send(SendRequest request) {
         try {
             driver.send(request, 0);
@@ -165,7 +109,7 @@ class ConnectionDriverDeferredWriteTest {
         List<byte[]> frames = new ArrayList<>();
         int total = 0;
         for (String text : texts) {
-            byte[] frame = maskedText(text);
+            byte[] frame = ServerHandles.maskedText(text);
             frames.add(frame);
             total += frame.length;
         }
@@ -174,20 +118,6 @@ class ConnectionDriverDeferredWriteTest {
         joined.flip();
         assertEquals(total, client.write(new ByteBuffer[] {joined}));
         runCallbacks();
-    }
-
-    /** A masked text frame as a client sends it (mask key 0x01020304; payloads under 126 bytes). */
-    private static byte[] maskedText(String payload) {
-        byte[] data = payload.getBytes(StandardCharsets.UTF_8);
-        byte[] key = {1, 2, 3, 4};
-        byte[] frame = new byte[6 + data.length];
-        frame[0] = (byte) 0x81;
-        frame[1] = (byte) (0x80 | data.length);
-        System.arraycopy(key, 0, frame, 2, 4);
-        for (int i = 0; i < data.length; i++) {
-            frame[6 + i] = (byte) (data[i] ^ key[i % 4]);
-        }
-        return frame;
     }
 
     /** The server's frames the peer can read now, as "opcode payload" (unmasked, payloads under 126 bytes). */

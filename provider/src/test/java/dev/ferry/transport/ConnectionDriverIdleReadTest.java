@@ -2,9 +2,6 @@ package dev.ferry.transport;
 
 import dev.ferry.protocol.BufferType;
 import dev.ferry.protocol.CloseStatus;
-import dev.ferry.protocol.HandleProperties;
-import dev.ferry.protocol.HttpHeader;
-import dev.ferry.protocol.WebSocketHandle;
 import dev.ferry.protocol.internal.ReceiveMemoryPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +15,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 
+import static dev.ferry.transport.ServerHandles.maskedText;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,13 +44,7 @@ class ConnectionDriverIdleReadTest {
             MemoryTransport.Pair pair = MemoryTransport.pair(executor, 1 << 16);
             client = pair.client();
             server = new CountingTransport(pair.server());
-            WebSocketHandle handle = WebSocketHandle.createServer(HandleProperties.defaults());
-            handle.beginServerHandshake(null, List.of(), List.of(new HttpHeader("Host", "127.0.0.1"),
-                    new HttpHeader("Upgrade", "websocket"), new HttpHeader("Connection", "Upgrade"),
-                    new HttpHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
-                    new HttpHeader("Sec-WebSocket-Version", "13")));
-            handle.endServerHandshake();
-            driver = new ConnectionDriver(handle, server, new ManualScheduler(), this,
+            driver = new ConnectionDriver(ServerHandles.open(), server, new ManualScheduler(), this,
                     ConnectionDriver.Settings.defaults());
             connections.add(this);
             driver.start();
@@ -81,68 +73,6 @@ class ConnectionDriverIdleReadTest {
         public void onClosed(CloseStatus status, Throwable failure) {
             closed = status;
         }
-    }
-
-    /** A transport that counts reads and keeps its listener, so a test can call it without cause. */
-    private static final class CountingTransport implements Transport {
-        private final Transport inner;
-        TransportListener listener;
-        int reads;
-
-        CountingTransport(Transport inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public void start(TransportListener newListener) {
-            listener = newListener;
-            inner.start(newListener);
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            reads++;
-            return inner.read(dst);
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs) throws IOException {
-            return inner.write(srcs);
-        }
-
-        @Override
-        public void demandRead() {
-            inner.demandRead();
-        }
-
-        @Override
-        public void demandWrite() {
-            inner.demandWrite();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
-
-        @Override
-        public boolean isSecure() {
-            return false;
-        }
-    }
-
-    /** A masked text frame as a client sends it (mask key 0x01020304; payloads under 126 bytes). */
-    private static byte[] text(String payload) {
-        byte[] data = payload.getBytes(StandardCharsets.UTF_8);
-        byte[] key = {1, 2, 3, 4};
-        byte[] frame = new byte[6 + data.length];
-        frame[0] = (byte) 0x81;
-        frame[1] = (byte) (0x80 | data.length);
-        System.arraycopy(key, 0, frame, 2, 4);
-        for (int i = 0; i < data.length; i++) {
-            frame[6 + i] = (byte) (data[i] ^ key[i % 4]);
-        }
-        return frame;
     }
 
     private static byte[] concat(byte[]... parts) {
@@ -176,7 +106,7 @@ class ConnectionDriverIdleReadTest {
         }
         assertEquals(before, ReceiveMemoryPool.lentBuffers(), "20 idle connections hold no receive buffer");
         for (Connection connection : connections) {
-            connection.write(text("hello"));
+            connection.write(maskedText("hello"));
             assertEquals(List.of("UTF8_MESSAGE hello"), connection.received);
         }
         assertEquals(before, ReceiveMemoryPool.lentBuffers(), "idle again after a message each");
@@ -186,7 +116,7 @@ class ConnectionDriverIdleReadTest {
     void aPartialFrameKeepsItsReadAndItsMemory() throws IOException {
         long before = ReceiveMemoryPool.lentBuffers();
         Connection connection = new Connection();
-        byte[] frame = text("split");
+        byte[] frame = maskedText("split");
         connection.write(java.util.Arrays.copyOf(frame, 3));
         assertEquals(before + 1, ReceiveMemoryPool.lentBuffers(), "half a header stays buffered");
         connection.write(java.util.Arrays.copyOfRange(frame, 3, frame.length));
@@ -197,7 +127,7 @@ class ConnectionDriverIdleReadTest {
     @Test
     void pipelinedMessagesAreDeliveredWithoutNewInput() throws IOException {
         Connection connection = new Connection();
-        connection.write(concat(text("one"), text("two"), text("three")));
+        connection.write(concat(maskedText("one"), maskedText("two"), maskedText("three")));
         assertEquals(List.of("UTF8_MESSAGE one", "UTF8_MESSAGE two", "UTF8_MESSAGE three"), connection.received);
     }
 
@@ -206,7 +136,7 @@ class ConnectionDriverIdleReadTest {
         Connection connection = new Connection();
         connection.pauseAfterEach = true;
         long before = ReceiveMemoryPool.lentBuffers();
-        connection.write(concat(text("one"), text("two")));
+        connection.write(concat(maskedText("one"), maskedText("two")));
         assertEquals(List.of("UTF8_MESSAGE one"), connection.received);
         assertEquals(before + 1, ReceiveMemoryPool.lentBuffers(), "the second message waits in the handle's memory");
         connection.driver.resumeReceiving();
@@ -225,7 +155,7 @@ class ConnectionDriverIdleReadTest {
         connection.server.listener.onReadable();
         runCallbacks();
         assertEquals(reads + 1, connection.server.reads, "one read that finds nothing, then a demand");
-        connection.write(text("after"));
+        connection.write(maskedText("after"));
         assertEquals(List.of("UTF8_MESSAGE after"), connection.received);
     }
 
