@@ -332,6 +332,34 @@ class FusedCallsTest {
     }
 
     @Test
+    void aReadCompletedAfterAbortEndsTheReceiveWithCloseAbortedUnparsed() {
+        WebSocketHandle server = Handles.server(HandleProperties.defaults(), 46);
+        server.receive(1);
+        Action read = server.getAction(ActionQueue.RECEIVE);
+        server.abort();
+        Action.IndicateReceiveComplete close = assertInstanceOf(Action.IndicateReceiveComplete.class,
+                fill(server, read, clientFrame(0x2, (byte) 1)));
+        assertEquals(BufferType.CLOSE, close.bufferType());
+        assertEquals(CloseStatus.ABORTED, close.closeStatus());
+        assertEquals(HandleState.ABORTED, server.state());
+    }
+
+    @Test
+    void aPingReadWithAMessageIsAnsweredBeforeTheNextRead() {
+        WebSocketHandle server = Handles.server(HandleProperties.defaults(), 47);
+        byte[] message = clientFrame(0x2, (byte) 1);
+        byte[] ping = clientFrame(0x9, (byte) 7);
+        byte[] both = ByteBuffer.allocate(message.length + ping.length).put(message).put(ping).array();
+        Action.IndicateReceiveComplete chunk = receiveOne(server, both);
+        assertEquals(BufferType.BINARY_MESSAGE, chunk.bufferType());
+        Action.SendToNetwork pong = assertInstanceOf(Action.SendToNetwork.class, server.completeAndReceive(chunk, 2),
+                "the ping after the message is answered before a new read");
+        assertEquals(BufferType.PONG, pong.bufferType());
+        assertInstanceOf(Action.ReceiveFromNetwork.class,
+                server.completeAndGetAction(pong, pong.totalBytes(), ActionQueue.RECEIVE));
+    }
+
+    @Test
     void afterCloseBothFusedCallsAreRefused() {
         WebSocketHandle server = Handles.server(HandleProperties.defaults(), 44);
         Action.IndicateReceiveComplete chunk = receiveOne(server, clientFrame(0x2, (byte) 1));

@@ -22,10 +22,8 @@ public final class FrameParser {
     private final boolean requireUnmasked;
     private int allowedRsv;
 
-    /** The header's first byte: FIN and the RSV bits are read from it. */
+    /** The header's first byte: FIN, the RSV bits and the opcode are read from it (fewer fields to write per frame). */
     private int first;
-    private Opcode opcode;
-    private boolean control;
     private boolean masked;
     private int maskKey;
     private long payloadLength;
@@ -86,8 +84,6 @@ public final class FrameParser {
             index += 8;
         }
         this.first = b0;
-        this.opcode = op;
-        this.control = isControl;
         this.masked = isMasked;
         this.maskKey = isMasked ? buffer.getInt(index) : 0;
         this.payloadLength = length;
@@ -156,12 +152,12 @@ public final class FrameParser {
     }
 
     public Opcode opcode() {
-        return opcode;
+        return Opcode.of(first);
     }
 
     /** Whether the last header is a control frame's ({@code opcode().isControl()}, from the header bits). */
     public boolean control() {
-        return control;
+        return (first & 0x08) != 0; // RFC 6455 §5.2: control opcodes have their high bit set
     }
 
     public boolean masked() {
@@ -178,6 +174,6 @@ public final class FrameParser {
 
     /** The last parsed header as a value (allocates; for tests and diagnostics). */
     public FrameHeader header() {
-        return new FrameHeader(fin(), rsv(), opcode, masked, maskKey, payloadLength);
+        return new FrameHeader(fin(), rsv(), opcode(), masked, maskKey, payloadLength);
     }
 }

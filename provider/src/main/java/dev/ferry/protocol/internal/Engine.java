@@ -207,7 +207,29 @@ public final class Engine {
         }
         if (action instanceof Action.SendToNetwork) {
             wire = action;
-        } else if (action instanceof Action.IndicateReceiveComplete c && c.bufferType() == BufferType.CLOSE
+            return action;
+        }
+        return noteClose(action);
+    }
+
+    /**
+     * After a read: the unit its bytes complete, parsed at once (no pong can be waiting, R5 has nothing to arbitrate),
+     * or {@link #pollReceive} when they complete none.
+     */
+    private Action parseAfterRead() {
+        Action unit;
+        try {
+            unit = receive.parseNext();
+        } catch (WebSocketProtocolException e) {
+            fail(e);
+            throw e;
+        }
+        return unit != null ? noteClose(unit) : pollReceive();
+    }
+
+    /** Handing out the peer's Close moves the state on. */
+    private Action noteClose(Action action) {
+        if (action instanceof Action.IndicateReceiveComplete c && c.bufferType() == BufferType.CLOSE
                 && receive.closeReceived() && c.closeStatus() != CloseStatus.ABORTED) {
             transition(Event.CLOSE_RECEIVED);
         }
@@ -279,7 +301,7 @@ public final class Engine {
             if (!receive.complete(action, bytesTransferred)) {
                 throw notHandedOut(action);
             }
-            return pollReceive();
+            return state == HandleState.ABORTED ? pollReceive() : parseAfterRead();
         }
         completeAction(action, bytesTransferred);
         return getAction(queue);
@@ -297,8 +319,8 @@ public final class Engine {
             throw notHandedOut(received);
         }
         expectReceivable();
-        receive.completeChunkAndReceive(context);
-        return pollReceive();
+        Action read = receive.completeChunkAndReceive(context);
+        return read != null ? read : pollReceive();
     }
 
     // ---- lifecycle ----------------------------------------------------------------------------

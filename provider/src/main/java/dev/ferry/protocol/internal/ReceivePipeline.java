@@ -159,16 +159,39 @@ final class ReceivePipeline {
             if (pongPending) {
                 continue;
             }
-            ReceiveMemory held = memory();
             compact();
-            held.readTarget.limit(bufferSize).position(writePos);
-            readCapacity = bufferSize - writePos;
-            Action.ReceiveFromNetwork read = held.lastRead;
-            if (read == null || read.context() != context) {
-                read = held.lastRead = new Action.ReceiveFromNetwork(held.readTarget, context);
-            }
-            return outstanding = read;
+            return handOutRead();
         }
+    }
+
+    /** A read into the free end of the buffer (everything buffered is a partial header or control frame). */
+    private Action handOutRead() {
+        ReceiveMemory held = memory();
+        held.readTarget.limit(bufferSize).position(writePos);
+        readCapacity = bufferSize - writePos;
+        Action.ReceiveFromNetwork read = held.lastRead;
+        if (read == null || read.context() != context) {
+            read = held.lastRead = new Action.ReceiveFromNetwork(held.readTarget, context);
+        }
+        return outstanding = read;
+    }
+
+    /**
+     * The next action right after a read was completed with bytes, when the bytes alone decide it (the receive is
+     * pending and nothing else waits): what {@link #poll} would return, found without its other checks. Null when
+     * more bytes are needed or something else comes first (a ping's pong): then the engine polls.
+     *
+     * @throws WebSocketProtocolException when the peer's bytes break the protocol
+     */
+    Action parseNext() {
+        if (outstanding != null || !pending || cancelled || pongPending) {
+            return null;
+        }
+        Action unit = advance();
+        if (unit != null) {
+            outstanding = unit;
+        }
+        return unit;
     }
 
     /**
@@ -267,13 +290,20 @@ final class ReceivePipeline {
     }
 
     /**
-     * {@code complete} of the outstanding {@code INDICATE_RECEIVE_COMPLETE} (the engine checked it is) followed by
-     * {@code receive(operationContext)}, in one step: the receive operation stays pending with its new context.
+     * {@code complete} of the outstanding {@code INDICATE_RECEIVE_COMPLETE} (the engine checked it is, and that the
+     * handle may receive) followed by {@code receive(operationContext)}, in one step: the receive operation stays
+     * pending with its new context. When the chunk was the last buffered byte and nothing else waits (no decoded
+     * output, no pong, no cancelled read), the next action can only be a read into the emptied buffer, and it is
+     * handed out at once, as {@link #poll} would; otherwise null, and the engine polls.
      */
-    void completeChunkAndReceive(Object operationContext) {
+    Action completeChunkAndReceive(Object operationContext) {
         context = operationContext;
-        rewindWhenDrained();
         outstanding = null;
+        rewindWhenDrained();
+        if (writePos != 0 || decoderHasOutput || pongPending || cancelled) {
+            return null;
+        }
+        return handOutRead();
     }
 
     /** The peer broke the protocol: forget the pending receive and any pong (it ends with the exception). */
@@ -358,7 +388,7 @@ final class ReceivePipeline {
         }
         boolean last = frameRemaining == 0 && frameFin;
         if (decoder == null) {
-            return deliver(held.buffer, held.view, start, available, last);
+            return deliver(held.buffer, held.view, start, available, messageOpcode == Opcode.TEXT, last);
         }
         feedDecoder(start, last);
         return null;
@@ -394,7 +424,7 @@ final class ReceivePipeline {
             feedDecoder(readPos, frameFin);
             return null;
         }
-        return frameFin ? deliver(memory.buffer, memory.view, readPos, 0, true) : null;
+        return frameFin ? deliver(memory.buffer, memory.view, readPos, 0, messageOpcode == Opcode.TEXT, true) : null;
     }
 
     /**
@@ -403,18 +433,22 @@ final class ReceivePipeline {
      */
     private Action wholeMessage(Opcode opcode) {
         int length = (int) parser.payloadLength();
-        messageOpcode = opcode;
-        messageBytes = length;
-        utf8.reset();
-        decoder = null;
-        checkSize();
+        // Between messages messageOpcode and decoder are null already, and this message ends here: it leaves them so.
+        if (maxMessageSize >= 0 && length > maxMessageSize) {
+            messageBytes = length;
+            checkSize();
+        }
         int start = readPos;
         readPos += length;
         ReceiveMemory held = memory;
         if (parser.masked()) {
             Masking.maskInPlace(held.buffer, start, readPos, parser.maskKey(), 0);
         }
-        return deliver(held.buffer, held.view, start, length, true);
+        boolean text = opcode == Opcode.TEXT;
+        if (text) {
+            utf8.reset();
+        }
+        return deliver(held.buffer, held.view, start, length, text, true);
     }
 
     /** A TEXT or BINARY frame starts a message; a CONTINUATION outside one, or a start inside one, is refused. */
@@ -463,7 +497,7 @@ final class ReceivePipeline {
         }
         messageBytes += total;
         checkSize();
-        return deliver(decoded, decodedView, 0, total, last);
+        return deliver(decoded, decodedView, 0, total, messageOpcode == Opcode.TEXT, last);
     }
 
     private void checkSize() {
@@ -473,8 +507,8 @@ final class ReceivePipeline {
         }
     }
 
-    private Action deliver(ByteBuffer source, ByteBuffer sourceView, int start, int length, boolean last) {
-        boolean text = messageOpcode == Opcode.TEXT;
+    /** The chunk of {@code length} bytes at {@code start}; {@code text}: whether the message is TEXT. */
+    private Action deliver(ByteBuffer source, ByteBuffer sourceView, int start, int length, boolean text, boolean last) {
         if (text && verifyUtf8) {
             if (!utf8.feed(source, start, start + length) || (last && !utf8.isComplete())) {
                 throw new InvalidProtocolFormatException(CloseStatus.INVALID_PAYLOAD.withReason("invalid UTF-8 in text"),
