@@ -108,7 +108,7 @@ final class ServerHandshake {
         List<String> elements = new ArrayList<>();
         List<ExtensionFactory> factories = new ArrayList<>();
         for (Extension extension : negotiated == null ? List.<Extension>of() : negotiated) {
-            if (requested.stream().noneMatch(offer -> offer.getName().equalsIgnoreCase(extension.getName()))) {
+            if (!hasNamed(requested, extension.getName())) {
                 // RFC 6455 §9.1: the server may only accept what the client offered.
                 LOG.log(System.Logger.Level.WARNING, () -> "configurator of " + deployed.getPath()
                         + " negotiated extension " + extension.getName() + ", which the client did not offer; left out");
@@ -122,7 +122,7 @@ final class ServerHandshake {
                 continue;
             }
             elements.add(ExtensionHeader.format(extension));
-            if (factories.stream().noneMatch(f -> f.name().equalsIgnoreCase(factory.name()))) {
+            if (!hasFactoryNamed(factories, factory.name())) {
                 factories.add(factory);
             }
         }
@@ -172,7 +172,7 @@ final class ServerHandshake {
         List<Extension> configured = deployed.getExtensions() == null ? List.of() : deployed.getExtensions();
         List<Extension> all = new ArrayList<>(configured);
         for (Extension extension : installed.asJakartaExtensions()) {
-            if (configured.stream().noneMatch(c -> c.getName().equalsIgnoreCase(extension.getName()))) {
+            if (!hasNamed(configured, extension.getName())) {
                 all.add(extension);
             }
         }
@@ -191,8 +191,26 @@ final class ServerHandshake {
             return factory.get();
         }
         List<Extension> configured = deployed.getExtensions() == null ? List.of() : deployed.getExtensions();
-        return configured.stream().anyMatch(c -> c.getName().equalsIgnoreCase(name))
-                ? InstalledExtensions.noOp(name) : null;
+        return hasNamed(configured, name) ? InstalledExtensions.noOp(name) : null;
+    }
+
+    /** Whether one of {@code extensions} is called {@code name}, ignoring case (a loop: this runs per handshake). */
+    private static boolean hasNamed(List<Extension> extensions, String name) {
+        for (Extension extension : extensions) {
+            if (extension.getName().equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasFactoryNamed(List<ExtensionFactory> factories, String name) {
+        for (ExtensionFactory factory : factories) {
+            if (factory.name().equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Endpoint endpoint(ServerEndpointConfig.Configurator configurator)

@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.Principal;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,24 +105,7 @@ public record UpgradeRequest(String method, URI requestUri, String endpointPath,
 
     /** The values of every header called {@code name}, ignoring case, in order. */
     public List<String> headerValues(String name) {
-        // A loop, not HttpHeader.values' stream: the handshake asks for six headers per request.
-        String first = null;
-        List<String> more = null;
-        for (HttpHeader header : headers) {
-            if (!header.hasName(name)) {
-                continue;
-            }
-            if (first == null) {
-                first = header.value();
-            } else {
-                if (more == null) {
-                    more = new ArrayList<>();
-                    more.add(first);
-                }
-                more.add(header.value());
-            }
-        }
-        return more != null ? List.copyOf(more) : first != null ? List.of(first) : List.of();
+        return HttpHeader.values(headers, name);
     }
 
     /** Mutable builder; not thread safe. */
