@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -135,7 +134,7 @@ public final class JakartaSession implements Session {
         this.endpoint = endpoint;
         this.config = config;
         this.spec = spec;
-        this.id = spec.id() != null ? spec.id() : UUID.randomUUID().toString();
+        this.id = spec.id() != null ? spec.id() : host.nextSessionId();
         this.callbacks = new SerialExecutor(host.executor());
         this.codecs = codecs;
         this.handlers = new MessageHandlers(codecs);

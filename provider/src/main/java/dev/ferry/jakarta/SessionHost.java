@@ -6,6 +6,7 @@ import jakarta.websocket.Session;
 import jakarta.websocket.WebSocketContainer;
 import java.time.Duration;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Executor;
 
 /**
@@ -54,6 +55,14 @@ public interface SessionHost {
 
     /** Timers for idle timeouts, close timeouts and keepalive. */
     Scheduler scheduler();
+
+    /**
+     * A new session id ({@code Session.getId()}), unique among this host's sessions; called once per session whose
+     * spec brings none. The default draws a random UUID; containers count instead (see {@link SessionIds}).
+     */
+    default String nextSessionId() {
+        return UUID.randomUUID().toString();
+    }
 
     /** A session has opened; called once, before {@code onOpen}. Typically records it for {@link #openSessions}. */
     void sessionOpened(JakartaSession session);

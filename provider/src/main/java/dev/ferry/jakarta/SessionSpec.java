@@ -29,7 +29,8 @@ import java.util.Objects;
  * @param subprotocol       the negotiated subprotocol, "" when none
  * @param extensions        the negotiated extensions, in the order of the handshake response
  * @param secure            whether the connection is encrypted (wss or https upgrade)
- * @param id                the session id, or null to let {@link JakartaSession#open} generate a unique one
+ * @param id                the session id, or null to let {@link JakartaSession#open} take one from the host
+ *                          ({@link SessionHost#nextSessionId()})
  */
 public record SessionSpec(URI requestUri, String queryString, Map<String, List<String>> requestParameters,
                           Map<String, String> pathParameters, Principal userPrincipal,

@@ -6,6 +6,7 @@ import dev.ferry.jakarta.InstalledExtensions;
 import dev.ferry.jakarta.Instances;
 import dev.ferry.jakarta.JakartaSession;
 import dev.ferry.jakarta.SessionHost;
+import dev.ferry.jakarta.SessionIds;
 import dev.ferry.jakarta.SessionSpec;
 import dev.ferry.jakarta.pojo.AnnotatedEndpoint;
 import dev.ferry.jakarta.pojo.EndpointModel;
@@ -95,6 +96,7 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
     private final ThreadPoolExecutor executor;
     private final InstalledExtensions extensions;
     private final Set<Session> open = ConcurrentHashMap.newKeySet();
+    private final SessionIds sessionIds = new SessionIds();
     private final ContainerDefaults defaults = new ContainerDefaults(1 << 20);
     private volatile long connectTimeout = 30_000;
 
@@ -377,6 +379,11 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
     @Override
     public ContainerDefaults defaults() {
         return defaults;
+    }
+
+    @Override
+    public String nextSessionId() {
+        return sessionIds.next();
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.ferry.jakarta.ContainerDefaults;
 import dev.ferry.jakarta.InstalledExtensions;
 import dev.ferry.jakarta.JakartaSession;
 import dev.ferry.jakarta.SessionHost;
+import dev.ferry.jakarta.SessionIds;
 import dev.ferry.jakarta.pojo.EndpointModel;
 import dev.ferry.transport.DaemonThreads;
 import dev.ferry.transport.ExecutorScheduler;
@@ -85,6 +86,7 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
     /** The threads this container made for itself (default constructor), which {@link #shutdown(Duration)} stops. */
     private final OwnThreads ownThreads;
     private final OpenSessions openSessions = new OpenSessions();
+    private final SessionIds sessionIds = new SessionIds();
 
     /**
      * A container running the built-in permessage-deflate and the extensions registered with
@@ -377,6 +379,11 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
     @Override
     public ContainerDefaults defaults() {
         return defaults;
+    }
+
+    @Override
+    public String nextSessionId() {
+        return sessionIds.next();
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.ferry.jakarta.server;
 
 import dev.ferry.protocol.HttpHeader;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.Principal;
@@ -10,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -31,13 +29,10 @@ import java.util.function.Predicate;
  * @param userInRole     answers {@code HandshakeRequest.isUserInRole}
  * @param httpSession    the HTTP session object, opaque here ({@code HandshakeRequest.getHttpSession()}), or null
  * @param secure         whether the request came over TLS
- * @param remoteAddress  the peer's address, when known
- * @param localAddress   the local address, when known
  */
 public record UpgradeRequest(String method, URI requestUri, String endpointPath, List<HttpHeader> headers,
                              Map<String, List<String>> parameters, Principal userPrincipal,
-                             Predicate<String> userInRole, Object httpSession, boolean secure,
-                             Optional<InetSocketAddress> remoteAddress, Optional<InetSocketAddress> localAddress) {
+                             Predicate<String> userInRole, Object httpSession, boolean secure) {
 
     public UpgradeRequest {
         Objects.requireNonNull(method, "method");
@@ -48,8 +43,6 @@ public record UpgradeRequest(String method, URI requestUri, String endpointPath,
         Objects.requireNonNull(parameters, "parameters").forEach((k, v) -> copy.put(k, List.copyOf(v)));
         parameters = java.util.Collections.unmodifiableMap(copy);
         Objects.requireNonNull(userInRole, "userInRole");
-        Objects.requireNonNull(remoteAddress, "remoteAddress");
-        Objects.requireNonNull(localAddress, "localAddress");
     }
 
     /** A builder for a GET of {@code requestUri} whose endpoint path is the URI's raw path; nothing else set. */
@@ -94,13 +87,13 @@ public record UpgradeRequest(String method, URI requestUri, String endpointPath,
     /** This request with {@code value} as its request URI; the endpoint path is unchanged. */
     public UpgradeRequest withRequestUri(URI value) {
         return new UpgradeRequest(method, value, endpointPath, headers, parameters, userPrincipal, userInRole,
-                httpSession, secure, remoteAddress, localAddress);
+                httpSession, secure);
     }
 
     /** This request with {@code value} as its parameters. */
     public UpgradeRequest withParameters(Map<String, List<String>> value) {
         return new UpgradeRequest(method, requestUri, endpointPath, headers, value, userPrincipal, userInRole,
-                httpSession, secure, remoteAddress, localAddress);
+                httpSession, secure);
     }
 
     /** The values of every header called {@code name}, ignoring case, in order. */
@@ -119,8 +112,6 @@ public record UpgradeRequest(String method, URI requestUri, String endpointPath,
         private Predicate<String> userInRole = role -> false;
         private Object httpSession;
         private boolean secure;
-        private InetSocketAddress remoteAddress;
-        private InetSocketAddress localAddress;
 
         private Builder(URI requestUri) {
             this.requestUri = Objects.requireNonNull(requestUri, "requestUri");
@@ -167,20 +158,9 @@ public record UpgradeRequest(String method, URI requestUri, String endpointPath,
             return this;
         }
 
-        public Builder remoteAddress(InetSocketAddress value) {
-            remoteAddress = value;
-            return this;
-        }
-
-        public Builder localAddress(InetSocketAddress value) {
-            localAddress = value;
-            return this;
-        }
-
         public UpgradeRequest build() {
             return new UpgradeRequest(method, requestUri, endpointPath, headers, parameters, userPrincipal,
-                    userInRole, httpSession, secure, Optional.ofNullable(remoteAddress),
-                    Optional.ofNullable(localAddress));
+                    userInRole, httpSession, secure);
         }
     }
 }
