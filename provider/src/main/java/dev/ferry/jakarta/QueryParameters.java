@@ -3,6 +3,7 @@ package dev.ferry.jakarta;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +38,21 @@ public final class QueryParameters {
             String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
             params.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
         }
-        Map<String, List<String>> frozen = new LinkedHashMap<>();
-        params.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
-        return java.util.Collections.unmodifiableMap(frozen);
+        return copyOf(params);
+    }
+
+    /**
+     * An unmodifiable copy of {@code parameters} that keeps their order, with unmodifiable copies of the value
+     * lists. An empty map is copied as {@link Collections#emptyMap()}, allocating nothing: most handshakes have no
+     * query. Either way the copy answers {@code get(null)} with null, as a copied {@code LinkedHashMap} does.
+     */
+    public static Map<String, List<String>> copyOf(Map<String, List<String>> parameters) {
+        if (parameters.isEmpty()) {
+            return Collections.emptyMap();
+        }
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        parameters.forEach((name, values) -> copy.put(name, List.copyOf(values)));
+        return Collections.unmodifiableMap(copy);
     }
 
     /**
@@ -51,6 +64,9 @@ public final class QueryParameters {
      */
     public static Map<String, List<String>> withPathParameters(Map<String, List<String>> query,
                                                                Map<String, String> pathParameters) {
+        if (pathParameters.isEmpty()) {
+            return copyOf(query);
+        }
         Map<String, List<String>> merged = new LinkedHashMap<>();
         query.forEach((name, values) -> merged.put(name, List.copyOf(values)));
         pathParameters.forEach((name, value) -> {
@@ -59,7 +75,7 @@ public final class QueryParameters {
             values.addAll(merged.getOrDefault(name, List.of()));
             merged.put(name, List.copyOf(values));
         });
-        return java.util.Collections.unmodifiableMap(merged);
+        return Collections.unmodifiableMap(merged);
     }
 
     private static String decode(String s) {

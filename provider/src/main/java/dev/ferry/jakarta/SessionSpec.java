@@ -3,7 +3,7 @@ package dev.ferry.jakarta;
 import jakarta.websocket.Extension;
 import java.net.URI;
 import java.security.Principal;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,15 +39,12 @@ public record SessionSpec(URI requestUri, String queryString, Map<String, List<S
 
     public SessionSpec {
         Objects.requireNonNull(requestUri, "requestUri");
-        Map<String, List<String>> params = new LinkedHashMap<>();
-        Objects.requireNonNull(requestParameters, "requestParameters")
-                .forEach((name, values) -> params.put(name, List.copyOf(values)));
-        requestParameters = java.util.Collections.unmodifiableMap(params);
-        pathParameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(
-                Objects.requireNonNull(pathParameters, "pathParameters")));
+        requestParameters = QueryParameters.copyOf(Objects.requireNonNull(requestParameters, "requestParameters"));
+        pathParameters = Objects.requireNonNull(pathParameters, "pathParameters").isEmpty() ? Collections.emptyMap()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(pathParameters));
         Objects.requireNonNull(userProperties, "userProperties");
         subprotocol = Objects.requireNonNullElse(subprotocol, "");
-        extensions = List.copyOf(new ArrayList<>(Objects.requireNonNull(extensions, "extensions")));
+        extensions = List.copyOf(Objects.requireNonNull(extensions, "extensions"));
     }
 
     /**

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +29,31 @@ class SmallPartsTest {
         assertEquals(Map.of("a", List.of("1", "2"), "b", List.of(""), "c d", List.of("e&f")),
                 QueryParameters.parse("a=1&b&a=2&c+d=e%26f"));
         assertEquals(Map.of("bad", List.of("%zz")), QueryParameters.parse("bad=%zz"));
+    }
+
+    @Test
+    void parameterCopiesAreUnmodifiableOrderedAndAnswerANullName() {
+        Map<String, List<String>> original = new LinkedHashMap<>();
+        original.put("z", new ArrayList<>(List.of("1")));
+        original.put("a", new ArrayList<>(List.of("2", "3")));
+        Map<String, List<String>> copy = QueryParameters.copyOf(original);
+        original.get("z").add("later");
+        original.put("b", List.of());
+        assertEquals(List.of("z", "a"), List.copyOf(copy.keySet()), "order kept; later puts not seen");
+        assertEquals(List.of("1"), copy.get("z"), "the value lists are copied too");
+        assertThrows(UnsupportedOperationException.class, () -> copy.put("c", List.of()));
+        assertThrows(UnsupportedOperationException.class, () -> copy.get("a").add("4"));
+
+        for (Map<String, List<String>> empty : List.of(QueryParameters.copyOf(Map.of()),
+                QueryParameters.withPathParameters(Map.of(), Map.of()))) {
+            assertTrue(empty.isEmpty());
+            assertEquals(null, empty.get(null), "a null name is absent, not an error");
+            assertFalse(empty.containsKey(null));
+            assertThrows(UnsupportedOperationException.class, () -> empty.put("c", List.of()));
+        }
+        Map<String, List<String>> query = QueryParameters.withPathParameters(copy, Map.of());
+        assertEquals(copy, query, "no path parameters: the query's parameters alone");
+        assertEquals(null, query.get(null));
     }
 
     @ParameterizedTest(name = "{0} from \"{1}\"")

@@ -1,11 +1,11 @@
 package dev.ferry.jakarta.server;
 
+import dev.ferry.jakarta.QueryParameters;
 import dev.ferry.protocol.HttpHeader;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.Principal;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,9 +39,7 @@ public record UpgradeRequest(String method, URI requestUri, String endpointPath,
         Objects.requireNonNull(requestUri, "requestUri");
         Objects.requireNonNull(endpointPath, "endpointPath");
         headers = List.copyOf(headers);
-        Map<String, List<String>> copy = new LinkedHashMap<>();
-        Objects.requireNonNull(parameters, "parameters").forEach((k, v) -> copy.put(k, List.copyOf(v)));
-        parameters = java.util.Collections.unmodifiableMap(copy);
+        parameters = QueryParameters.copyOf(Objects.requireNonNull(parameters, "parameters"));
         Objects.requireNonNull(userInRole, "userInRole");
     }
 
