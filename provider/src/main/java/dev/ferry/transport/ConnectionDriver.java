@@ -672,7 +672,9 @@ public final class ConnectionDriver {
             writes.flushBatch(null);
             progress = true;
         }
-        if (mayReceive() && RECEIVE_WANTED.compareAndSet(this, true, false)) {
+        // Read before the compare-and-set: it runs on every turn of the loop and mostly finds nothing wanted (a
+        // boolean compare-and-set is not a cheap instruction on every JIT); a wish made after this read pumps again.
+        if (receiveWanted && mayReceive() && RECEIVE_WANTED.compareAndSet(this, true, false)) {
             handle.receive(null); // no context: the handle's pooled memory may keep its actions for the next read
             receiveOutstanding = true;
             progress = true;
@@ -803,7 +805,7 @@ public final class ConnectionDriver {
             try {
                 onReceiveComplete(received);
                 if (received.bufferType() != BufferType.CLOSE && mayReceive()
-                        && RECEIVE_WANTED.compareAndSet(this, true, false)) {
+                        && receiveWanted && RECEIVE_WANTED.compareAndSet(this, true, false)) {
                     // The listener asked for more: complete the chunk and queue the next receive in one call. A
                     // violation comes after both (the handle's J2), as from getAction.
                     try {
