@@ -628,14 +628,16 @@ public final class JakartaSession implements Session {
      * Queues one whole message without waiting; {@code whenDone} gets null or the failure, on the host's
      * executor. When the async send timeout passes first, the send fails with {@code SocketTimeoutException}.
      * While another thread's partial message is unfinished the message is held and queued right after its last
-     * part (see {@link #mayGo}).
+     * part (see {@link #mayGo}). Sent from a callback running on the connection's own I/O thread, a small message is
+     * deferred as a blocking send there is (see {@link #sendBlocking(BufferType, ByteBuffer, boolean)}).
      *
      * @return the request, for {@link #withdraw}
      */
     SendRequest sendAsync(BufferType type, ByteBuffer data, Consumer<Throwable> whenDone) {
         checkNotClosed();
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        SendRequest request = SendRequest.of(type, data, outcome::complete);
+        SendRequest request = callbacks.isInlineThread() ? SendRequest.deferrable(type, data, outcome::complete)
+                : SendRequest.of(type, data, outcome::complete);
         long timeout = asyncSendTimeout;
         if (timeout > 0) {
             var timer = host.scheduler().schedule(() -> {

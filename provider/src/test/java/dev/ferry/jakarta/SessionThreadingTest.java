@@ -124,6 +124,25 @@ class SessionThreadingTest {
     }
 
     @Test
+    void asynchronousRepliesFromOnMessageArriveInOrder() throws Exception {
+        SessionPair pair = pair(1 << 16);
+        RecordingEndpoint client = JakartaSessionTest.collecting();
+        pair.open(client, new Endpoint() {
+            @Override
+            public void onOpen(Session session, EndpointConfig config) {
+                session.addMessageHandler(String.class, text -> session.getAsyncRemote().sendText("re " + text));
+            }
+        });
+        for (int i = 0; i < 200; i++) {
+            pair.client.getAsyncRemote().sendText("a" + i); // pipelined: several arrive in one read
+        }
+        for (int i = 0; i < 200; i++) {
+            assertEquals("re a" + i, client.nextMessage());
+        }
+        assertTrue(client.errors.isEmpty(), "errors: " + client.errors);
+    }
+
+    @Test
     void aCallbackThatBlocksAfterItsSendStillGetsItsReplyOut() throws Exception {
         SessionPair pair = pair(1 << 16);
         CountDownLatch sent = new CountDownLatch(1);
