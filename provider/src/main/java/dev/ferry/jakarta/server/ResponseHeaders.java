@@ -5,7 +5,6 @@ import dev.ferry.protocol.HttpHeader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * The 101 response's headers once {@code Configurator.modifyHandshake} has edited them. The configurator may add,
@@ -30,7 +29,7 @@ final class ResponseHeaders {
 
     private static final List<String> OWNED = List.of("upgrade", "connection", "sec-websocket-accept",
             "sec-websocket-extensions");
-    private static final Set<String> NO_CONTENT = Set.of("content-length", "transfer-encoding");
+    private static final List<String> NO_CONTENT = List.of("content-length", "transfer-encoding");
     private static final String PROTOCOL = "sec-websocket-protocol";
 
     /**
@@ -61,7 +60,7 @@ final class ResponseHeaders {
         List<HttpHeader> headers = new ArrayList<>();
         List<String> overruled = new ArrayList<>();
         for (HttpHeader header : formulated) {
-            if (OWNED.contains(key(header.name()))) {
+            if (oneOf(OWNED, header.name()) != null) {
                 headers.add(header);
             }
         }
@@ -87,12 +86,12 @@ final class ResponseHeaders {
         }
 
         for (HttpHeader header : edited) {
-            String key = key(header.name());
-            if (NO_CONTENT.contains(key)) {
-                if (!overruled.contains(key)) {
-                    overruled.add(key);
+            String noContent = oneOf(NO_CONTENT, header.name());
+            if (noContent != null) {
+                if (!overruled.contains(noContent)) {
+                    overruled.add(noContent);
                 }
-            } else if (!OWNED.contains(key) && !key.equals(PROTOCOL)) {
+            } else if (oneOf(OWNED, header.name()) == null && !header.name().equalsIgnoreCase(PROTOCOL)) {
                 headers.add(header);
             }
         }
@@ -179,7 +178,16 @@ final class ResponseHeaders {
         return values;
     }
 
-    private static String key(String name) {
-        return name.toLowerCase(Locale.ROOT);
+    /**
+     * The name among {@code lowerCaseNames} that {@code name} is, ignoring case, or null: a comparison rather than a
+     * lower-cased copy of every header name of every handshake.
+     */
+    private static String oneOf(List<String> lowerCaseNames, String name) {
+        for (String candidate : lowerCaseNames) {
+            if (candidate.equalsIgnoreCase(name)) {
+                return candidate;
+            }
+        }
+        return null;
     }
 }

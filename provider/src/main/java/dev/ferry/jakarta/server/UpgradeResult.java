@@ -81,7 +81,8 @@ public sealed interface UpgradeResult {
             this.extensions = List.copyOf(extensions);
             this.config = config;
             // the template's order, which Session.getPathParameters() shows (Map.copyOf would shuffle it per JVM)
-            this.pathParameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(pathParameters));
+            this.pathParameters = pathParameters.isEmpty() ? java.util.Collections.emptyMap()
+                    : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(pathParameters));
             this.endpoint = endpoint;
             this.handle = handle;
             this.request = request;

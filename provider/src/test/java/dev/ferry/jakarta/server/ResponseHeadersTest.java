@@ -1,14 +1,37 @@
 package dev.ferry.jakarta.server;
 
+import dev.ferry.protocol.HttpHeader;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-/** {@link ResponseHeaders#withoutSpaceAroundSeparators}: the loop that replaced two regular expressions. */
+/** {@link ResponseHeaders}: settling edited names in any case, and the loop that replaced two regular expressions. */
 class ResponseHeadersTest {
+
+    @Test
+    void headerNamesAreRecognizedInAnyCase() {
+        List<HttpHeader> formulated = List.of(new HttpHeader("UPGRADE", "websocket"),
+                new HttpHeader("connection", "Upgrade"), new HttpHeader("Sec-WebSocket-ACCEPT", "abc="),
+                new HttpHeader("X-Formulated", "dropped: the handle's own headers only"));
+        List<HttpHeader> edited = List.of(new HttpHeader("upgrade", "websocket"),
+                new HttpHeader("CONNECTION", "Upgrade"), new HttpHeader("sec-websocket-accept", "changed="),
+                new HttpHeader("content-LENGTH", "0"), new HttpHeader("Transfer-Encoding", "chunked"),
+                new HttpHeader("TRANSFER-ENCODING", "gzip"), new HttpHeader("SEC-WEBSOCKET-PROTOCOL", "chat"),
+                new HttpHeader("X-Custom", "kept"));
+
+        ResponseHeaders.Settled settled = ResponseHeaders.settle(formulated, edited, List.of("chat"));
+
+        assertEquals(List.of(formulated.get(0), formulated.get(1), formulated.get(2),
+                new HttpHeader("Sec-WebSocket-Protocol", "chat"), new HttpHeader("X-Custom", "kept")),
+                settled.headers());
+        assertEquals("chat", settled.subprotocol());
+        assertEquals(List.of("sec-websocket-accept", "content-length", "transfer-encoding"), settled.overruled(),
+                "lower case, each once");
+    }
 
     @Test
     void dropsWhiteSpaceBesideSemicolonsAndEqualsSignsOnly() {
