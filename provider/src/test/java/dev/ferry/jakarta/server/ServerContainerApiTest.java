@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -108,6 +109,24 @@ class ServerContainerApiTest {
                 "a session in onClose is no longer open (isOpen is false) and is not listed");
         one.client.getBasicRemote().sendText("count");
         one.expectText("1 true");
+    }
+
+    @Test
+    void sessionIdsDifferAcrossSessionsAndContainers() throws Exception {
+        Set<String> ids = new HashSet<>();
+        for (int c = 0; c < 2; c++) {
+            JakartaServerContainer container = container(new InstalledExtensions());
+            container.addEndpoint(Lobby.class);
+            for (int i = 0; i < 3; i++) {
+                Connection connection = connect(container, "/lobby");
+                String id = connection.server.getId();
+                assertTrue(ids.add(id), "id " + id + " handed out twice; already: " + ids);
+                connection.client.close();
+                connection.expectClose(CloseReason.CloseCodes.NORMAL_CLOSURE);
+                assertEquals(id, connection.server.getId(), "a closed session keeps its id");
+            }
+        }
+        assertEquals(6, ids.size());
     }
 
     @Test
