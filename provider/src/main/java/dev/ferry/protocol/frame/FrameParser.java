@@ -4,7 +4,10 @@ import dev.ferry.protocol.CloseStatus;
 import dev.ferry.protocol.InvalidProtocolFormatException;
 import dev.ferry.protocol.Role;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Bytes to frame headers (RFC 6455 §5.2), with every rule a single header can break checked here:
@@ -17,6 +20,11 @@ import java.nio.ByteBuffer;
  * {@link #parse} returned a length greater than 0.
  */
 public final class FrameParser {
+
+    // Network byte order (RFC 6455 §5.2) straight from the array: no buffer object, index or scope between.
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final boolean requireMasked;
     private final boolean requireUnmasked;
@@ -50,12 +58,28 @@ public final class FrameParser {
      * @throws InvalidProtocolFormatException when the header breaks RFC 6455 (close 1002)
      */
     public int parse(ByteBuffer buffer, int from, int to) {
+        if (buffer.hasArray()) {
+            return parse(buffer.array(), buffer.arrayOffset() + from, buffer.arrayOffset() + to);
+        }
+        byte[] header = new byte[Math.min(to - from, 14)]; // 14: the longest header
+        buffer.get(from, header);
+        return parse(header, 0, header.length);
+    }
+
+    /**
+     * {@link #parse(ByteBuffer, int, int)} over an array: the header that starts at index {@code from} of
+     * {@code bytes}, reading no further than {@code to}.
+     *
+     * @return the header's length in bytes, or 0 when the header is not complete yet
+     * @throws InvalidProtocolFormatException when the header breaks RFC 6455 (close 1002)
+     */
+    public int parse(byte[] bytes, int from, int to) {
         int available = to - from;
         if (available < 2) {
             return 0;
         }
-        int b0 = buffer.get(from) & 0xFF;
-        int b1 = buffer.get(from + 1) & 0xFF;
+        int b0 = bytes[from] & 0xFF;
+        int b1 = bytes[from + 1] & 0xFF;
         boolean isMasked = (b1 & 0x80) != 0;
         int length7 = b1 & 0x7F;
         Opcode op = Opcode.of(b0);
@@ -77,22 +101,22 @@ public final class FrameParser {
         if (length7 <= 125) {
             length = length7;
         } else if (length7 == 126) {
-            length = buffer.getShort(index) & 0xFFFF;
+            length = (short) SHORT.get(bytes, index) & 0xFFFF;
             index += 2;
         } else {
-            length = longLength(buffer, index);
+            length = longLength(bytes, index);
             index += 8;
         }
         this.first = b0;
         this.masked = isMasked;
-        this.maskKey = isMasked ? buffer.getInt(index) : 0;
+        this.maskKey = isMasked ? (int) INT.get(bytes, index) : 0;
         this.payloadLength = length;
         return size;
     }
 
     /** A 64-bit payload length, whose most significant bit must be 0 (RFC 6455 §5.2). */
-    private static long longLength(ByteBuffer buffer, int index) {
-        long length = buffer.getLong(index);
+    private static long longLength(byte[] bytes, int index) {
+        long length = (long) LONG.get(bytes, index);
         if (length < 0) {
             throw violation("payload length over 2^63-1", "a 64-bit payload length with its most significant bit 0, got 0x"
                     + Long.toHexString(length) + " (RFC 6455 §5.2)");

@@ -38,6 +38,18 @@ class FrameGeneratorTest {
                 }
                 assertEquals(header.length(), parser.parse(buffer, 0, buffer.position()));
                 assertEquals(header, parser.header());
+                // The same bytes through a buffer without an accessible array, and through a slice whose array
+                // starts with other bytes: each parsed by a parser that has seen nothing else.
+                FrameParser readOnly = new FrameParser(masked ? Role.SERVER : Role.CLIENT, false);
+                readOnly.allowRsv(7);
+                assertEquals(header.length(), readOnly.parse(buffer.asReadOnlyBuffer(), 0, buffer.position()));
+                assertEquals(header, readOnly.header());
+                byte[] shifted = new byte[3 + header.length()];
+                buffer.get(0, shifted, 3, header.length());
+                FrameParser sliced = new FrameParser(masked ? Role.SERVER : Role.CLIENT, false);
+                sliced.allowRsv(7);
+                assertEquals(header.length(), sliced.parse(ByteBuffer.wrap(shifted).position(3).slice(), 0, header.length()));
+                assertEquals(header, sliced.header());
             }
         }
     }
