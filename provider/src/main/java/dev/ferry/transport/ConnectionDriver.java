@@ -223,7 +223,7 @@ public final class ConnectionDriver {
     private volatile boolean readDemanded;
     private volatile CloseStatus closeRequest;
     private volatile Termination termination;
-    private volatile Timers timers; // created by the first timer armed (see timers()); most connections have none
+    private volatile Timers timers; // made by the first timer armed (see timers()), or Timers.ENDED at the end
     private volatile boolean batching;
     private volatile long lastActivity;
     private volatile boolean closing;
@@ -979,8 +979,11 @@ public final class ConnectionDriver {
         state = State.CLOSED;
         closing = true;
         sendsRefused = true;
-        timers().cancelAll();
-        IOException closed = new ClosedException("the connection is closed (" + describe(status) + ")", cause);
+        Timers armed = (Timers) TIMERS.getAndSet(this, Timers.ENDED);
+        if (armed != null) {
+            armed.cancelAll();
+        }
+        IOException closed = new ClosedException(status, cause);
         failQueued(closed);
         if (current != null) {
             current.complete(closed);
@@ -1039,13 +1042,28 @@ public final class ConnectionDriver {
 
     /**
      * Why unfinished requests fail once the connection has ended. Made once per connection, on every close, so it
-     * skips the stack trace: it would only show the driver's loop, and senders wrap it in an exception of their own.
+     * skips the stack trace (it would only show the driver's loop, and senders wrap it in an exception of their own)
+     * and writes its message only when asked: most connections end with nothing left to fail.
      */
     private static final class ClosedException extends IOException {
         private static final long serialVersionUID = 1L;
 
-        ClosedException(String message, Throwable cause) {
-            super(message, cause);
+        private final transient CloseStatus status;
+        private volatile String message;
+
+        ClosedException(CloseStatus status, Throwable cause) {
+            super(null, cause);
+            this.status = status;
+        }
+
+        @Override
+        public String getMessage() {
+            String written = message;
+            if (written == null) {
+                written = "the connection is closed" + (status == null ? "" : " (" + describe(status) + ")");
+                message = written;
+            }
+            return written;
         }
 
         @Override

@@ -13,6 +13,16 @@ import java.time.Duration;
  */
 final class Timers {
 
+    /**
+     * The timers of every connection that has ended: cancelled, so arming one does nothing. An ended connection that
+     * never armed a timer (most of them) takes this one instead of making its own just to cancel it.
+     */
+    static final Timers ENDED = new Timers(null, null);
+
+    static {
+        ENDED.cancelAll();
+    }
+
     private final ConnectionDriver driver;
     private final Scheduler scheduler;
     private boolean cancelled;

@@ -9,6 +9,7 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Copies what the opening handshake and the session need out of an {@link HttpServletRequest} into the servlet-free
@@ -33,7 +34,7 @@ final class ServletUpgradeRequests {
     static UpgradeRequest from(HttpServletRequest request) {
         String rawPath = request.getRequestURI();
         String query = request.getQueryString();
-        URI requestUri = URI.create(query == null ? rawPath : rawPath + "?" + query);
+        URI requestUri = requestUri(rawPath, query);
         String contextPath = request.getContextPath();
         String endpointPath = rawPath.startsWith(contextPath) ? rawPath.substring(contextPath.length()) : rawPath;
         if (endpointPath.isEmpty()) {
@@ -50,6 +51,27 @@ final class ServletUpgradeRequests {
                 .secure(request.isSecure())
                 .build();
     }
+
+    /**
+     * The request target as a URI: the last one made when the path and query are the same (handshakes mostly repeat
+     * one target, and parsing costs more than comparing two strings), else parsed.
+     *
+     * @throws IllegalArgumentException when the target is not a valid URI
+     */
+    private static URI requestUri(String rawPath, String query) {
+        Target last = lastTarget;
+        if (last != null && last.rawPath().equals(rawPath) && Objects.equals(last.query(), query)) {
+            return last.uri();
+        }
+        URI uri = URI.create(query == null ? rawPath : rawPath + "?" + query);
+        lastTarget = new Target(rawPath, query, uri);
+        return uri;
+    }
+
+    /** A request target and its URI (immutable, so any thread may take it). */
+    private record Target(String rawPath, String query, URI uri) { }
+
+    private static volatile Target lastTarget;
 
     private static List<HttpHeader> headers(HttpServletRequest request) {
         List<HttpHeader> headers = new ArrayList<>(16);

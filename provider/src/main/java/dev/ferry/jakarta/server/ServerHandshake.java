@@ -11,6 +11,7 @@ import dev.ferry.protocol.HttpHeader;
 import dev.ferry.protocol.VersionNotSupportedException;
 import dev.ferry.protocol.WebSocketHandle;
 import dev.ferry.protocol.WebSocketProtocolException;
+import dev.ferry.protocol.handshake.HeaderValues;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.Extension;
@@ -72,12 +73,17 @@ final class ServerHandshake {
         return asksForWebSocket(request) && hasToken(request.headerValues("Connection"), "upgrade");
     }
 
+    /** Whether a comma-separated element of {@code values} is {@code token}, ignoring case and surrounding space. */
     private static boolean hasToken(List<String> values, String token) {
         for (String value : values) {
-            for (String element : value.split(",")) {
-                if (element.trim().equalsIgnoreCase(token)) {
+            int start = 0;
+            for (int comma; (comma = value.indexOf(',', start)) >= 0; start = comma + 1) {
+                if (HeaderValues.isElement(value, start, comma, token)) {
                     return true;
                 }
+            }
+            if (HeaderValues.isElement(value, start, value.length(), token)) {
+                return true;
             }
         }
         return false;

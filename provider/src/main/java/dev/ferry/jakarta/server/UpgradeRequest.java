@@ -73,14 +73,36 @@ public record UpgradeRequest(String method, URI requestUri, String endpointPath,
         }
         String path = requestUri.getRawPath() == null || requestUri.getRawPath().isEmpty() ? "/"
                 : requestUri.getRawPath();
-        String query = requestUri.getRawQuery() == null ? "" : "?" + requestUri.getRawQuery();
+        String query = requestUri.getRawQuery();
+        CompleteUri last = lastComplete;
+        if (last != null && last.isFor(scheme, authority, path, query)) {
+            return last.uri();
+        }
         try {
-            URI complete = new URI(scheme + "://" + authority + path + query);
-            return complete.getHost() == null ? requestUri : complete; // a registry-based authority is no host
+            URI complete = new URI(scheme + "://" + authority + path + (query == null ? "" : "?" + query));
+            if (complete.getHost() == null) {
+                return requestUri; // a registry-based authority is no host
+            }
+            lastComplete = new CompleteUri(scheme, authority, path, query, complete);
+            return complete;
         } catch (URISyntaxException malformed) {
             return requestUri;
         }
     }
+
+    /**
+     * The last complete URI {@link #completeRequestUri()} made, with the parts it was made of: the handshakes a
+     * server sees mostly repeat one URI, and parsing it again costs more than comparing four short strings. A URI is
+     * immutable, so any thread may take it.
+     */
+    private record CompleteUri(String scheme, String authority, String path, String query, URI uri) {
+        boolean isFor(String scheme, String authority, String path, String query) {
+            return this.scheme.equals(scheme) && this.authority.equals(authority) && this.path.equals(path)
+                    && Objects.equals(this.query, query);
+        }
+    }
+
+    private static volatile CompleteUri lastComplete;
 
     /** This request with {@code value} as its request URI; the endpoint path is unchanged. */
     public UpgradeRequest withRequestUri(URI value) {

@@ -30,12 +30,46 @@ public final class HeaderValues {
 
     /** Whether any header called {@code name} lists {@code token} (compared ignoring case). */
     public static boolean containsToken(List<HttpHeader> headers, String name, String token) {
-        for (String element : elements(headers, name)) {
-            if (element.equalsIgnoreCase(token)) {
+        for (HttpHeader header : headers) {
+            if (header.hasName(name) && listsToken(header.value(), token)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether one of the elements {@link #elements} finds in {@code value} is {@code token}, ignoring case; no copies. */
+    private static boolean listsToken(String value, String token) {
+        boolean quoted = false;
+        int start = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '\\' && quoted) {
+                i++;
+            } else if (c == ',' && !quoted) {
+                if (isElement(value, start, i, token)) {
+                    return true;
+                }
+                start = i + 1;
+            }
+        }
+        return isElement(value, start, value.length(), token);
+    }
+
+    /**
+     * Whether {@code value} from {@code start} to {@code end}, trimmed as {@link String#trim} trims, is {@code token},
+     * ignoring case: one element of a list compared without copying it out.
+     */
+    public static boolean isElement(String value, int start, int end, String token) {
+        while (start < end && value.charAt(start) <= ' ') {
+            start++;
+        }
+        while (end > start && value.charAt(end - 1) <= ' ') {
+            end--;
+        }
+        return end - start == token.length() && value.regionMatches(true, start, token, 0, token.length());
     }
 
     /** The number of headers called {@code name}. */
