@@ -21,6 +21,12 @@ final class OpenSessions {
     private static final System.Logger LOG = System.getLogger(OpenSessions.class.getName());
 
     private final Map<String, Set<Session>> byPath = new ConcurrentHashMap<>();
+    /**
+     * How many {@link #awaitNone} calls wait (written under this object's monitor): a removal takes the monitor only
+     * to wake one, not on every close. A waiter counts itself before it looks, so a removal it does not see
+     * finds it counted.
+     */
+    private volatile int waiting;
 
     void add(JakartaSession session) {
         byPath.computeIfAbsent(pathOf(session), path -> ConcurrentHashMap.newKeySet()).add(session);
@@ -28,9 +34,9 @@ final class OpenSessions {
 
     void remove(JakartaSession session) {
         Set<Session> sessions = byPath.get(pathOf(session));
-        if (sessions != null && sessions.remove(session)) {
+        if (sessions != null && sessions.remove(session) && waiting > 0) {
             synchronized (this) {
-                notifyAll(); // a shutdown may be waiting for the last one (awaitNone)
+                notifyAll(); // a shutdown waits for the last one (awaitNone)
             }
         }
     }
@@ -41,14 +47,19 @@ final class OpenSessions {
      * @return whether no session is left
      */
     synchronized boolean awaitNone(long deadlineNanos) throws InterruptedException {
-        while (!isEmpty()) {
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) {
-                return false;
+        waiting++;
+        try {
+            while (!isEmpty()) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
             }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
+            return true;
+        } finally {
+            waiting--;
         }
-        return true;
     }
 
     private boolean isEmpty() {

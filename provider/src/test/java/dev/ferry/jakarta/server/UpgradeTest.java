@@ -317,6 +317,24 @@ class UpgradeTest {
     }
 
     @Test
+    void aReusedCompleteRequestUriIsOnlyEverOneMadeOfTheSameParts() {
+        List<HttpHeader> host = List.of(new HttpHeader("Host", "h.example"));
+        List<HttpHeader> otherHost = List.of(new HttpHeader("Host", "h.example:81"));
+        String[][] cases = {{"/x?q", "false"}, {"/x?q", "false"}, {"/x", "false"}, {"/x?", "false"},
+            {"/x?q", "true"}, {"/x?r", "true"}, {"/y?r", "true"}};
+        for (int round = 0; round < 2; round++) {
+            for (String[] c : cases) {
+                boolean secure = Boolean.parseBoolean(c[1]);
+                String expected = (secure ? "wss" : "ws") + "://h.example" + c[0];
+                assertEquals(expected, UpgradeRequest.get(URI.create(c[0])).headers(host).secure(secure).build()
+                        .completeRequestUri().toString());
+                assertEquals(expected.replace("h.example", "h.example:81"), UpgradeRequest.get(URI.create(c[0]))
+                        .headers(otherHost).secure(secure).build().completeRequestUri().toString());
+            }
+        }
+    }
+
+    @Test
     void theSessionSeesTheCompleteRequestUri() throws DeploymentException {
         UpgradeResult.Accepted accepted = assertInstanceOf(UpgradeResult.Accepted.class,
                 container().upgrade(request("/chat/a?x=1", handshake())));
