@@ -38,24 +38,9 @@ public final class HeaderValues {
         return false;
     }
 
-    /** Whether one of the elements {@link #elements} finds in {@code value} is {@code token}, ignoring case; no copies. */
+    /** Whether an element {@link #elements} finds in {@code value} is {@code token}, ignoring case; no copies. */
     private static boolean listsToken(String value, String token) {
-        boolean quoted = false;
-        int start = 0;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == '\\' && quoted) {
-                i++;
-            } else if (c == ',' && !quoted) {
-                if (isElement(value, start, i, token)) {
-                    return true;
-                }
-                start = i + 1;
-            }
-        }
-        return isElement(value, start, value.length(), token);
+        return findElement(value, (start, end) -> isElement(value, start, end, token));
     }
 
     /**
@@ -119,6 +104,19 @@ public final class HeaderValues {
     }
 
     private static void split(String value, List<String> out) {
+        findElement(value, (start, end) -> {
+            add(value.substring(start, end), out);
+            return false;
+        });
+    }
+
+    /** One element of a list, untrimmed, from {@code start} to {@code end}: whether to stop there. */
+    private interface ElementVisitor {
+        boolean stopAt(int start, int end);
+    }
+
+    /** Visits the elements of {@code value}, split at commas outside quoted strings, until one stops it. */
+    private static boolean findElement(String value, ElementVisitor visitor) {
         boolean quoted = false;
         int start = 0;
         for (int i = 0; i < value.length(); i++) {
@@ -128,11 +126,13 @@ public final class HeaderValues {
             } else if (c == '\\' && quoted) {
                 i++;
             } else if (c == ',' && !quoted) {
-                add(value.substring(start, i), out);
+                if (visitor.stopAt(start, i)) {
+                    return true;
+                }
                 start = i + 1;
             }
         }
-        add(value.substring(start), out);
+        return visitor.stopAt(start, value.length());
     }
 
     private static void add(String element, List<String> out) {

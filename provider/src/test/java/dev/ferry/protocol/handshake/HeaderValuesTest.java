@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link HeaderValues#containsToken}, which scans values in place, against the elements {@link HeaderValues#elements} copies out. */
+/** {@link HeaderValues#containsToken}, which scans in place, against what {@link HeaderValues#elements} copies. */
 class HeaderValuesTest {
 
     @Test
