@@ -38,6 +38,9 @@ final class Codecs {
 
     record EncoderEntry(Encoder encoder, Class<?> type, Shape shape) { }
 
+    /** No encoders and no decoders: immutable, so every session without any shares it. */
+    private static final Codecs NONE = new Codecs(List.of(), List.of());
+
     private final List<DecoderEntry> decoders;
     private final List<EncoderEntry> encoders;
 
@@ -52,6 +55,9 @@ final class Codecs {
      * @throws IllegalArgumentException naming the class that could not be created or whose type is unknown
      */
     static Codecs create(EndpointConfig config) {
+        if (config.getDecoders().isEmpty() && config.getEncoders().isEmpty()) {
+            return NONE; // most endpoints: nothing to make or keep per session
+        }
         List<DecoderEntry> decoders = new ArrayList<>();
         for (Class<? extends Decoder> type : config.getDecoders()) {
             Decoder decoder = instantiate(type);
