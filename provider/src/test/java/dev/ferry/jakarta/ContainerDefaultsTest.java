@@ -66,4 +66,21 @@ class ContainerDefaultsTest {
                 () -> defaults.setKeepAlive(Duration.ofSeconds(-1), Duration.ZERO));
         assertEquals(Duration.ofSeconds(20), defaults.keepAliveInterval());
     }
+
+    @ParameterizedTest
+    @MethodSource("containers")
+    void theContainersKeepAliveSetterReachesItsSessionsAndRefusesNull(WebSocketContainer container) {
+        ContainerBase base = (ContainerBase) container;
+        base.setDefaultKeepAlive(Duration.ofSeconds(30), Duration.ofSeconds(3));
+        assertEquals(Duration.ofSeconds(30), base.keepAliveInterval());
+        assertEquals(Duration.ofSeconds(3), base.keepAliveTimeout());
+
+        NullPointerException e = assertThrows(NullPointerException.class,
+                () -> base.setDefaultKeepAlive(null, Duration.ZERO));
+        assertEquals("interval", e.getMessage());
+        assertEquals(Duration.ofSeconds(30), base.keepAliveInterval());
+
+        base.setDefaultKeepAlive(Duration.ZERO, Duration.ZERO);
+        assertEquals(Duration.ZERO, base.keepAliveInterval());
+    }
 }

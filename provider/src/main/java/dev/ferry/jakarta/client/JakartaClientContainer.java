@@ -1,12 +1,11 @@
 package dev.ferry.jakarta.client;
 
-import dev.ferry.jakarta.ContainerDefaults;
+import dev.ferry.jakarta.ContainerBase;
 import dev.ferry.jakarta.ExtensionHeader;
 import dev.ferry.jakarta.InstalledExtensions;
 import dev.ferry.jakarta.Instances;
 import dev.ferry.jakarta.JakartaSession;
 import dev.ferry.jakarta.SessionHost;
-import dev.ferry.jakarta.SessionIds;
 import dev.ferry.jakarta.SessionSpec;
 import dev.ferry.jakarta.pojo.AnnotatedEndpoint;
 import dev.ferry.jakarta.pojo.EndpointModel;
@@ -20,7 +19,6 @@ import dev.ferry.protocol.extension.PerMessageDeflate;
 import dev.ferry.transport.ClientChannel;
 import dev.ferry.transport.ExecutorScheduler;
 import dev.ferry.transport.NioLoop;
-import dev.ferry.transport.Scheduler;
 import dev.ferry.transport.Transport;
 import jakarta.websocket.ClientEndpoint;
 import jakarta.websocket.ClientEndpointConfig;
@@ -35,7 +33,6 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,40 +84,47 @@ import javax.net.ssl.SSLParameters;
  *
  * <p>Thread contract: thread safe.
  */
-public final class JakartaClientContainer implements WebSocketContainer, SessionHost {
+public final class JakartaClientContainer extends ContainerBase {
 
     private static final AtomicInteger CONTAINERS = new AtomicInteger();
 
     private final NioLoop loop;
-    private final ExecutorScheduler scheduler;
-    private final ThreadPoolExecutor executor;
-    private final InstalledExtensions extensions;
     private final Set<Session> open = ConcurrentHashMap.newKeySet();
-    private final SessionIds sessionIds = new SessionIds();
-    private final ContainerDefaults defaults = new ContainerDefaults(1 << 20);
     private volatile long connectTimeout = 30_000;
 
     /** A container with the extensions found by {@code ServiceLoader} plus permessage-deflate. */
     public JakartaClientContainer() {
-        String name = "ferry-client-" + CONTAINERS.incrementAndGet();
+        this("ferry-client-" + CONTAINERS.incrementAndGet());
+    }
+
+    private JakartaClientContainer(String name) {
+        super(1 << 20, installedExtensions(), callbackPool(name), new ExecutorScheduler(name));
         this.loop = new NioLoop(name + "-io");
-        this.scheduler = new ExecutorScheduler(name);
-        int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
-        AtomicInteger count = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, name + "-callback-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        this.executor.allowCoreThreadTimeOut(true);
+    }
+
+    /** permessage-deflate, then what {@code ServiceLoader} finds on the thread's context class loader. */
+    private static InstalledExtensions installedExtensions() {
         InstalledExtensions installed = new InstalledExtensions();
         installed.install(PerMessageDeflate.defaults());
         for (ExtensionFactory factory : InstalledExtensions.load(Thread.currentThread().getContextClassLoader())
                 .factories()) {
             installed.install(factory);
         }
-        this.extensions = installed;
+        return installed;
+    }
+
+    /** A fixed pool of daemon threads that exit after 30 s idle. */
+    private static ThreadPoolExecutor callbackPool(String name) {
+        int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, name + "-callback-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     // ------------------------------------------------------------------ connectToServer
@@ -131,12 +135,12 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
             throw new DeploymentException("the endpoint instance must not be null");
         }
         if (annotatedEndpointInstance instanceof Endpoint endpoint) {
-            return connect(endpoint, ClientEndpointConfig.Builder.create().build(), ExtensionOffer.defaults(extensions),
-                    path);
+            return connect(endpoint, ClientEndpointConfig.Builder.create().build(),
+                    ExtensionOffer.defaults(extensions()), path);
         }
         Class<?> type = annotatedEndpointInstance.getClass();
         return connect(new AnnotatedEndpoint(EndpointModel.readClient(type), annotatedEndpointInstance),
-                annotatedConfig(type), ExtensionOffer.defaults(extensions), path);
+                annotatedConfig(type), ExtensionOffer.defaults(extensions()), path);
     }
 
     @Override
@@ -146,11 +150,11 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
         }
         if (Endpoint.class.isAssignableFrom(annotatedEndpointClass)) {
             return connect((Endpoint) instantiate(annotatedEndpointClass), ClientEndpointConfig.Builder.create().build(),
-                    ExtensionOffer.defaults(extensions), path);
+                    ExtensionOffer.defaults(extensions()), path);
         }
         EndpointModel model = EndpointModel.readClient(annotatedEndpointClass);
         return connect(new AnnotatedEndpoint(model, instantiate(annotatedEndpointClass)),
-                annotatedConfig(annotatedEndpointClass), ExtensionOffer.defaults(extensions), path);
+                annotatedConfig(annotatedEndpointClass), ExtensionOffer.defaults(extensions()), path);
     }
 
     @Override
@@ -161,9 +165,9 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
         }
         if (config == null) {
             return connect(endpointInstance, ClientEndpointConfig.Builder.create().build(),
-                    ExtensionOffer.defaults(extensions), path);
+                    ExtensionOffer.defaults(extensions()), path);
         }
-        return connect(endpointInstance, config, ExtensionOffer.of(config.getExtensions(), extensions), path);
+        return connect(endpointInstance, config, ExtensionOffer.of(config.getExtensions(), extensions()), path);
     }
 
     @Override
@@ -295,52 +299,7 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
         return engine;
     }
 
-    // ------------------------------------------------------------------ container defaults
-
-    @Override
-    public long getDefaultAsyncSendTimeout() {
-        return defaults.asyncSendTimeout();
-    }
-
-    @Override
-    public void setAsyncSendTimeout(long timeoutmillis) {
-        defaults.setAsyncSendTimeout(timeoutmillis);
-    }
-
-    @Override
-    public long getDefaultMaxSessionIdleTimeout() {
-        return defaults.maxIdleTimeout();
-    }
-
-    @Override
-    public void setDefaultMaxSessionIdleTimeout(long timeout) {
-        defaults.setMaxIdleTimeout(timeout);
-    }
-
-    @Override
-    public int getDefaultMaxBinaryMessageBufferSize() {
-        return defaults.maxBinaryMessageBufferSize();
-    }
-
-    @Override
-    public void setDefaultMaxBinaryMessageBufferSize(int max) {
-        defaults.setMaxBinaryMessageBufferSize(max);
-    }
-
-    @Override
-    public int getDefaultMaxTextMessageBufferSize() {
-        return defaults.maxTextMessageBufferSize();
-    }
-
-    @Override
-    public void setDefaultMaxTextMessageBufferSize(int max) {
-        defaults.setMaxTextMessageBufferSize(max);
-    }
-
-    @Override
-    public Set<Extension> getInstalledExtensions() {
-        return extensions.asJakartaExtensions();
-    }
+    // ------------------------------------------------------------------ container settings
 
     /** How long connecting, the TLS handshake and the upgrade may take together, in milliseconds (default 30000). */
     public void setConnectTimeout(long millis) {
@@ -355,46 +314,7 @@ public final class JakartaClientContainer implements WebSocketContainer, Session
         return connectTimeout;
     }
 
-    /**
-     * Keepalive for sessions opened from now on: a Ping every {@code interval}, closing the session (1006) when a
-     * Pong is not back within {@code timeout} (zero: the interval). {@link Duration#ZERO} turns it off (default).
-     */
-    public void setDefaultKeepAlive(Duration interval, Duration timeout) {
-        defaults.setKeepAlive(interval == null ? Duration.ZERO : interval,
-                timeout == null ? Duration.ZERO : timeout);
-    }
-
-    /** The extensions this container can offer; install more here before connecting. */
-    public InstalledExtensions extensions() {
-        return extensions;
-    }
-
     // ------------------------------------------------------------------ SessionHost
-
-    @Override
-    public WebSocketContainer container() {
-        return this;
-    }
-
-    @Override
-    public ContainerDefaults defaults() {
-        return defaults;
-    }
-
-    @Override
-    public String nextSessionId() {
-        return sessionIds.next();
-    }
-
-    @Override
-    public ThreadPoolExecutor executor() {
-        return executor;
-    }
-
-    @Override
-    public Scheduler scheduler() {
-        return scheduler;
-    }
 
     @Override
     public void sessionOpened(JakartaSession session) {

@@ -1,10 +1,9 @@
 package dev.ferry.jakarta.server;
 
-import dev.ferry.jakarta.ContainerDefaults;
+import dev.ferry.jakarta.ContainerBase;
 import dev.ferry.jakarta.InstalledExtensions;
 import dev.ferry.jakarta.JakartaSession;
 import dev.ferry.jakarta.SessionHost;
-import dev.ferry.jakarta.SessionIds;
 import dev.ferry.jakarta.pojo.EndpointModel;
 import dev.ferry.transport.DaemonThreads;
 import dev.ferry.transport.ExecutorScheduler;
@@ -13,7 +12,6 @@ import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.ContainerProvider;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.Endpoint;
-import jakarta.websocket.Extension;
 import jakarta.websocket.Session;
 import jakarta.websocket.WebSocketContainer;
 import jakarta.websocket.server.ServerContainer;
@@ -59,7 +57,7 @@ import java.util.function.Supplier;
  * <p>Thread contract: thread safe. {@code addEndpoint} calls are serialized on the container; upgrades and the
  * getters may run on any thread.
  */
-public final class JakartaServerContainer implements ServerContainer, SessionHost {
+public final class JakartaServerContainer extends ContainerBase implements ServerContainer {
 
     /**
      * The default largest whole text and binary message a session buffers, in bytes: 64 KiB. The spec sets no
@@ -71,7 +69,6 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
     private final EndpointRegistry registry = new EndpointRegistry();
     private final Map<Class<?>, EndpointModel> models = new ConcurrentHashMap<>();
     private final Set<Class<?>> annotatedClasses = ConcurrentHashMap.newKeySet(); // deployed by addEndpoint(Class)
-    private final InstalledExtensions extensions;
     private final Supplier<WebSocketContainer> clientContainer;
     private final Object deploymentLock = new Object();
     private volatile boolean deploymentClosed;
@@ -79,14 +76,9 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
     private volatile boolean serving; // a connection was accepted: the deployment phase is over
     private volatile UpgradeBridge bridge;
 
-    private final ContainerDefaults defaults = new ContainerDefaults(DEFAULT_MAX_MESSAGE_BUFFER_SIZE);
-
-    private final Executor executor;
-    private final Scheduler scheduler;
     /** The threads this container made for itself (default constructor), which {@link #shutdown(Duration)} stops. */
     private final OwnThreads ownThreads;
     private final OpenSessions openSessions = new OpenSessions();
-    private final SessionIds sessionIds = new SessionIds();
 
     /**
      * A container running the built-in permessage-deflate and the extensions registered with
@@ -128,10 +120,8 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
 
     private JakartaServerContainer(InstalledExtensions extensions, Supplier<WebSocketContainer> clientContainer,
                                    Executor executor, Scheduler scheduler, OwnThreads ownThreads) {
-        this.executor = Objects.requireNonNull(executor, "executor");
-        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        super(DEFAULT_MAX_MESSAGE_BUFFER_SIZE, extensions, executor, scheduler);
         this.ownThreads = ownThreads;
-        this.extensions = Objects.requireNonNull(extensions, "extensions");
         Objects.requireNonNull(clientContainer, "clientContainer");
         this.clientContainer = new Supplier<>() {
             private volatile WebSocketContainer created;
@@ -299,11 +289,6 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
         return models.get(annotatedClass);
     }
 
-    /** The extensions this container can run. */
-    public InstalledExtensions extensions() {
-        return extensions;
-    }
-
     // ---- upgrade -----------------------------------------------------------------------------------------
 
     /**
@@ -372,31 +357,6 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
     // ---- SessionHost ---------------------------------------------------------------------------------------
 
     @Override
-    public WebSocketContainer container() {
-        return this;
-    }
-
-    @Override
-    public ContainerDefaults defaults() {
-        return defaults;
-    }
-
-    @Override
-    public String nextSessionId() {
-        return sessionIds.next();
-    }
-
-    @Override
-    public Executor executor() {
-        return executor;
-    }
-
-    @Override
-    public Scheduler scheduler() {
-        return scheduler;
-    }
-
-    @Override
     public void sessionOpened(JakartaSession session) {
         openSessions.add(session);
     }
@@ -412,60 +372,7 @@ public final class JakartaServerContainer implements ServerContainer, SessionHos
         return openSessions.sameEndpoint(session);
     }
 
-    /**
-     * Keepalive for the sessions opened from now on: a Ping every {@code interval}, ending a session (1006) whose
-     * Pong is not back within {@code timeout} (zero: the interval). {@link Duration#ZERO} turns it off (default).
-     */
-    public void setDefaultKeepAlive(Duration interval, Duration timeout) {
-        defaults.setKeepAlive(interval, timeout);
-    }
-
-    // ---- WebSocketContainer ------------------------------------------------------------------------------
-
-    @Override
-    public long getDefaultAsyncSendTimeout() {
-        return defaults.asyncSendTimeout();
-    }
-
-    @Override
-    public void setAsyncSendTimeout(long timeoutMillis) {
-        defaults.setAsyncSendTimeout(timeoutMillis);
-    }
-
-    @Override
-    public long getDefaultMaxSessionIdleTimeout() {
-        return defaults.maxIdleTimeout();
-    }
-
-    @Override
-    public void setDefaultMaxSessionIdleTimeout(long timeoutMillis) {
-        defaults.setMaxIdleTimeout(timeoutMillis);
-    }
-
-    @Override
-    public int getDefaultMaxBinaryMessageBufferSize() {
-        return defaults.maxBinaryMessageBufferSize();
-    }
-
-    @Override
-    public void setDefaultMaxBinaryMessageBufferSize(int max) {
-        defaults.setMaxBinaryMessageBufferSize(max);
-    }
-
-    @Override
-    public int getDefaultMaxTextMessageBufferSize() {
-        return defaults.maxTextMessageBufferSize();
-    }
-
-    @Override
-    public void setDefaultMaxTextMessageBufferSize(int max) {
-        defaults.setMaxTextMessageBufferSize(max);
-    }
-
-    @Override
-    public Set<Extension> getInstalledExtensions() {
-        return extensions.asJakartaExtensions();
-    }
+    // ---- WebSocketContainer: connecting goes to the client container ----------------------------------
 
     @Override
     public Session connectToServer(Object annotatedEndpointInstance, URI path)
