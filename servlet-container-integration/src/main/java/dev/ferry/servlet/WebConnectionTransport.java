@@ -592,6 +592,7 @@ final class WebConnectionTransport implements Transport {
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, "closing an upgraded connection failed", e);
         }
+        WriteDispatch.requestAfterClose(out); // Tomcat ends a closed connection only in a dispatch of its own
     }
 
     /**

@@ -76,11 +76,7 @@ class HostileClientsIT {
      * ends; the rounds are bounded.
      */
     @ParameterizedTest
-    // Jetty only, for now. On Tomcat the server does not end this connection (round 0 waits out the read timeout):
-    // the session fails and closes its WebConnection on Ferry's executor (the session opens there on Tomcat, and the
-    // peer's bytes are already waiting), and Tomcat closes an upgraded socket only when one of its own callbacks for
-    // the connection returns; none comes, since the peer has sent everything and waits for the server's close.
-    @EnumSource(value = ServletContainerFixture.Kind.class, names = "JETTY")
+    @EnumSource(ServletContainerFixture.Kind.class)
     void aFailedConnectionGetsItsCloseAndThenNothing(ServletContainerFixture.Kind kind) throws Exception {
         try (ServletContainerFixture container = kind.create()) {
             container.start(WebApplication.of(TestEndpoints.Counted.class));

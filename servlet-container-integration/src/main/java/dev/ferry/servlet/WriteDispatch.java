@@ -1,0 +1,90 @@
+package dev.ferry.servlet;
+
+import jakarta.servlet.ServletOutputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.Optional;
+
+/**
+ * Asks the servlet container for one dispatch of an upgraded connection, so that a {@code WebConnection.close()}
+ * made on a thread of ours takes effect at once. The servlet API has no call for this: a container calls
+ * {@code onWritePossible} only after {@code isReady()} found the output full.
+ *
+ * <p>Jetty 12.1 ends the connection in {@code WebConnection.close()}, on any thread, and needs nothing here. Tomcat
+ * 11's close only marks the connection's two streams closed; the socket is closed when one of Tomcat's own
+ * dispatches for the connection (a read or write event from its poller) returns and finds both streams closed. A
+ * close made inside a container callback thus ends the connection as the callback returns, but one made on another
+ * thread (the close timer, the idle timer, the application, the executor that opened the session) waits for the
+ * peer's next bytes, and a peer that waits for the server to close TCP (RFC 6455 §7.1.1) sends none. So after the
+ * close, the socket wrapper behind Tomcat's upgraded output stream (its {@code socketWrapper} field) is asked for
+ * write interest, as Tomcat asks it itself when a write could not complete: the socket is writable, so its poller
+ * dispatches a write event at once, that dispatch finds both streams closed, and Tomcat closes the socket and
+ * destroys the upgrade handler. A spare event after the socket is closed is dropped by Tomcat.
+ *
+ * <p>The wrapper is found by shape (a field {@code socketWrapper} whose value has a public no-argument
+ * {@code registerWriteInterest}), once per output stream class; any other stream is left alone.
+ *
+ * <p>Thread contract: any thread, after the connection was closed.
+ */
+final class WriteDispatch {
+
+    private static final System.Logger LOG = System.getLogger(WriteDispatch.class.getName());
+
+    private static final ClassValue<Optional<WriteDispatch>> BY_STREAM_CLASS = new ClassValue<>() {
+        @Override
+        protected Optional<WriteDispatch> computeValue(Class<?> type) {
+            return find(type);
+        }
+    };
+
+    private final Field socketWrapper;
+    private final Method registerWriteInterest;
+
+    private WriteDispatch(Field socketWrapper, Method registerWriteInterest) {
+        this.socketWrapper = socketWrapper;
+        this.registerWriteInterest = registerWriteInterest;
+    }
+
+    /** Asks the container behind {@code out} for a write dispatch, if it needs one to end a closed connection. */
+    static void requestAfterClose(ServletOutputStream out) {
+        Optional<WriteDispatch> dispatch = BY_STREAM_CLASS.get(out.getClass());
+        if (dispatch.isPresent()) {
+            dispatch.get().request(out);
+        }
+    }
+
+    private void request(ServletOutputStream out) {
+        try {
+            Object wrapper = socketWrapper.get(out);
+            if (wrapper != null) {
+                registerWriteInterest.invoke(wrapper);
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "asking the container for a write dispatch after closing an"
+                    + " upgraded connection failed; the connection ends at its next dispatch", e);
+        }
+    }
+
+    private static Optional<WriteDispatch> find(Class<?> streamClass) {
+        for (Class<?> type = streamClass; type != null && type != ServletOutputStream.class;
+                type = type.getSuperclass()) {
+            Field field;
+            try {
+                field = type.getDeclaredField("socketWrapper");
+            } catch (NoSuchFieldException notHere) {
+                continue;
+            }
+            try {
+                Method register = field.getType().getMethod("registerWriteInterest");
+                field.setAccessible(true);
+                return Optional.of(new WriteDispatch(field, register));
+            } catch (NoSuchMethodException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, streamClass.getName() + " has a socketWrapper but no"
+                        + " registerWriteInterest() to ask for a dispatch: an upgraded connection closed off the"
+                        + " container's threads ends only at the peer's next bytes", e);
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+}
