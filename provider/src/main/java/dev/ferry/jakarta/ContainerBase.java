@@ -1,5 +1,6 @@
 package dev.ferry.jakarta;
 
+import dev.ferry.transport.ConnectionDriver;
 import dev.ferry.transport.Scheduler;
 import jakarta.websocket.Extension;
 import jakarta.websocket.WebSocketContainer;
@@ -23,6 +24,7 @@ public abstract class ContainerBase implements WebSocketContainer, SessionHost {
     private final Executor executor;
     private final Scheduler scheduler;
     private final SessionIds sessionIds = new SessionIds();
+    private volatile ConnectionDriver.Settings driverSettings = ConnectionDriver.Settings.defaults();
 
     /**
      * @param maxMessageBufferSize the default largest whole text and binary message, in bytes
@@ -52,6 +54,18 @@ public abstract class ContainerBase implements WebSocketContainer, SessionHost {
      */
     public void setDefaultKeepAlive(Duration interval, Duration timeout) {
         defaults.setKeepAlive(interval, timeout);
+    }
+
+    /**
+     * How long the sessions opened from now on wait for the peer's Close once they have sent theirs before they end
+     * the connection anyway (1006); 10 s by default.
+     *
+     * @throws NullPointerException     when {@code timeout} is null
+     * @throws IllegalArgumentException when it is zero or negative
+     */
+    public void setDefaultCloseTimeout(Duration timeout) {
+        ConnectionDriver.Settings current = driverSettings;
+        driverSettings = new ConnectionDriver.Settings(timeout, current.sendQueueLimit(), current.batchLimit());
     }
 
     // ---- WebSocketContainer ------------------------------------------------------------------------------
@@ -126,5 +140,10 @@ public abstract class ContainerBase implements WebSocketContainer, SessionHost {
     @Override
     public Scheduler scheduler() {
         return scheduler;
+    }
+
+    @Override
+    public ConnectionDriver.Settings driverSettings() {
+        return driverSettings;
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.ferry.jakarta.client.JakartaClientContainer;
 import dev.ferry.jakarta.server.JakartaServerContainer;
+import dev.ferry.transport.ConnectionDriver;
 import jakarta.websocket.WebSocketContainer;
 import java.time.Duration;
 import java.util.stream.Stream;
@@ -82,5 +83,22 @@ class ContainerDefaultsTest {
 
         base.setDefaultKeepAlive(Duration.ZERO, Duration.ZERO);
         assertEquals(Duration.ZERO, base.keepAliveInterval());
+    }
+
+    @ParameterizedTest
+    @MethodSource("containers")
+    void theCloseTimeoutSetterReachesItsSessionsAndRefusesZero(WebSocketContainer container) {
+        ContainerBase base = (ContainerBase) container;
+        assertEquals(Duration.ofSeconds(10), base.driverSettings().closeTimeout());
+
+        base.setDefaultCloseTimeout(Duration.ofMillis(250));
+        assertEquals(Duration.ofMillis(250), base.driverSettings().closeTimeout());
+        assertEquals(ConnectionDriver.Settings.defaults().sendQueueLimit(), base.driverSettings().sendQueueLimit());
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> base.setDefaultCloseTimeout(Duration.ZERO));
+        assertEquals("closeTimeout must be positive, got PT0S", e.getMessage());
+        assertThrows(NullPointerException.class, () -> base.setDefaultCloseTimeout(null));
+        assertEquals(Duration.ofMillis(250), base.driverSettings().closeTimeout());
     }
 }

@@ -62,6 +62,11 @@ import java.util.concurrent.Executor;
  * back. Each call ends with one {@code flush()} when the stream allows, so nothing waits in a container's
  * aggregation buffer. {@link #close()} waits for a pending write to finish before closing the connection.
  *
+ * <h2>Closing</h2>
+ * {@link #close()} may come on any thread: a container callback, the driver's timers, the application, the executor.
+ * Jetty ends the connection in {@code WebConnection.close()} wherever it is called; Tomcat only when one of its own
+ * dispatches for the connection returns, so after the close the transport asks it for one ({@link WriteDispatch}).
+ *
  * <h2>Readiness</h2>
  * The servlet contract and the transport contract meet in two small state machines, one per direction:
  * <pre>

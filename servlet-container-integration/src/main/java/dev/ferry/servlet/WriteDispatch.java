@@ -3,7 +3,6 @@ package dev.ferry.servlet;
 import jakarta.servlet.ServletOutputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.util.Optional;
 
 /**
  * Asks the servlet container for one dispatch of an upgraded connection, so that a {@code WebConnection.close()}
@@ -22,7 +21,7 @@ import java.util.Optional;
  * destroys the upgrade handler. A spare event after the socket is closed is dropped by Tomcat.
  *
  * <p>The wrapper is found by shape (a field {@code socketWrapper} whose value has a public no-argument
- * {@code registerWriteInterest}), once per output stream class; any other stream is left alone.
+ * {@code registerWriteInterest}) when a stream class is first seen; any other stream is left alone.
  *
  * <p>Thread contract: any thread, after the connection was closed.
  */
@@ -30,12 +29,14 @@ final class WriteDispatch {
 
     private static final System.Logger LOG = System.getLogger(WriteDispatch.class.getName());
 
-    private static final ClassValue<Optional<WriteDispatch>> BY_STREAM_CLASS = new ClassValue<>() {
-        @Override
-        protected Optional<WriteDispatch> computeValue(Class<?> type) {
-            return find(type);
-        }
-    };
+    /**
+     * The last stream class looked at and what it offers (null when nothing). A plain field rather than a
+     * {@code ClassValue}: a value stored on the container's class would keep this web application's classes alive
+     * after it is undeployed.
+     */
+    private static volatile Found last = new Found(Object.class, null);
+
+    private record Found(Class<?> streamClass, WriteDispatch dispatch) { }
 
     private final Field socketWrapper;
     private final Method registerWriteInterest;
@@ -47,9 +48,13 @@ final class WriteDispatch {
 
     /** Asks the container behind {@code out} for a write dispatch, if it needs one to end a closed connection. */
     static void requestAfterClose(ServletOutputStream out) {
-        Optional<WriteDispatch> dispatch = BY_STREAM_CLASS.get(out.getClass());
-        if (dispatch.isPresent()) {
-            dispatch.get().request(out);
+        Found found = last;
+        if (found.streamClass() != out.getClass()) {
+            found = new Found(out.getClass(), find(out.getClass()));
+            last = found;
+        }
+        if (found.dispatch() != null) {
+            found.dispatch().request(out);
         }
     }
 
@@ -65,7 +70,7 @@ final class WriteDispatch {
         }
     }
 
-    private static Optional<WriteDispatch> find(Class<?> streamClass) {
+    private static WriteDispatch find(Class<?> streamClass) {
         for (Class<?> type = streamClass; type != null && type != ServletOutputStream.class;
                 type = type.getSuperclass()) {
             Field field;
@@ -77,14 +82,14 @@ final class WriteDispatch {
             try {
                 Method register = field.getType().getMethod("registerWriteInterest");
                 field.setAccessible(true);
-                return Optional.of(new WriteDispatch(field, register));
+                return new WriteDispatch(field, register);
             } catch (NoSuchMethodException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, streamClass.getName() + " has a socketWrapper but no"
                         + " registerWriteInterest() to ask for a dispatch: an upgraded connection closed off the"
                         + " container's threads ends only at the peer's next bytes", e);
-                return Optional.empty();
+                return null;
             }
         }
-        return Optional.empty();
+        return null;
     }
 }

@@ -73,7 +73,8 @@ class HostileClientsIT {
      * nothing else (RFC 6455 §7.1.7): the bytes that follow the violation are never read as an HTTP request, which
      * Jetty answered with "400 Bad Request" on the same connection when they arrived before it was closed. The
      * trailing bytes are written apart from the violation, so in some rounds they are still unread when the session
-     * ends; the rounds are bounded.
+     * ends; the rounds are bounded. On Tomcat the session opens on Ferry's executor, so the violation is often found,
+     * and the connection closed, off Tomcat's threads ({@link WriteDispatch}).
      */
     @ParameterizedTest
     @EnumSource(ServletContainerFixture.Kind.class)
@@ -97,14 +98,7 @@ class HostileClientsIT {
                     assertEquals(0x8, close.opcode(), "round " + round + ": expected the server's Close");
                     assertEquals(1002, ((close.payload()[0] & 0xff) << 8) | (close.payload()[1] & 0xff),
                             "round " + round + ": a continuation with nothing to continue (RFC 6455 §5.4)");
-                    byte[] after;
-                    try {
-                        after = client.readToEnd();
-                    } catch (java.net.SocketTimeoutException e) {
-                        throw new AssertionError("round " + round + ": the server did not end the connection", e);
-                    }
-                    assertEquals("", new String(after, StandardCharsets.ISO_8859_1),
-                            "round " + round + ": nothing may follow the Close but the end of the connection");
+                    ServerEndsConnectionIT.assertEndsWithNothingMore(client, "round " + round);
                 }
             }
             awaitEqual(() -> TestEndpoints.Counted.OPENED.get(), () -> TestEndpoints.Counted.CLOSED.get(),
