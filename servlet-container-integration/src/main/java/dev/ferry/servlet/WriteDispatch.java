@@ -79,16 +79,24 @@ final class WriteDispatch {
             } catch (NoSuchFieldException notHere) {
                 continue;
             }
+            Method register;
             try {
-                Method register = field.getType().getMethod("registerWriteInterest");
-                field.setAccessible(true);
-                return new WriteDispatch(field, register);
-            } catch (NoSuchMethodException | RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, streamClass.getName() + " has a socketWrapper but no"
-                        + " registerWriteInterest() to ask for a dispatch: an upgraded connection closed off the"
-                        + " container's threads ends only at the peer's next bytes", e);
+                register = field.getType().getMethod("registerWriteInterest");
+            } catch (NoSuchMethodException e) {
+                LOG.log(System.Logger.Level.WARNING, "expected " + field.getType().getName() + " (the socketWrapper"
+                        + " of " + streamClass.getName() + ") to have registerWriteInterest(), it has not: an upgraded"
+                        + " connection closed off the container's threads ends only at the peer's next bytes");
                 return null;
             }
+            try {
+                field.setAccessible(true);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not read the socketWrapper of " + streamClass.getName()
+                        + ": an upgraded connection closed off the container's threads ends only at the peer's next"
+                        + " bytes", e);
+                return null;
+            }
+            return new WriteDispatch(field, register);
         }
         return null;
     }
