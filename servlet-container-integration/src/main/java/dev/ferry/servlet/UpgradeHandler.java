@@ -64,7 +64,8 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
                     + "the upgrade did not come from Ferry's filter or upgradeHttpToWebSocket");
         }
         try {
-            transport = new WebConnectionTransport(connection, secure, executor, resumption);
+            transport = new WebConnectionTransport(connection, secure, executor, resumption,
+                    accepted.container().scheduler(), accepted.container().driverSettings().closeTimeout());
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not take over the upgraded connection of "
                     + accepted.request().requestUri() + "; the session is not opened", e);

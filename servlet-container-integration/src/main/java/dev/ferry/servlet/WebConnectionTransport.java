@@ -1,5 +1,6 @@
 package dev.ferry.servlet;
 
+import dev.ferry.transport.Scheduler;
 import dev.ferry.transport.Transport;
 import dev.ferry.transport.TransportListener;
 import jakarta.servlet.ReadListener;
@@ -9,6 +10,7 @@ import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.WebConnection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
@@ -60,7 +62,8 @@ import java.util.concurrent.Executor;
  * together fit in {@link #GATHER} bytes (header and payload) are copied into one pooled array and written at once;
  * a direct buffer is copied through a pooled array. A pooled array the container may still hold is never given
  * back. Each call ends with one {@code flush()} when the stream allows, so nothing waits in a container's
- * aggregation buffer. {@link #close()} waits for a pending write to finish before closing the connection.
+ * aggregation buffer. {@link #close()} waits for a pending write to finish before closing the connection, for at most
+ * the close grace: a peer that stopped reading would otherwise keep the connection forever.
  *
  * <h2>Closing</h2>
  * {@link #close()} may come on any thread: a container callback, the driver's timers, the application, the executor.
@@ -136,6 +139,8 @@ final class WebConnectionTransport implements Transport {
     private final boolean secure;
     private final Executor executor;
     private final ReadResumption resumption;
+    private final Scheduler scheduler;
+    private final Duration closeGrace;
     private final Object lock = new Object();
     private final Object pulling = new Object(); // a monitor: a ReentrantLock would cost 32 more bytes a connection
 
@@ -169,13 +174,17 @@ final class WebConnectionTransport implements Transport {
      * @param secure     whether the upgraded request came over TLS
      * @param executor   runs readiness found by a demand (never the demanding thread) and read resumptions
      * @param resumption how this container's read callback comes back after a pause
+     * @param scheduler  runs the close grace
+     * @param closeGrace how long {@link #close()} waits for a pending write before it closes the connection anyway
      */
-    WebConnectionTransport(WebConnection connection, boolean secure, Executor executor, ReadResumption resumption)
-            throws IOException {
+    WebConnectionTransport(WebConnection connection, boolean secure, Executor executor, ReadResumption resumption,
+                           Scheduler scheduler, Duration closeGrace) throws IOException {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.secure = secure;
         this.executor = Objects.requireNonNull(executor, "executor");
         this.resumption = Objects.requireNonNull(resumption, "resumption");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.closeGrace = Objects.requireNonNull(closeGrace, "closeGrace");
         this.in = connection.getInputStream();
         this.out = connection.getOutputStream();
         in.setReadListener(new Reading());
@@ -581,6 +590,13 @@ final class WebConnectionTransport implements Transport {
         }
         if (now) {
             closeConnection();
+        } else {
+            // A peer that stopped reading would keep the write pending, and the connection open, forever.
+            try {
+                scheduler.schedule(this::closeConnection, closeGrace);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                closeConnection(); // the container is shutting down: no time to give
+            }
         }
     }
 

@@ -11,17 +11,19 @@ import java.lang.reflect.Method;
  *
  * <p>Jetty 12.1 ends the connection in {@code WebConnection.close()}, on any thread, and needs nothing here. Tomcat
  * 11's close only marks the connection's two streams closed; the socket is closed when one of Tomcat's own
- * dispatches for the connection (a read or write event from its poller) returns and finds both streams closed. A
- * close made inside a container callback thus ends the connection as the callback returns, but one made on another
- * thread (the close timer, the idle timer, the application, the executor that opened the session) waits for the
- * peer's next bytes, and a peer that waits for the server to close TCP (RFC 6455 §7.1.1) sends none. So after the
- * close, the socket wrapper behind Tomcat's upgraded output stream (its {@code socketWrapper} field) is asked for
- * write interest, as Tomcat asks it itself when a write could not complete: the socket is writable, so its poller
- * dispatches a write event at once, that dispatch finds both streams closed, and Tomcat closes the socket and
- * destroys the upgrade handler. A spare event after the socket is closed is dropped by Tomcat.
+ * dispatches for the connection (a read or write event) returns and finds both streams closed. A close made inside
+ * a container callback thus ends the connection as the callback returns, but one made on another thread (the close
+ * timer, the idle timer, the application, the executor that opened the session) waits for the peer's next bytes,
+ * and a peer that waits for the server to close TCP (RFC 6455 §7.1.1), or that stopped reading, sends none. So after
+ * the close, the socket wrapper behind Tomcat's upgraded output stream (its {@code socketWrapper} field) is asked to
+ * process a write event on Tomcat's executor ({@code processSocket(OPEN_WRITE, true)}, as Tomcat's NIO2 connector
+ * does itself when a write may go on), whether or not the socket is writable: that dispatch flushes what it can
+ * without blocking, finds both streams closed, and Tomcat closes the socket and destroys the upgrade handler. An
+ * event for a socket already closed is dropped by Tomcat.
  *
- * <p>The wrapper is found by shape (a field {@code socketWrapper} whose value has a public no-argument
- * {@code registerWriteInterest}) when a stream class is first seen; any other stream is left alone.
+ * <p>The wrapper is found by shape (a field {@code socketWrapper} whose value has a public
+ * {@code processSocket(event, boolean)} taking an enum with an {@code OPEN_WRITE} constant) when a stream class is
+ * first seen; any other stream is left alone.
  *
  * <p>Thread contract: any thread, after the connection was closed.
  */
@@ -39,11 +41,13 @@ final class WriteDispatch {
     private record Found(Class<?> streamClass, WriteDispatch dispatch) { }
 
     private final Field socketWrapper;
-    private final Method registerWriteInterest;
+    private final Method processSocket;
+    private final Object openWrite;
 
-    private WriteDispatch(Field socketWrapper, Method registerWriteInterest) {
+    private WriteDispatch(Field socketWrapper, Method processSocket, Object openWrite) {
         this.socketWrapper = socketWrapper;
-        this.registerWriteInterest = registerWriteInterest;
+        this.processSocket = processSocket;
+        this.openWrite = openWrite;
     }
 
     /** Asks the container behind {@code out} for a write dispatch, if it needs one to end a closed connection. */
@@ -62,7 +66,7 @@ final class WriteDispatch {
         try {
             Object wrapper = socketWrapper.get(out);
             if (wrapper != null) {
-                registerWriteInterest.invoke(wrapper);
+                processSocket.invoke(wrapper, openWrite, true);
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "asking the container for a write dispatch after closing an"
@@ -79,13 +83,12 @@ final class WriteDispatch {
             } catch (NoSuchFieldException notHere) {
                 continue;
             }
-            Method register;
-            try {
-                register = field.getType().getMethod("registerWriteInterest");
-            } catch (NoSuchMethodException e) {
+            WriteDispatch dispatch = through(field);
+            if (dispatch == null) {
                 LOG.log(System.Logger.Level.WARNING, "expected " + field.getType().getName() + " (the socketWrapper"
-                        + " of " + streamClass.getName() + ") to have registerWriteInterest(), it has not: an upgraded"
-                        + " connection closed off the container's threads ends only at the peer's next bytes");
+                        + " of " + streamClass.getName() + ") to have processSocket(OPEN_WRITE, boolean), it has not:"
+                        + " an upgraded connection closed off the container's threads ends only at the peer's next"
+                        + " bytes");
                 return null;
             }
             try {
@@ -96,7 +99,23 @@ final class WriteDispatch {
                         + " bytes", e);
                 return null;
             }
-            return new WriteDispatch(field, register);
+            return dispatch;
+        }
+        return null;
+    }
+
+    /** A dispatch through the public {@code processSocket(event, boolean)} of {@code field}'s type, or null. */
+    private static WriteDispatch through(Field field) {
+        for (Method method : field.getType().getMethods()) {
+            Class<?>[] parameters = method.getParameterTypes();
+            if (method.getName().equals("processSocket") && parameters.length == 2 && parameters[0].isEnum()
+                    && parameters[1] == boolean.class) {
+                for (Object event : parameters[0].getEnumConstants()) {
+                    if (((Enum<?>) event).name().equals("OPEN_WRITE")) {
+                        return new WriteDispatch(field, method, event);
+                    }
+                }
+            }
         }
         return null;
     }

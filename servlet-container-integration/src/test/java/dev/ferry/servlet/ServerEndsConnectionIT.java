@@ -1,6 +1,7 @@
 package dev.ferry.servlet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.jakarta.server.JakartaServerContainer;
 import dev.ferry.servlet.fixture.RawClient;
@@ -14,11 +15,14 @@ import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,6 +70,16 @@ class ServerEndsConnectionIT {
                 case "close from the application" -> APPLICATION.execute(() -> {
                     try {
                         session.close(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "application"));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                case "flood, then close from the application" -> APPLICATION.execute(() -> {
+                    for (int i = 0; i < 8; i++) {
+                        session.getAsyncRemote().sendBinary(ByteBuffer.allocate(1 << 20)); // more than TCP holds
+                    }
+                    try {
+                        session.close(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "flooded"));
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
@@ -152,6 +166,48 @@ class ServerEndsConnectionIT {
                     assertEndsWithNothingMore(client, "round " + round + ": a Close from the application, answered");
                 }
                 awaitCloses(round + 1);
+            }
+        }
+    }
+
+    /**
+     * (d) A peer that never reads: the server's writes stay pending, its Close cannot go out, and the close timer
+     * ends the session; the pending write then gets the close grace and the connection is closed anyway, instead of
+     * being held for as long as the peer stays silent. The client sees it as a reset of its own writes.
+     */
+    @ParameterizedTest
+    @EnumSource(ServletContainerFixture.Kind.class)
+    void aPeerThatNeverReadsDoesNotKeepTheConnectionOnceItsSessionEnded(ServletContainerFixture.Kind kind)
+            throws Exception {
+        try (ServletContainerFixture container = kind.create()) {
+            container.start(application());
+            try (RawClient client = open(container)) {
+                client.write(RawClient.frame(0x1, true,
+                        "flood, then close from the application".getBytes(StandardCharsets.UTF_8)));
+                awaitCloses(1);
+                // Written, never read: once the server has closed its socket with them unread, it resets the
+                // connection, and a write fails. While it holds the connection, writes are taken until the buffers
+                // are full and then block; the safety bound ends that.
+                byte[] frame = RawClient.frame(0x2, true, new byte[16 * 1024]);
+                ExecutorService writer = Executors.newSingleThreadExecutor();
+                Future<Integer> writes = writer.submit(() -> {
+                    for (int i = 0; i < 4096; i++) {
+                        try {
+                            client.write(frame);
+                        } catch (IOException reset) {
+                            return i;
+                        }
+                    }
+                    return -1;
+                });
+                try {
+                    int written = writes.get(SAFETY_MILLIS, TimeUnit.MILLISECONDS);
+                    assertTrue(written >= 0, "expected a write to fail once the server closed, all 64 MiB went");
+                } catch (TimeoutException e) {
+                    throw new AssertionError("the server kept the connection of a peer that never reads", e);
+                } finally {
+                    writer.shutdownNow();
+                }
             }
         }
     }

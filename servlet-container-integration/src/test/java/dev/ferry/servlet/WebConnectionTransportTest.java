@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.transport.Scheduler;
 import dev.ferry.transport.TransportListener;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -17,6 +18,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,17 +35,20 @@ import org.junit.jupiter.api.Test;
  */
 class WebConnectionTransportTest {
 
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
+
     private final Input in = new Input();
     private final Output out = new Output();
     private final Connection connection = new Connection();
     private final Queue<Runnable> executor = new ArrayDeque<>();
     private final Recorder listener = new Recorder();
+    private final Timers timers = new Timers();
     private WebConnectionTransport transport;
 
     @BeforeEach
     void open() throws IOException {
         transport = new WebConnectionTransport(connection, false, executor::add,
-                WebConnectionTransport.ReadResumption.CALLER_READS);
+                WebConnectionTransport.ReadResumption.CALLER_READS, timers, CLOSE_GRACE);
         transport.start(listener);
     }
 
@@ -144,7 +149,7 @@ class WebConnectionTransportTest {
         TomcatLikeInput tomcat = new TomcatLikeInput();
         Queue<Runnable> tasks = new ArrayDeque<>();
         WebConnectionTransport redispatched = new WebConnectionTransport(new Connection(tomcat), false, tasks::add,
-                WebConnectionTransport.ReadResumption.CONTAINER_REDISPATCHES);
+                WebConnectionTransport.ReadResumption.CONTAINER_REDISPATCHES, timers, CLOSE_GRACE);
         redispatched.start(new Recorder());
         byte[] burst = burst(300 * 1024 + 11);
         tomcat.socket.writeBytes(burst);
@@ -280,6 +285,45 @@ class WebConnectionTransportTest {
         out.unblock();
         assertTrue(connection.closed);
         assertEquals(List.of(), listener.events);
+        timers.runAll(); // the close grace, after the close: nothing more
+        assertTrue(connection.closed);
+    }
+
+    @Test
+    void aWriteThatStaysPendingGetsTheCloseGraceThenTheConnectionIsClosedAnyway() throws IOException {
+        out.acceptBeforeBlocking = 1;
+        transport.write(new ByteBuffer[] {ByteBuffer.wrap(new byte[10])});
+        transport.close();
+        assertFalse(connection.closed, "a write is still pending");
+        assertEquals(List.of(CLOSE_GRACE), timers.delays, "the pending write gets the close grace");
+        timers.runAll(); // the peer never read
+        assertTrue(connection.closed);
+        transport.close();
+        assertEquals(1, timers.delays.size(), "closed once");
+    }
+
+    /** Timers the test runs by hand. */
+    static final class Timers implements Scheduler {
+        final List<Duration> delays = new ArrayList<>();
+        private final List<Runnable> tasks = new ArrayList<>();
+
+        @Override
+        public long nanoTime() {
+            return 0;
+        }
+
+        @Override
+        public Cancellable schedule(Runnable task, Duration delay) {
+            delays.add(delay);
+            tasks.add(task);
+            return () -> tasks.remove(task);
+        }
+
+        void runAll() {
+            List<Runnable> due = new ArrayList<>(tasks);
+            tasks.clear();
+            due.forEach(Runnable::run);
+        }
     }
 
     /** Records the transport's callbacks in order. */
