@@ -165,6 +165,8 @@ final class WebConnectionTransport implements Transport {
     private boolean endOfInput;
     private boolean closeRequested;
     private boolean closed;
+    /** The close grace of a write pending at {@link #close()}; null when none runs. */
+    private Scheduler.Cancellable graceTimer;
     private Throwable failure;
 
     /**
@@ -586,18 +588,28 @@ final class WebConnectionTransport implements Transport {
                 return;
             }
             closeRequested = true;
-            now = out.isReady(); // false: a write is pending; onWritePossible closes when it is done
+            // false: a write is pending, and onWritePossible closes when it is done; a failed stream has none
+            now = failure != null || out.isReady();
         }
         if (now) {
             closeConnection();
-        } else {
-            // A peer that stopped reading would keep the write pending, and the connection open, forever.
-            try {
-                scheduler.schedule(this::closeConnection, closeGrace);
-            } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                closeConnection(); // the container is shutting down: no time to give
+            return;
+        }
+        // A peer that stopped reading would keep the write pending, and the connection open, forever.
+        Scheduler.Cancellable timer;
+        try {
+            timer = scheduler.schedule(this::closeConnection, closeGrace);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            closeConnection(); // the container is shutting down: no time to give
+            return;
+        }
+        synchronized (lock) {
+            if (!closed) {
+                graceTimer = timer;
+                return;
             }
         }
+        timer.cancel(); // the write finished meanwhile
     }
 
     private void closeConnection() {
@@ -608,6 +620,7 @@ final class WebConnectionTransport implements Transport {
             closed = true;
             lock.notifyAll(); // a callback waiting in a pause
         }
+        cancelGrace();
         try {
             connection.close();
         } catch (Exception e) {
@@ -621,12 +634,25 @@ final class WebConnectionTransport implements Transport {
      * driver hears of it as a transport error.
      */
     void destroyed() {
+        cancelGrace(); // the connection is gone: its pending write with it
         synchronized (lock) {
             if (failure != null || closed) {
                 return; // the usual case, after our own close: no exception to make
             }
         }
         fail(new java.io.EOFException("the servlet container ended the upgraded connection"));
+    }
+
+    /** Calls off the close grace, so the scheduler keeps no ended connection. */
+    private void cancelGrace() {
+        Scheduler.Cancellable timer;
+        synchronized (lock) {
+            timer = graceTimer;
+            graceTimer = null;
+        }
+        if (timer != null) {
+            timer.cancel();
+        }
     }
 
     @Override

@@ -285,8 +285,7 @@ class WebConnectionTransportTest {
         out.unblock();
         assertTrue(connection.closed);
         assertEquals(List.of(), listener.events);
-        timers.runAll(); // the close grace, after the close: nothing more
-        assertTrue(connection.closed);
+        assertEquals(List.of(), timers.tasks, "the close grace is called off once the write is done");
     }
 
     @Test
@@ -302,10 +301,30 @@ class WebConnectionTransportTest {
         assertEquals(1, timers.delays.size(), "closed once");
     }
 
+    @Test
+    void aConnectionTheContainerEndedIsNotKeptByTheCloseGrace() throws IOException {
+        out.acceptBeforeBlocking = 1;
+        transport.write(new ByteBuffer[] {ByteBuffer.wrap(new byte[10])});
+        transport.close();
+        assertEquals(1, timers.tasks.size());
+        transport.destroyed();
+        assertEquals(List.of(), timers.tasks, "the scheduler holds no ended connection");
+    }
+
+    @Test
+    void aFailedConnectionIsClosedAtOnceEvenWithAWritePending() throws IOException {
+        out.acceptBeforeBlocking = 1;
+        transport.write(new ByteBuffer[] {ByteBuffer.wrap(new byte[10])});
+        out.listener.onError(new IOException("reset by peer")); // the container reports the failed write
+        transport.close();
+        assertTrue(connection.closed, "no write will finish on a failed stream");
+        assertEquals(List.of(), timers.delays);
+    }
+
     /** Timers the test runs by hand. */
     static final class Timers implements Scheduler {
         final List<Duration> delays = new ArrayList<>();
-        private final List<Runnable> tasks = new ArrayList<>();
+        final List<Runnable> tasks = new ArrayList<>();
 
         @Override
         public long nanoTime() {
@@ -562,7 +581,7 @@ class WebConnectionTransportTest {
         int flushes;
         private boolean blocked;
         private boolean armed;
-        private WriteListener listener;
+        WriteListener listener;
 
         void unblock() throws IOException {
             blocked = false;
