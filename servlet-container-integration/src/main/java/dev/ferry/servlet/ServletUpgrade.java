@@ -46,7 +46,7 @@ final class ServletUpgrade {
             response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
             addHeaders(response, accepted.responseHeaders());
             UpgradeHandler handler = request.upgrade(UpgradeHandler.class);
-            handler.prepare(accepted, request.isSecure(), executor, request.getServletContext().getServerInfo());
+            handler.prepare(accepted, request, executor, request.getServletContext().getServerInfo());
         } catch (IOException | RuntimeException | jakarta.servlet.ServletException e) {
             accepted.abandon();
             if (e instanceof IOException io) {

@@ -1,6 +1,7 @@
 package dev.ferry.servlet;
 
 import dev.ferry.jakarta.server.UpgradeResult;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpUpgradeHandler;
 import jakarta.servlet.http.WebConnection;
 import java.io.IOException;
@@ -17,6 +18,10 @@ import java.util.concurrent.Executor;
  * connection's thread does ({@link UpgradeResult.Accepted#openOnTransportThread}). Elsewhere the session opens on
  * the server container's executor: Tomcat lets the connection write only after {@code init} returns.
  *
+ * <p>Jetty runs an upgraded connection as an asynchronous request of the servlet, and ends it when that request's
+ * asynchronous timeout passes (30 s by default), whatever the connection does meanwhile: {@code init} turns that
+ * timeout off, so the connection lasts as long as the WebSocket session does (its own idle timeout and close decide).
+ *
  * <p>Thread contract: {@link #prepare} runs on the request's thread before the container calls {@link #init};
  * {@link #destroy} comes after, once. Public with a public no-argument constructor because the container
  * instantiates it.
@@ -30,6 +35,8 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
     private Executor executor;
     private WebConnectionTransport.ReadResumption resumption;
     private boolean opensInInit;
+    /** The upgraded request, kept until {@code init} only on a container that runs it asynchronously (Jetty). */
+    private HttpServletRequest asyncRequest;
     private WebConnectionTransport transport;
 
     /** For the servlet container only. */
@@ -37,16 +44,28 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
     }
 
     /**
+     * @param request    the request being upgraded, on the request's thread
      * @param serverInfo the container's {@code ServletContext.getServerInfo()}: how it resumes reading
-     *                   ({@link WebConnectionTransport.ReadResumption#forServer}) and whether it lets the connection
-     *                   write during {@code init} ({@link #opensInInit})
+     *                   ({@link WebConnectionTransport.ReadResumption#forServer}), whether it lets the connection
+     *                   write during {@code init} ({@link #opensInInit}) and whether it runs the upgraded connection as
+     *                   an asynchronous request ({@link #runsAsynchronously})
      */
-    void prepare(UpgradeResult.Accepted accepted, boolean secure, Executor executor, String serverInfo) {
+    void prepare(UpgradeResult.Accepted accepted, HttpServletRequest request, Executor executor, String serverInfo) {
         this.accepted = accepted;
-        this.secure = secure;
+        this.secure = request.isSecure();
         this.executor = executor;
         this.resumption = WebConnectionTransport.ReadResumption.forServer(serverInfo);
         this.opensInInit = opensInInit(serverInfo);
+        this.asyncRequest = runsAsynchronously(serverInfo) ? request : null;
+    }
+
+    /**
+     * Whether the container runs the upgraded connection as an asynchronous request of the servlet, which is still
+     * being handled when it calls {@code init}: Jetty does ({@code HttpServletRequest.upgrade} starts it
+     * asynchronously). Tomcat does not, and has recycled the request by then, so it is not asked.
+     */
+    static boolean runsAsynchronously(String serverInfo) {
+        return opensInInit(serverInfo);
     }
 
     /**
@@ -62,6 +81,13 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
         if (accepted == null) {
             throw new IllegalStateException("expected the accepted handshake before init, got none: "
                     + "the upgrade did not come from Ferry's filter or upgradeHttpToWebSocket");
+        }
+        if (asyncRequest != null) {
+            HttpServletRequest request = asyncRequest;
+            asyncRequest = null;
+            if (request.isAsyncStarted()) {
+                request.getAsyncContext().setTimeout(0); // no timeout: the session ends the connection
+            }
         }
         try {
             transport = new WebConnectionTransport(connection, secure, executor, resumption,
