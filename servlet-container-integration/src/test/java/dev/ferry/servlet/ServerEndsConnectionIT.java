@@ -33,7 +33,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Whichever thread ends a session (a timer, the application), the server closes the TCP connection itself once the
  * close handshake is over or given up (RFC 6455 §7.1.1), on every container: the raw client reads the end of the
  * stream well within a safety bound instead of waiting for its own timeout. Tomcat closes an upgraded connection
- * only in a dispatch of its own, which a close made on another thread has to ask for ({@link WriteDispatch}).
+ * only in a dispatch of its own, which a close made on another thread has to ask for ({@link WriteDispatch}). A
+ * peer that never reads does not keep the connection either: a write still pending at the close gets the close
+ * timeout, no more.
  */
 class ServerEndsConnectionIT {
 
