@@ -23,6 +23,9 @@ public final class ExtensionHeader {
 
     /** Parses every header value given, in order; malformed elements are skipped. */
     public static List<Extension> parse(List<String> headerValues) {
+        if (headerValues.isEmpty()) {
+            return List.of(); // no Sec-WebSocket-Extensions, the usual case
+        }
         List<Extension> extensions = new ArrayList<>();
         for (String value : headerValues) {
             extensions.addAll(parse(value));

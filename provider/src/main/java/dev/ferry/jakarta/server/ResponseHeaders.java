@@ -183,7 +183,8 @@ final class ResponseHeaders {
      * lower-cased copy of every header name of every handshake.
      */
     private static String oneOf(List<String> lowerCaseNames, String name) {
-        for (String candidate : lowerCaseNames) {
+        for (int i = 0; i < lowerCaseNames.size(); i++) { // no iterator: this runs for every header of every handshake
+            String candidate = lowerCaseNames.get(i);
             if (candidate.equalsIgnoreCase(name)) {
                 return candidate;
             }

@@ -53,8 +53,8 @@ final class ServerHandshake {
         // path parameters of the matched template (as the TCK's handshakerequest tests expect).
         Map<String, List<String>> query = request.parameters().isEmpty()
                 ? QueryParameters.parse(request.queryString()) : request.parameters();
-        this.request = request.withParameters(QueryParameters.withPathParameters(query, pathParameters))
-                .withRequestUri(request.completeRequestUri());
+        this.request = request.with(request.completeRequestUri(),
+                QueryParameters.withPathParameters(query, pathParameters));
         this.deployed = deployed;
         this.pathParameters = pathParameters;
     }
@@ -111,9 +111,11 @@ final class ServerHandshake {
         InstalledExtensions installed = container.extensions();
         List<Extension> requested = ExtensionHeader.parse(request.headerValues("Sec-WebSocket-Extensions"));
         List<Extension> negotiated = configurator.getNegotiatedExtensions(available(installed), requested);
-        List<String> elements = new ArrayList<>();
-        List<ExtensionFactory> factories = new ArrayList<>();
-        for (Extension extension : negotiated == null ? List.<Extension>of() : negotiated) {
+        // Most handshakes negotiate no extension: then no lists are made for them.
+        boolean none = negotiated == null || negotiated.isEmpty();
+        List<String> elements = none ? List.of() : new ArrayList<>();
+        List<ExtensionFactory> factories = none ? List.of() : new ArrayList<>();
+        for (Extension extension : none ? List.<Extension>of() : negotiated) {
             if (!hasNamed(requested, extension.getName())) {
                 // RFC 6455 §9.1: the server may only accept what the client offered.
                 LOG.log(System.Logger.Level.WARNING, () -> "configurator of " + deployed.getPath()
@@ -240,6 +242,9 @@ final class ServerHandshake {
     }
 
     private static List<String> tokens(List<String> values) {
+        if (values.isEmpty()) {
+            return List.of(); // no Sec-WebSocket-Protocol, the usual case
+        }
         List<String> tokens = new ArrayList<>();
         for (String value : values) {
             for (String element : value.split(",")) {

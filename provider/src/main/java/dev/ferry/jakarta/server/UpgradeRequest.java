@@ -104,15 +104,9 @@ public record UpgradeRequest(String method, URI requestUri, String endpointPath,
 
     private static volatile CompleteUri lastComplete;
 
-    /** This request with {@code value} as its request URI; the endpoint path is unchanged. */
-    public UpgradeRequest withRequestUri(URI value) {
-        return new UpgradeRequest(method, value, endpointPath, headers, parameters, userPrincipal, userInRole,
-                httpSession, secure);
-    }
-
-    /** This request with {@code value} as its parameters. */
-    public UpgradeRequest withParameters(Map<String, List<String>> value) {
-        return new UpgradeRequest(method, requestUri, endpointPath, headers, value, userPrincipal, userInRole,
+    /** This request with {@code uri} as its request URI and {@code parameters} as its parameters (one copy). */
+    public UpgradeRequest with(URI uri, Map<String, List<String>> parameters) {
+        return new UpgradeRequest(method, uri, endpointPath, headers, parameters, userPrincipal, userInRole,
                 httpSession, secure);
     }
 
