@@ -15,14 +15,35 @@ import java.lang.reflect.InvocationTargetException;
  */
 public final class Instances {
 
+    /**
+     * Each class's no-argument constructor, made accessible, or null when it has none: looked up once per class
+     * rather than once per instance (a server creates an endpoint, and often codecs, for every session). Kept with
+     * the class itself, so an application's classes hold on to nothing outside their own class loader.
+     */
+    private static final ClassValue<Constructor<?>> CONSTRUCTORS = new ClassValue<>() {
+        @Override
+        protected Constructor<?> computeValue(Class<?> type) {
+            try {
+                Constructor<?> constructor = type.getDeclaredConstructor();
+                constructor.trySetAccessible();
+                return constructor;
+            } catch (NoSuchMethodException none) {
+                return null;
+            }
+        }
+    };
+
     private Instances() {
     }
 
     /** A new instance of {@code type} from its no-argument constructor. */
     public static <T> T create(Class<T> type) throws ReflectiveOperationException {
-        Constructor<T> constructor = type.getDeclaredConstructor();
-        constructor.trySetAccessible();
-        return constructor.newInstance();
+        Constructor<?> constructor = CONSTRUCTORS.get(type);
+        if (constructor == null) {
+            type.getDeclaredConstructor(); // throws the NoSuchMethodException that says why
+            throw new NoSuchMethodException(type.getName() + ".<init>()");
+        }
+        return type.cast(constructor.newInstance());
     }
 
     /** Why {@link #create} failed, in words that follow "cannot create X: ". */
