@@ -146,13 +146,17 @@ final class Codecs {
 
     /** The decoders for {@code type} (or a subtype), in configured order, of text or binary shapes. */
     List<DecoderEntry> decodersFor(Class<?> type, boolean text) {
-        List<DecoderEntry> found = new ArrayList<>();
-        for (DecoderEntry entry : decoders) {
+        List<DecoderEntry> found = null; // made by the first match: most handlers have no decoder
+        for (int i = 0; i < decoders.size(); i++) {
+            DecoderEntry entry = decoders.get(i);
             if (entry.shape().isText() == text && PrimitiveDecoders.boxed(type).isAssignableFrom(entry.type())) {
+                if (found == null) {
+                    found = new ArrayList<>(decoders.size() - i);
+                }
                 found.add(entry);
             }
         }
-        return found;
+        return found == null ? List.of() : found;
     }
 
     /** The position of {@code entry} in the configured decoder list. */
@@ -217,6 +221,9 @@ final class Codecs {
 
     /** Calls {@code destroy} on every encoder and decoder; failures are logged, not thrown. */
     void destroy() {
+        if (this == NONE) {
+            return;
+        }
         for (DecoderEntry entry : decoders) {
             try {
                 entry.decoder().destroy();

@@ -115,7 +115,6 @@ public final class JakartaSession implements Session {
     private volatile JakartaAsyncRemote async;
     /** Admits data frames in message order and queues them (see {@link #admit}). */
     private final ReentrantLock order = new ReentrantLock();
-    private final Condition partialEnded = order.newCondition();
     private volatile State state = State.OPENING;
     private volatile boolean closeReported; // onClose has started; written only by the serialized callbacks
     private volatile long maxIdleTimeout;
@@ -123,10 +122,12 @@ public final class JakartaSession implements Session {
     private volatile int maxBinaryMessageBufferSize;
     private volatile long asyncSendTimeout;
     // Guarded by order: the kind of the partial message being sent (or null), the thread that sent its last part,
-    // and asynchronous whole messages held until it ends.
+    // asynchronous whole messages held until it ends, and the condition senders waiting for its end wait on. The
+    // last two are made by their first use: most sessions never send a partial message.
     private Boolean partialText;
     private Thread partialThread;
-    private final ArrayDeque<Held> held = new ArrayDeque<>(1); // grows on use; rarely holds anything
+    private ArrayDeque<Held> held;
+    private Condition partialEnded;
 
     private JakartaSession(SessionHost host, WebSocketHandle handle, Transport transport, Endpoint endpoint,
                            EndpointConfig config, SessionSpec spec, Codecs codecs) {
@@ -339,7 +340,7 @@ public final class JakartaSession implements Session {
         public void onClosed(CloseStatus status, Throwable failure) {
             inbound.connectionClosed(() -> new IOException("the connection closed before the message ended ("
                     + status.code() + ")", failure));
-            failHeld(() -> new IOException("the connection is closed (" + status.code() + ")", failure));
+            failHeld(status, failure);
             dispatch(() -> {
                 try {
                     if (failure != null) {
@@ -455,6 +456,9 @@ public final class JakartaSession implements Session {
                         + " partial " + (partialText ? "text" : "binary") + " message another thread is sending"
                         + " to end (isLast = true); no other message may go in the middle of it (RFC 6455 §5.4)");
             }
+            if (partialEnded == null) {
+                partialEnded = order.newCondition();
+            }
             partialEnded.awaitNanos(left);
         }
         return true;
@@ -468,7 +472,9 @@ public final class JakartaSession implements Session {
         } else if (partialText != null) {
             partialText = null;
             partialThread = null;
-            partialEnded.signalAll();
+            if (partialEnded != null) {
+                partialEnded.signalAll();
+            }
             releaseHeld();
         }
     }
@@ -476,7 +482,7 @@ public final class JakartaSession implements Session {
     /** Queues the asynchronous messages held for a partial message that has just ended; under {@link #order}. */
     private void releaseHeld() {
         Held next;
-        while ((next = held.poll()) != null) {
+        while (held != null && (next = held.poll()) != null) {
             try {
                 driver.enqueue(next.request());
             } catch (IOException e) {
@@ -489,6 +495,9 @@ public final class JakartaSession implements Session {
     private boolean unhold(SendRequest request, Throwable cause) {
         order.lock();
         try {
+            if (held == null) {
+                return false;
+            }
             for (var it = held.iterator(); it.hasNext(); ) {
                 Held candidate = it.next();
                 if (candidate.request() == request) {
@@ -503,11 +512,14 @@ public final class JakartaSession implements Session {
         }
     }
 
-    /** Fails the held messages, if any, with the exception {@code cause} makes (only when there are some). */
-    private void failHeld(java.util.function.Supplier<IOException> cause) {
+    /** Fails the held messages, if any, with an exception made only when there are some. */
+    private void failHeld(CloseStatus status, Throwable failure) {
         order.lock();
         try {
-            IOException reason = held.isEmpty() ? null : cause.get();
+            if (held == null || held.isEmpty()) {
+                return;
+            }
+            IOException reason = new IOException("the connection is closed (" + status.code() + ")", failure);
             for (Held h : held) {
                 h.outcome().complete(reason);
             }
@@ -656,6 +668,9 @@ public final class JakartaSession implements Session {
                 driver.enqueue(request);
                 advance(type.isText(), false, true);
             } else {
+                if (held == null) {
+                    held = new ArrayDeque<>(2);
+                }
                 held.add(new Held(request, outcome));
             }
         } catch (IOException e) {

@@ -1011,10 +1011,12 @@ public final class ConnectionDriver {
                 handle.completeAction(pendingRead, 0);
                 pendingRead = null;
             }
-            for (Action kept : new Action[] {sendNext, receiveNext}) {
-                if (kept != null) {
-                    handle.completeAction(kept, 0); // handed out by a fused call, not handled yet
-                }
+            // Handed out by a fused call, not handled yet.
+            if (sendNext != null) {
+                handle.completeAction(sendNext, 0);
+            }
+            if (receiveNext != null) {
+                handle.completeAction(receiveNext, 0);
             }
             sendNext = null;
             receiveNext = null;

@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
 final class SendQueue {
 
     private final long limit;
-    // Both start at one slot and grow on use (the default 16 would cost an idle connection 128 bytes).
-    private final ArrayDeque<SendRequest> control = new ArrayDeque<>(1);
+    // Data starts at one slot and grows on use (the default 16 would cost an idle connection 128 bytes); control
+    // (pings, pongs, the Close) is made by the first control frame: an idle connection sends none.
+    private ArrayDeque<SendRequest> control;
     private final ArrayDeque<SendRequest> data = new ArrayDeque<>(1);
     private long queuedBytes;
     private IOException closed;
@@ -61,7 +62,14 @@ final class SendQueue {
                 throw new IOException(closed.getMessage(), closed);
             }
             queuedBytes += size;
-            (request.isFlush() || request.type().isData() ? data : control).add(request);
+            if (request.isFlush() || request.type().isData()) {
+                data.add(request);
+            } else {
+                if (control == null) {
+                    control = new ArrayDeque<>(2);
+                }
+                control.add(request);
+            }
         }
     }
 
@@ -86,13 +94,13 @@ final class SendQueue {
 
     /** The next request to hand to the handle, control first; null when none. */
     synchronized SendRequest poll() {
-        SendRequest next = control.poll();
+        SendRequest next = control == null ? null : control.poll();
         return next != null ? next : data.poll();
     }
 
     /** Whether any request is waiting. */
     synchronized boolean isEmpty() {
-        return control.isEmpty() && data.isEmpty();
+        return (control == null || control.isEmpty()) && data.isEmpty();
     }
 
     /** Returns a finished (or failed) request's bytes to the bound. */
@@ -103,7 +111,7 @@ final class SendQueue {
 
     /** Takes a request out if it has not been polled yet; true when it was still queued. */
     synchronized boolean remove(SendRequest request) {
-        boolean removed = control.remove(request) || data.remove(request);
+        boolean removed = control != null && control.remove(request) || data.remove(request);
         if (removed) {
             queuedBytes -= request.size();
             notifyAll();
@@ -116,10 +124,16 @@ final class SendQueue {
         if (closed == null) {
             closed = reason;
         }
-        List<SendRequest> drained = new ArrayList<>(control);
-        drained.addAll(data);
-        control.clear();
-        data.clear();
+        List<SendRequest> drained = List.of(); // most connections end with nothing queued
+        if (!isEmpty()) {
+            drained = new ArrayList<>();
+            if (control != null) {
+                drained.addAll(control);
+                control.clear();
+            }
+            drained.addAll(data);
+            data.clear();
+        }
         queuedBytes = 0;
         notifyAll();
         return drained;

@@ -236,9 +236,12 @@ final class WritePath {
      * @return the handle actions that were not written in full, for the caller to cancel
      */
     List<Action.SendToNetwork> fail(IOException reason) {
-        List<Action.SendToNetwork> unwritten = new java.util.ArrayList<>();
+        List<Action.SendToNetwork> unwritten = List.of(); // most connections end with every write done
         for (Write write : writes) {
             if (write.action() != null) {
+                if (unwritten.isEmpty()) {
+                    unwritten = new java.util.ArrayList<>();
+                }
                 unwritten.add(write.action());
             }
             for (SendRequest flush : write.flushes()) {

@@ -11,11 +11,19 @@ import jakarta.websocket.PongMessage;
 import java.io.InputStream;
 import java.io.Reader;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /** The handler registry's rules (Session.addMessageHandler): which type maps to which message kind and form. */
@@ -119,6 +127,83 @@ class MessageHandlersTest {
         handlers.remove(first);
         assertNull(handlers.forKind(MessageHandlers.Kind.TEXT));
         handlers.add(String.class, (MessageHandler.Whole<String>) message -> { }, false);
+    }
+
+    @Test
+    void removingAHandlerLeavesTheOtherKindsAndGetMessageHandlersListsTheRest() {
+        MessageHandlers handlers = registry(List.of());
+        MessageHandler.Whole<String> text = message -> { };
+        MessageHandler.Whole<ByteBuffer> binary = message -> { };
+        MessageHandler.Whole<PongMessage> pong = message -> { };
+        handlers.add(PongMessage.class, pong, false);
+        handlers.add(ByteBuffer.class, binary, false);
+        handlers.add(String.class, text, false);
+        assertEquals(List.of(text, binary, pong), List.copyOf(handlers.all()));
+        handlers.remove(binary);
+        assertEquals(List.of(text, pong), List.copyOf(handlers.all()));
+        assertNull(handlers.forKind(MessageHandlers.Kind.BINARY));
+        assertEquals(text, handlers.forKind(MessageHandlers.Kind.TEXT).handler());
+        assertThrows(UnsupportedOperationException.class, () -> handlers.all().clear());
+    }
+
+    /** Two threads racing to register a handler of one kind: exactly one wins, the other is refused. */
+    @RepeatedTest(20)
+    void concurrentAddsOfOneKindLetExactlyOneIn() throws Exception {
+        MessageHandlers handlers = registry(List.of());
+        List<MessageHandler.Whole<String>> candidates = List.of(message -> { }, message -> { });
+        List<Object> outcomes = race(candidates.stream().<Callable<Object>>map(handler -> () -> {
+            try {
+                handlers.add(String.class, handler, false);
+                return handler;
+            } catch (IllegalStateException refused) {
+                return refused;
+            }
+        }).toList());
+        long refused = outcomes.stream().filter(IllegalStateException.class::isInstance).count();
+        assertEquals(1, refused, outcomes.toString());
+        Object winner = outcomes.stream().filter(o -> !(o instanceof IllegalStateException)).findFirst().orElseThrow();
+        assertEquals(winner, handlers.forKind(MessageHandlers.Kind.TEXT).handler());
+    }
+
+    /** Two threads registering handlers of different kinds at once: both are kept. */
+    @RepeatedTest(20)
+    void concurrentAddsOfDifferentKindsAreBothKept() throws Exception {
+        MessageHandlers handlers = registry(List.of());
+        MessageHandler.Whole<String> text = message -> { };
+        MessageHandler.Whole<ByteBuffer> binary = message -> { };
+        race(List.<Callable<Object>>of(
+                () -> {
+                    handlers.add(String.class, text, false);
+                    return null;
+                },
+                () -> {
+                    handlers.add(ByteBuffer.class, binary, false);
+                    return null;
+                }));
+        assertEquals(text, handlers.forKind(MessageHandlers.Kind.TEXT).handler());
+        assertEquals(binary, handlers.forKind(MessageHandlers.Kind.BINARY).handler());
+    }
+
+    /** Runs the tasks on their own threads, released together; their results in order. */
+    private static List<Object> race(List<Callable<Object>> tasks) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(tasks.size());
+        try {
+            CyclicBarrier start = new CyclicBarrier(tasks.size());
+            List<Future<Object>> futures = new ArrayList<>();
+            for (Callable<Object> task : tasks) {
+                futures.add(threads.submit(() -> {
+                    start.await(10, TimeUnit.SECONDS);
+                    return task.call();
+                }));
+            }
+            List<Object> results = new ArrayList<>();
+            for (Future<Object> future : futures) {
+                results.add(future.get(10, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test

@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -424,6 +426,84 @@ class SessionThreadingTest {
         assertEquals(List.of(2, false, 2), List.of(first.opcode(), first.fin(), first.payload().length));
         assertEquals(List.of(0, true, 1), List.of(last.opcode(), last.fin(), last.payload().length));
         assertEquals("1 true held", describe(peer.readFrame()));
+    }
+
+    /** Held messages from two threads share the held queue the first one made; both fail when the connection ends. */
+    @Test
+    void asyncMessagesHeldFromTwoThreadsFailWhenTheConnectionEnds() throws Exception {
+        SessionPair pair = pair(1 << 16);
+        pair.openClient(JakartaSessionTest.collecting(), SessionPair.config());
+        pair.client.getBasicRemote().sendText("unfinished", false);
+        List<Future<Void>> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CyclicBarrier together = new CyclicBarrier(2);
+        List<Thread> senders = new ArrayList<>();
+        for (String text : List.of("held 1", "held 2")) {
+            Thread sender = new Thread(() -> {
+                try {
+                    together.await(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                held.add(pair.client.getAsyncRemote().sendText(text));
+            });
+            sender.start();
+            senders.add(sender);
+        }
+        for (Thread sender : senders) {
+            sender.join(10_000);
+        }
+        assertEquals(2, held.size());
+        for (Future<Void> future : held) {
+            assertFalse(future.isDone(), "held while the partial message is unfinished");
+        }
+        pair.wires.server().close();
+        for (Future<Void> future : held) {
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(IOException.class, failed.getCause());
+            assertTrue(failed.getCause().getMessage().contains("the connection is closed"),
+                    failed.getCause().getMessage());
+        }
+    }
+
+    /** Two threads waiting for another thread's partial message both go once it ends, in some order. */
+    @Test
+    void twoBlockingSendersWaitingForAPartialMessageBothGoWhenItEnds() throws Exception {
+        SessionPair pair = pair(1 << 16);
+        pair.openClient(JakartaSessionTest.collecting(), SessionPair.config());
+        RawPeer peer = new RawPeer(pair.wires.server());
+        var remote = pair.client.getBasicRemote();
+        remote.sendText("first, ", false);
+        List<CompletableFuture<Throwable>> outcomes = new ArrayList<>();
+        List<Thread> waiters = new ArrayList<>();
+        for (String text : List.of("x", "y")) {
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            outcomes.add(outcome);
+            Thread waiter = new Thread(() -> {
+                try {
+                    remote.sendText(text);
+                    outcome.complete(null);
+                } catch (Throwable t) {
+                    outcome.complete(t);
+                }
+            });
+            waiter.start();
+            waiters.add(waiter);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (Thread waiter : waiters) {
+            while (waiter.getState() != Thread.State.TIMED_WAITING) {
+                assertTrue(System.nanoTime() < deadline, "a sender never waited; its state: " + waiter.getState());
+                Thread.sleep(1);
+            }
+        }
+        remote.sendText("last", true);
+        for (CompletableFuture<Throwable> outcome : outcomes) {
+            assertNull(outcome.get(10, TimeUnit.SECONDS));
+        }
+        assertEquals("1 false first, ", describe(peer.readFrame()));
+        assertEquals("0 true last", describe(peer.readFrame()));
+        assertEquals(java.util.Set.of("1 true x", "1 true y"),
+                java.util.Set.of(describe(peer.readFrame()), describe(peer.readFrame())));
     }
 
     private static String describe(RawPeer.Frame frame) {

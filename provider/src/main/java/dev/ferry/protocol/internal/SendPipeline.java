@@ -55,7 +55,11 @@ final class SendPipeline {
     private final ByteBuffer header = ByteBuffer.allocate(FrameHeader.MAX_LENGTH);
     /** What goes out of {@link #header}: every buffer handed out is read-only (J12). */
     private final ByteBuffer headerView = header.asReadOnlyBuffer();
-    private final ByteBuffer empty = ByteBuffer.allocate(0);
+    /**
+     * The payload of a frame sent without data. Shared by every pipeline: it has no byte to change, and its position
+     * and limit are 0 for good (only read here, never moved), so no pipeline can see another's use of it.
+     */
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** Client only: where payloads are masked, {@code sendBufferSize} bytes, and its one view handed out. */
     private final ByteBuffer pooled;
     private final ByteBuffer pooledView;
@@ -131,7 +135,7 @@ final class SendPipeline {
                     throw new IllegalArgumentException("expected a " + sendType + " payload of at most 125 bytes, got "
                             + length + " (RFC 6455 §5.5, J3)");
                 }
-                queue(sendType, data == null ? empty : data,
+                queue(sendType, data == null ? EMPTY : data,
                         sendType == BufferType.PING ? Opcode.PING : Opcode.PONG, true, 0, operationContext);
                 // Once our Close is queued nothing may follow it on the wire (RFC 6455 §5.5.1): accepted, dropped.
                 dropped = closeQueued;
@@ -153,7 +157,7 @@ final class SendPipeline {
         }
         boolean first = messageFamily == null;
         boolean last = sendType.isFinal();
-        ByteBuffer body = data == null ? empty : data;
+        ByteBuffer body = data == null ? EMPTY : data;
         int bits = 0;
         if (first) {
             // Asked once per message (Extension#encodes): false sends the whole message plain, RSV clear.
