@@ -85,8 +85,14 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
         if (asyncRequest != null) {
             HttpServletRequest request = asyncRequest;
             asyncRequest = null;
-            if (request.isAsyncStarted()) {
-                request.getAsyncContext().setTimeout(0); // no timeout: the session ends the connection
+            try {
+                if (request.isAsyncStarted()) {
+                    request.getAsyncContext().setTimeout(0); // no timeout: the session ends the connection
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not turn off the asynchronous timeout of the upgraded "
+                        + "request " + accepted.request().requestUri() + "; the container may end the connection "
+                        + "when it passes", e);
             }
         }
         try {

@@ -62,6 +62,22 @@ class UpgradeHandlerTest {
         assertEquals(List.of("isSecure"), asked);
     }
 
+    @Test
+    void aRequestThatCannotTellDoesNotStopInit() throws Exception {
+        UpgradeHandler handler = new UpgradeHandler();
+        HttpServletRequest refusing = (HttpServletRequest) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> {
+                    asked.add(method.getName());
+                    if (method.getName().equals("isSecure")) {
+                        return false;
+                    }
+                    throw new IllegalStateException("recycled");
+                });
+        handler.prepare(accepted(), refusing, Runnable::run, "jetty/12.1.14");
+        handler.init(refusingConnection()); // no exception: init goes on to take over the connection
+        assertEquals(List.of("isSecure", "isAsyncStarted"), asked);
+    }
+
     private UpgradeResult.Accepted accepted() throws DeploymentException {
         container.addEndpoint(Echo.class);
         UpgradeRequest request = UpgradeRequest.get(URI.create("/echo")).headers(List.of(
