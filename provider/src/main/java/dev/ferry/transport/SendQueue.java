@@ -21,10 +21,10 @@ import java.util.concurrent.TimeUnit;
 final class SendQueue {
 
     private final long limit;
-    // Data starts at one slot and grows on use (the default 16 would cost an idle connection 128 bytes); control
-    // (pings, pongs, the Close) is made by the first control frame: an idle connection sends none.
+    // Each is made by its first request and grows on use: an idle connection sends nothing (the two, made up
+    // front with the default 16 slots, would cost it 256 bytes). Control holds pings, pongs and the Close.
     private ArrayDeque<SendRequest> control;
-    private final ArrayDeque<SendRequest> data = new ArrayDeque<>(1);
+    private ArrayDeque<SendRequest> data;
     private long queuedBytes;
     private IOException closed;
 
@@ -63,6 +63,9 @@ final class SendQueue {
             }
             queuedBytes += size;
             if (request.isFlush() || request.type().isData()) {
+                if (data == null) {
+                    data = new ArrayDeque<>(2);
+                }
                 data.add(request);
             } else {
                 if (control == null) {
@@ -95,12 +98,12 @@ final class SendQueue {
     /** The next request to hand to the handle, control first; null when none. */
     synchronized SendRequest poll() {
         SendRequest next = control == null ? null : control.poll();
-        return next != null ? next : data.poll();
+        return next != null || data == null ? next : data.poll();
     }
 
     /** Whether any request is waiting. */
     synchronized boolean isEmpty() {
-        return (control == null || control.isEmpty()) && data.isEmpty();
+        return (control == null || control.isEmpty()) && (data == null || data.isEmpty());
     }
 
     /** Returns a finished (or failed) request's bytes to the bound. */
@@ -111,7 +114,7 @@ final class SendQueue {
 
     /** Takes a request out if it has not been polled yet; true when it was still queued. */
     synchronized boolean remove(SendRequest request) {
-        boolean removed = control != null && control.remove(request) || data.remove(request);
+        boolean removed = control != null && control.remove(request) || data != null && data.remove(request);
         if (removed) {
             queuedBytes -= request.size();
             notifyAll();
@@ -131,8 +134,10 @@ final class SendQueue {
                 drained.addAll(control);
                 control.clear();
             }
-            drained.addAll(data);
-            data.clear();
+            if (data != null) {
+                drained.addAll(data);
+                data.clear();
+            }
         }
         queuedBytes = 0;
         notifyAll();

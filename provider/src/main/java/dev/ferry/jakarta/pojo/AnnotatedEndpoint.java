@@ -122,19 +122,33 @@ public final class AnnotatedEndpoint extends Endpoint {
         }
         if (message.maxMessageSize() > 0) {
             // For a stream decoder's parameter the session counts the message against this limit.
-            session.addMessageHandler(type, new LimitedWhole<T>(message.maxMessageSize(),
-                    payload -> deliver(message, payload, true)));
+            session.addMessageHandler(type, new LimitedWhole<T>(this, message));
             return;
         }
         session.addMessageHandler(type, (MessageHandler.Whole<T>) payload -> deliver(message, payload, true));
     }
 
-    /** A whole handler that tells the session its method's {@code maxMessageSize}. */
-    private record LimitedWhole<T>(long maxMessageSize, MessageHandler.Whole<T> target)
-            implements MessageHandler.Whole<T>, SizeLimitedHandler {
+    /**
+     * A whole handler that tells the session its method's {@code maxMessageSize}; one object per method and session
+     * (not a lambda wrapped in a record).
+     */
+    private static final class LimitedWhole<T> implements MessageHandler.Whole<T>, SizeLimitedHandler {
+        private final AnnotatedEndpoint endpoint;
+        private final MessageMethod method;
+
+        LimitedWhole(AnnotatedEndpoint endpoint, MessageMethod method) {
+            this.endpoint = endpoint;
+            this.method = method;
+        }
+
+        @Override
+        public long maxMessageSize() {
+            return method.maxMessageSize();
+        }
+
         @Override
         public void onMessage(T message) {
-            target.onMessage(message);
+            endpoint.deliver(method, message, true);
         }
     }
 

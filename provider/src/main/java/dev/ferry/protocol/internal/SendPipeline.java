@@ -42,7 +42,8 @@ import java.util.List;
  * <p>Allocation. The header buffer, the masking buffer and its view are the pipeline's own, and an action
  * is handed out again while nothing in it changed (same buffers, type and context), as the receive pipeline
  * does: a client's message, or a server's resent from the same buffer at the same position, allocates
- * nothing. A server's message from a new buffer allocates one read-only view, its list and its action.
+ * nothing. A server's message from a new buffer allocates one read-only view, its list and its action. A
+ * server's header buffer is made by its first frame: a server's connection that stays idle sends none.
  *
  * <p>Thread contract: not thread safe; owned by the engine and driven under the handle's lock.
  */
@@ -52,9 +53,10 @@ final class SendPipeline {
 
     private final boolean client;
     private final MaskKeys maskKeys;
-    private final ByteBuffer header = ByteBuffer.allocate(FrameHeader.MAX_LENGTH);
+    /** Where frame headers are written: a client's from the start, a server's from its first frame (see "Allocation"). */
+    private ByteBuffer header;
     /** What goes out of {@link #header}: every buffer handed out is read-only (J12). */
-    private final ByteBuffer headerView = header.asReadOnlyBuffer();
+    private ByteBuffer headerView;
     /**
      * The payload of a frame sent without data. Shared by every pipeline: it has no byte to change, and its position
      * and limit are 0 for good (only read here, never moved), so no pipeline can see another's use of it.
@@ -104,6 +106,9 @@ final class SendPipeline {
     SendPipeline(Role role, HandleProperties properties, MaskKeys maskKeys) {
         this.client = role == Role.CLIENT;
         this.maskKeys = properties.disableMasking() ? null : maskKeys;
+        if (client) {
+            makeHeader();
+        }
         this.pooled = client ? ByteBuffer.allocate(properties.sendBufferSize()) : null;
         this.pooledView = client ? pooled.asReadOnlyBuffer() : null;
         this.headerAndPooled = client ? List.of(headerView, pooledView) : null;
@@ -284,11 +289,19 @@ final class SendPipeline {
         return Action.NO_ACTION;
     }
 
+    private void makeHeader() {
+        header = ByteBuffer.allocate(FrameHeader.MAX_LENGTH);
+        headerView = header.asReadOnlyBuffer();
+    }
+
     /** The header and the first (for a server: the only) part of the payload of a new frame. */
     private Action firstAction(Opcode frameOpcode, boolean frameFin, int bits, ByteBuffer body, Object frameContext,
                                BufferType frameType) {
         int length = body.remaining();
         frameIsClose = frameOpcode == Opcode.CLOSE;
+        if (header == null) {
+            makeHeader();
+        }
         header.clear();
         if (!client) {
             FrameGenerator.writeHeader(header, frameFin, bits, frameOpcode, false, 0, length);
