@@ -36,6 +36,8 @@ final class Inbound {
 
     /** Bytes a stream handler may have waiting before reading pauses. */
     static final int STREAM_BUFFER = 64 << 10;
+    /** The buffer of a session that has not had to assemble a message (nothing to change in it: it is shared). */
+    private static final byte[] NO_BYTES = new byte[0];
 
     private final JakartaSession session;
     private final MessageHandlers handlers;
@@ -43,7 +45,7 @@ final class Inbound {
     // The message in progress.
     private boolean inMessage;
     private Registration registration;
-    private byte[] buffer = new byte[0];
+    private byte[] buffer = NO_BYTES;
     private int length;
     private CharsetDecoder partialText;
     private ByteBuffer carry;
@@ -112,14 +114,21 @@ final class Inbound {
             session.messageTooBig(text, limit);
             return true;
         }
-        append(data);
-        if (!last) {
-            return true;
-        }
-        byte[] bytes = Arrays.copyOf(buffer, length);
-        length = 0;
-        if (buffer.length > STREAM_BUFFER) {
-            buffer = new byte[0]; // do not pin a large buffer between messages
+        byte[] bytes;
+        if (length == 0 && last) {
+            // A message in one piece, most are: copied once, and the session keeps no buffer for it.
+            bytes = new byte[data.remaining()];
+            data.duplicate().get(bytes);
+        } else {
+            append(data);
+            if (!last) {
+                return true;
+            }
+            bytes = Arrays.copyOf(buffer, length);
+            length = 0;
+            if (buffer.length > STREAM_BUFFER) {
+                buffer = NO_BYTES; // do not pin a large buffer between messages
+            }
         }
         if (text) {
             String message = new String(bytes, StandardCharsets.UTF_8);

@@ -94,6 +94,28 @@ class SessionMessagesTest {
         assertEquals(ByteBuffer.wrap(new byte[] {1, 2, 3}), server.nextMessage());
     }
 
+    /** One-piece messages (copied straight out) and assembled ones (through the buffer) mixed, in either order. */
+    @Test
+    void wholeMessagesInOnePieceAndInSeveralAlternate() throws Exception {
+        RecordingEndpoint server = JakartaSessionTest.collecting();
+        pair = SessionPair.create().open(new RecordingEndpoint(s -> { }), server);
+        var remote = pair.client.getBasicRemote();
+        remote.sendText("one piece");
+        remote.sendText("two ", false);
+        remote.sendText("pieces", true);
+        remote.sendText("again one");
+        remote.sendBinary(ByteBuffer.wrap(new byte[] {9}));
+        remote.sendBinary(ByteBuffer.wrap(new byte[] {1, 2}), false);
+        remote.sendBinary(ByteBuffer.wrap(new byte[] {3}), true);
+        remote.sendBinary(ByteBuffer.wrap(new byte[] {4, 5, 6, 7}));
+        assertEquals("one piece", server.nextMessage());
+        assertEquals("two pieces", server.nextMessage());
+        assertEquals("again one", server.nextMessage());
+        assertEquals(ByteBuffer.wrap(new byte[] {9}), server.nextMessage());
+        assertEquals(ByteBuffer.wrap(new byte[] {1, 2, 3}), server.nextMessage());
+        assertEquals(ByteBuffer.wrap(new byte[] {4, 5, 6, 7}), server.nextMessage());
+    }
+
     @Test
     void readerAndInputStreamHandlersReadLargeMessagesInBoundedMemory() throws Exception {
         RecordingEndpoint server = new RecordingEndpoint(s -> { });
