@@ -33,9 +33,12 @@ final class SerialExecutor implements Executor {
     private record Task(Runnable body, boolean elsewhere) { }
 
     private final Executor underlying;
-    private final ArrayDeque<Task> tasks = new ArrayDeque<>(1); // grows on use; most sessions are idle
-    private boolean running; // a drainer owns the queue (or has claimed it); guarded by tasks
-    private Thread claimant; // the thread that claimed the idle queue and has not started draining; guarded by tasks
+    // Guarded by this object's monitor: the queue, made by the first task submitted (onOpen, run by runFirst, is not
+    // queued, so an idle session has none), whether a drainer owns the queue (or has claimed it), and the thread that
+    // claimed the idle queue and has not started draining.
+    private ArrayDeque<Task> tasks;
+    private boolean running;
+    private Thread claimant;
     private volatile Thread inlineThread; // the thread draining a claimed queue, while it does
     private volatile boolean inlineRefused; // set by refuseInline(): every task from then on runs on the executor
 
@@ -63,7 +66,10 @@ final class SerialExecutor implements Executor {
     }
 
     private void submit(Task task, boolean claim) {
-        synchronized (tasks) {
+        synchronized (this) {
+            if (tasks == null) {
+                tasks = new ArrayDeque<>(2);
+            }
             tasks.add(task);
             if (running) {
                 return;
@@ -79,7 +85,7 @@ final class SerialExecutor implements Executor {
 
     /** Drains the queue on the calling thread if this thread claimed it ({@link #claim}); otherwise does nothing. */
     void runClaimed() {
-        synchronized (tasks) {
+        synchronized (this) {
             if (claimant != Thread.currentThread()) {
                 return;
             }
@@ -125,9 +131,10 @@ final class SerialExecutor implements Executor {
      * @throws IllegalStateException when any task was submitted before
      */
     void runFirst(Runnable task, boolean inline) {
-        synchronized (tasks) {
-            if (running || !tasks.isEmpty()) {
-                throw new IllegalStateException("runFirst must come before any other task, but " + tasks.size()
+        synchronized (this) {
+            int queued = tasks == null ? 0 : tasks.size();
+            if (running || queued > 0) {
+                throw new IllegalStateException("runFirst must come before any other task, but " + queued
                         + " task(s) were submitted first");
             }
             running = true;
@@ -142,8 +149,8 @@ final class SerialExecutor implements Executor {
                 inlineThread = null;
             }
             boolean more;
-            synchronized (tasks) {
-                more = !tasks.isEmpty();
+            synchronized (this) {
+                more = tasks != null && !tasks.isEmpty();
                 running = more;
             }
             if (more) {
@@ -155,8 +162,8 @@ final class SerialExecutor implements Executor {
     private void drain(boolean inline) {
         while (true) {
             Task task;
-            synchronized (tasks) {
-                task = tasks.peek();
+            synchronized (this) {
+                task = tasks.peek(); // not null: drained only once a task was submitted
                 if (task == null) {
                     running = false;
                     return;
