@@ -133,6 +133,11 @@ public abstract class ContainerBase implements WebSocketContainer, SessionHost {
     }
 
     @Override
+    public SessionIds sessionIds() {
+        return sessionIds;
+    }
+
+    @Override
     public Executor executor() {
         return executor;
     }

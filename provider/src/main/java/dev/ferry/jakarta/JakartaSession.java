@@ -104,7 +104,10 @@ public final class JakartaSession implements Session {
     private final Endpoint endpoint;
     private final EndpointConfig config;
     private final SessionSpec spec;
-    private final String id;
+    // The id: given, taken from the host, or (a counting host's) a number spelled by the first getId().
+    private final SessionIds ids;
+    private final long idNumber;
+    private volatile String id;
     private final SerialExecutor callbacks;
     private final MessageHandlers handlers;
     private final Codecs codecs;
@@ -135,7 +138,9 @@ public final class JakartaSession implements Session {
         this.endpoint = endpoint;
         this.config = config;
         this.spec = spec;
-        this.id = spec.id() != null ? spec.id() : host.nextSessionId();
+        this.ids = spec.id() == null ? host.sessionIds() : null;
+        this.idNumber = ids == null ? 0 : ids.nextNumber();
+        this.id = ids != null ? null : spec.id() != null ? spec.id() : host.nextSessionId();
         this.callbacks = new SerialExecutor(host.executor());
         this.codecs = codecs;
         this.handlers = new MessageHandlers(codecs);
@@ -704,7 +709,7 @@ public final class JakartaSession implements Session {
 
     void checkNotClosed() {
         if (state == State.CLOSED) {
-            throw new IllegalStateException("session " + id + " is closed; only close(), isOpen() and getId() may"
+            throw new IllegalStateException("session " + getId() + " is closed; only close(), isOpen() and getId() may"
                     + " be called on a closed session");
         }
     }
@@ -872,7 +877,12 @@ public final class JakartaSession implements Session {
 
     @Override
     public String getId() {
-        return id;
+        String spelled = id;
+        if (spelled == null) {
+            spelled = ids.id(idNumber); // threads that race here spell equal strings
+            id = spelled;
+        }
+        return spelled;
     }
 
     @Override
@@ -979,7 +989,7 @@ public final class JakartaSession implements Session {
 
     @Override
     public String toString() {
-        return "JakartaSession[" + id + ", " + spec.requestUri() + (isOpen() ? ", open" : ", closed") + "]";
+        return "JakartaSession[" + getId() + ", " + spec.requestUri() + (isOpen() ? ", open" : ", closed") + "]";
     }
 
     /** A configuration with no encoders or decoders, used when the real ones failed to start. */

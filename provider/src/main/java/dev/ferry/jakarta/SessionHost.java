@@ -64,6 +64,15 @@ public interface SessionHost {
         return UUID.randomUUID().toString();
     }
 
+    /**
+     * The ids of a host that counts its sessions, or null to take each id from {@link #nextSessionId()}. With them a
+     * session takes a number when it opens and spells its id only when asked ({@code getId}, which most sessions
+     * never are), instead of keeping a string for it.
+     */
+    default SessionIds sessionIds() {
+        return null;
+    }
+
     /** A session has opened; called once, before {@code onOpen}. Typically records it for {@link #openSessions}. */
     void sessionOpened(JakartaSession session);
 

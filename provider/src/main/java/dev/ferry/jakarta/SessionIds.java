@@ -31,6 +31,19 @@ public final class SessionIds {
 
     /** An id this object has not returned before. */
     public String next() {
-        return prefix.concat(Long.toHexString(counter.incrementAndGet()));
+        return id(nextNumber());
+    }
+
+    /**
+     * A number this object has not returned before, to be spelled as an id by {@link #id(long)} only when someone
+     * asks for it: a session keeps a {@code long} rather than a string most sessions never show.
+     */
+    public long nextNumber() {
+        return counter.incrementAndGet();
+    }
+
+    /** The id of {@code number}, one {@link #nextNumber()} returned: equal each time it is asked. */
+    public String id(long number) {
+        return prefix.concat(Long.toHexString(number));
     }
 }

@@ -84,6 +84,25 @@ class SessionApiTest {
         assertTrue(server.errors.isEmpty(), "errors: " + server.errors);
     }
 
+    /** A counting host's session spells its id only when asked, the same string each time, closed or not. */
+    @Test
+    void aCountingHostsSessionIdIsSpelledWhenAskedAndStaysTheSame() throws Exception {
+        pair = SessionPair.create();
+        pair.serverHost.ids = new SessionIds("server");
+        pair.clientHost.ids = new SessionIds("client");
+        RecordingEndpoint server = JakartaSessionTest.collecting();
+        pair.open(JakartaSessionTest.collecting(), server);
+        assertEquals("client-1", pair.client.getId());
+        assertSame(pair.client.getId(), pair.client.getId());
+        pair.client.close();
+        server.awaitClose();
+        JakartaSessionTest.awaitSessionClosed(pair.serverHost, pair.server);
+        String closedId = pair.server.getId(); // first asked once closed
+        assertEquals("server-1", closedId);
+        assertSame(closedId, pair.server.getId());
+        assertTrue(pair.server.toString().contains("server-1"), pair.server.toString());
+    }
+
     @Test
     void aClosedSessionRefusesEverythingButCloseIsOpenAndGetId() throws Exception {
         RecordingEndpoint server = JakartaSessionTest.collecting();

@@ -27,6 +27,16 @@ class SessionIdsTest {
     }
 
     @Test
+    void aNumberIsSpelledAsTheIdNextWouldHaveGiven() {
+        SessionIds ids = new SessionIds("p");
+        long first = ids.nextNumber();
+        assertEquals("p-1", ids.id(first));
+        assertEquals("p-2", ids.next(), "numbers and ids come from one counter");
+        assertEquals("p-3", ids.id(ids.nextNumber()));
+        assertEquals("p-1", ids.id(first), "spelled again, the same id");
+    }
+
+    @Test
     void idsOfOneContainerAreUniqueUnderConcurrentUse() throws Exception {
         SessionIds ids = new SessionIds();
         Set<String> seen = ConcurrentHashMap.newKeySet();

@@ -21,6 +21,8 @@ final class TestHost implements SessionHost {
     final ContainerDefaults defaults = new ContainerDefaults(1 << 20);
     volatile ConnectionDriver.Settings settings = ConnectionDriver.Settings.defaults();
     volatile long blockingSendTimeout = 10_000;
+    /** Null: ids are random UUIDs (the interface's default); set: the host counts, as a container does. */
+    volatile SessionIds ids;
 
     TestHost(ExecutorService executor) {
         this.executor = executor;
@@ -65,6 +67,11 @@ final class TestHost implements SessionHost {
     @Override
     public ConnectionDriver.Settings driverSettings() {
         return settings;
+    }
+
+    @Override
+    public SessionIds sessionIds() {
+        return ids;
     }
 
     @Override
