@@ -70,7 +70,7 @@ final class WritePath {
     }
 
     private volatile boolean writeDemanded; // set through WRITE_DEMANDED: no atomic object per connection
-    private final ArrayDeque<Write> writes = new ArrayDeque<>(1); // grows on use: an idle connection writes nothing
+    private ArrayDeque<Write> writes; // made by the first write and grows on use: an idle connection writes nothing
     private ByteBuffer batch;
     /** The batch holds deferred frames only, waiting for {@link #flushBatch} (not for an application's flush). */
     private boolean holding;
@@ -95,7 +95,14 @@ final class WritePath {
 
     /** Whether nothing waits to be written (a batch not yet flushed does not count). */
     boolean isEmpty() {
-        return writes.isEmpty();
+        return writes == null || writes.isEmpty();
+    }
+
+    private void queue(Write write) {
+        if (writes == null) {
+            writes = new ArrayDeque<>(2);
+        }
+        writes.add(write);
     }
 
     /** Whether batched bytes wait for a flush. */
@@ -106,7 +113,7 @@ final class WritePath {
     /** Queues a handle action's buffers behind any batch, and writes what the transport takes now. */
     void add(Action.SendToNetwork action, boolean sendPipeline) throws IOException {
         flushBatch(null);
-        writes.add(new Write(action.buffers().toArray(ByteBuffer[]::new), action, sendPipeline, List.of()));
+        queue(new Write(action.buffers().toArray(ByteBuffer[]::new), action, sendPipeline, List.of()));
         flush();
     }
 
@@ -128,7 +135,7 @@ final class WritePath {
      * queue: deferred bytes never add up past the deferred limit (see the constructor).
      */
     boolean mayDefer(Action.SendToNetwork action) {
-        return writes.isEmpty() && (batch == null || holding) && action.totalBytes() <= DEFERRED_FRAME;
+        return isEmpty() && (batch == null || holding) && action.totalBytes() <= DEFERRED_FRAME;
     }
 
     /**
@@ -184,12 +191,12 @@ final class WritePath {
         if (hasBatch()) {
             ByteBuffer bytes = batch.flip();
             batch = null;
-            writes.add(new Write(new ByteBuffer[] {bytes}, null, true, flushes));
+            queue(new Write(new ByteBuffer[] {bytes}, null, true, flushes));
         } else if (marker != null) {
-            if (writes.isEmpty()) {
+            if (isEmpty()) {
                 marker.complete(null);
             } else {
-                writes.add(new Write(new ByteBuffer[0], null, true, flushes));
+                queue(new Write(new ByteBuffer[0], null, true, flushes));
             }
         }
     }
@@ -202,7 +209,7 @@ final class WritePath {
      */
     boolean flush() throws IOException {
         boolean progress = false;
-        while (!writes.isEmpty()) {
+        while (!isEmpty()) {
             Write write = writes.peek();
             if (transport.write(write.buffers()) > 0) {
                 completion.wrote();
@@ -237,7 +244,7 @@ final class WritePath {
      */
     List<Action.SendToNetwork> fail(IOException reason) {
         List<Action.SendToNetwork> unwritten = List.of(); // most connections end with every write done
-        for (Write write : writes) {
+        for (Write write : writes == null ? List.<Write>of() : writes) {
             if (write.action() != null) {
                 if (unwritten.isEmpty()) {
                     unwritten = new java.util.ArrayList<>();
@@ -248,7 +255,9 @@ final class WritePath {
                 flush.complete(reason);
             }
         }
-        writes.clear();
+        if (writes != null) {
+            writes.clear();
+        }
         batch = null;
         spare = null;
         holding = false;
