@@ -34,6 +34,11 @@ final class Utf8Parts {
 
     /** {@code text} as UTF-8, lone surrogates replaced. */
     static ByteBuffer utf8(CharSequence text) {
+        if (text instanceof String string) {
+            // The same bytes (a lone surrogate becomes '?', the UTF-8 encoder's replacement too), without an encoder
+            // and a CharBuffer per message.
+            return ByteBuffer.wrap(string.getBytes(StandardCharsets.UTF_8));
+        }
         CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
                 .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);

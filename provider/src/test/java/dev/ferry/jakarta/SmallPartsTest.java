@@ -94,6 +94,15 @@ class SmallPartsTest {
         assertArrayEquals(new byte[] {'?'}, bytes(Utf8Parts.utf8("\uD800")), "a lone surrogate is replaced");
     }
 
+    /** A String takes a shortcut to its bytes: the same bytes the encoder makes of any other CharSequence. */
+    @Test
+    void aStringEncodesAsTheSameTextInAStringBuilderDoes() {
+        for (String text : List.of("", "hello", "h\u00e9llo \u20ac", "a\uD83D\uDE00b", "\uD800", "\uDC00x", "x\uD800",
+                "\uD800\uD800\uDC00", "\uDC00\uD800", "mixed \uD83D\uDE00 and lone \uDFFF end")) {
+            assertArrayEquals(bytes(Utf8Parts.utf8(new StringBuilder(text))), bytes(Utf8Parts.utf8(text)), text);
+        }
+    }
+
     private static byte[] bytes(ByteBuffer buffer) {
         byte[] out = new byte[buffer.remaining()];
         buffer.get(out);
