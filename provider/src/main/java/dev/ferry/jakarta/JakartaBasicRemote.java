@@ -34,7 +34,7 @@ final class JakartaBasicRemote implements RemoteEndpoint.Basic {
     @Override
     public void sendText(String text) throws IOException {
         requireArgument(text, "text");
-        session.sendBlocking(BufferType.UTF8_MESSAGE, Utf8Parts.utf8(text), false);
+        session.sendBlocking(BufferType.UTF8_MESSAGE, Utf8Parts.utf8(text), false, true);
     }
 
     @Override
@@ -50,7 +50,7 @@ final class JakartaBasicRemote implements RemoteEndpoint.Basic {
         synchronized (partialText) {
             bytes = partialText.encode(partialMessage, isLast);
         }
-        session.sendBlocking(isLast ? BufferType.UTF8_MESSAGE : BufferType.UTF8_FRAGMENT, bytes, true);
+        session.sendBlocking(isLast ? BufferType.UTF8_MESSAGE : BufferType.UTF8_FRAGMENT, bytes, true, true);
     }
 
     @Override

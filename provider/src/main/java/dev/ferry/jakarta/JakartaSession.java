@@ -557,11 +557,20 @@ public final class JakartaSession implements Session {
      * @param partial whether the frame is part of a partial message ({@code type} being final ends it)
      */
     void sendBlocking(BufferType type, ByteBuffer data, boolean partial) throws IOException {
+        sendBlocking(type, data, partial, false);
+    }
+
+    /**
+     * As {@link #sendBlocking(BufferType, ByteBuffer, boolean)}, for a payload this session made and nobody else
+     * holds ({@code owned}, such as a text message's UTF-8): never copied, even when the frame may outlive the call.
+     */
+    void sendBlocking(BufferType type, ByteBuffer data, boolean partial, boolean owned) throws IOException {
         checkNotClosed();
         long timeout = blockingTimeoutNanos();
         long deadline = System.nanoTime() + timeout;
         boolean inline = callbacks.isInlineThread();
-        ByteBuffer payload = inline && data != null ? ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip()
+        ByteBuffer payload = inline && data != null && !owned
+                ? ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip()
                 : data;
         CompletableFuture<Void> done = new CompletableFuture<>();
         SendRequest.Callback completion = failure -> complete(done, failure);

@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Encodes a text message sent in parts as UTF-8, carrying a high surrogate that ends one part over to the next
- * so a character split between two parts is encoded whole. A lone surrogate becomes U+FFFD.
+ * so a character split between two parts is encoded whole. A lone surrogate becomes {@code ?} (the UTF-8 encoder's
+ * replacement).
  *
  * <p>Thread contract: not thread safe; one per partial message (callers serialize).
  */

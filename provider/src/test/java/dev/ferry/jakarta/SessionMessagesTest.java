@@ -94,6 +94,34 @@ class SessionMessagesTest {
         assertEquals(ByteBuffer.wrap(new byte[] {1, 2, 3}), server.nextMessage());
     }
 
+    /**
+     * Text replies sent from onMessage on the thread that read the message go out without a copy of their UTF-8
+     * (the session made it and nobody else holds it): small ones deferred, large ones written after the callback
+     * returns, in order, whole and partial.
+     */
+    @Test
+    void textRepliesFromOnMessageArriveIntactSmallAndLarge() throws Exception {
+        RecordingEndpoint client = JakartaSessionTest.collecting();
+        RecordingEndpoint server = new RecordingEndpoint(s -> s.addMessageHandler(String.class, text -> {
+            try {
+                s.getBasicRemote().sendText(text);
+                s.getBasicRemote().sendText("[", false);
+                s.getBasicRemote().sendText(text, false);
+                s.getBasicRemote().sendText("]", true);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }));
+        pair = SessionPair.create().open(client, server);
+        String large = text(100_000, 7);
+        for (String message : List.of("small", large, "small again")) {
+            pair.client.getBasicRemote().sendText(message);
+            assertEquals(message, client.nextMessage());
+            assertEquals("[" + message + "]", client.nextMessage());
+        }
+        assertTrue(server.errors.isEmpty(), "errors: " + server.errors);
+    }
+
     /** One-piece messages (copied straight out) and assembled ones (through the buffer) mixed, in either order. */
     @Test
     void wholeMessagesInOnePieceAndInSeveralAlternate() throws Exception {
