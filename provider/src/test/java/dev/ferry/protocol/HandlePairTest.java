@@ -91,6 +91,24 @@ class HandlePairTest {
         assertEquals(HandleState.CLOSED, pair.server.handle.state());
     }
 
+    /** A Close with a code and no reason carries the code alone (two bytes), both ways. */
+    @Test
+    void closeHandshakeWithACodeAndNoReason() {
+        pair.server.autoReceive();
+        pair.client.autoReceive();
+        pair.server.then(h -> h.sendClose(new CloseStatus(1001, ""), "close"));
+        pair.pump();
+        pair.server.recorder.expectSent(BufferType.CLOSE, "close");
+        ActionRecorder.Received close = pair.client.recorder.expectReceived(BufferType.CLOSE);
+        assertEquals(new CloseStatus(1001, ""), close.closeStatus());
+        pair.client.then(h -> h.sendClose(new CloseStatus(4000, ""), "echo"));
+        pair.pump();
+        pair.client.recorder.expectSent(BufferType.CLOSE, "echo");
+        assertEquals(new CloseStatus(4000, ""), pair.server.recorder.expectReceived(BufferType.CLOSE).closeStatus());
+        assertEquals(HandleState.CLOSED, pair.client.handle.state());
+        assertEquals(HandleState.CLOSED, pair.server.handle.state());
+    }
+
     @Test
     void unsolicitedPongArrivesAsPongAndIsNotAnswered() {
         pair.server.autoReceive();

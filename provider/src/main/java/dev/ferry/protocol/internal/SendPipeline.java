@@ -183,15 +183,19 @@ final class SendPipeline {
         if (closeQueued) {
             throw new IllegalStateException("expected one Close, got a second sendClose (RFC 6455 §5.5.1)");
         }
-        ByteBuffer body = ByteBuffer.allocate(0);
+        ByteBuffer body = EMPTY;
         if (status != null) {
             if (!CloseStatus.isSendable(status.code())) {
                 throw new IllegalArgumentException("expected a close code that may be sent (1000-1003, 1007-1014,"
                         + " 3000-4999), got " + status.code() + " (RFC 6455 §7.4, J11)");
             }
-            ByteBuffer reason = encodeReason(status.reason());
-            body = ByteBuffer.allocate(2 + reason.remaining());
-            body.putShort((short) status.code()).put(reason).flip();
+            if (status.reason().isEmpty()) { // most Close frames: the code alone, no encoder needed
+                body = ByteBuffer.allocate(2).putShort((short) status.code()).flip();
+            } else {
+                ByteBuffer reason = encodeReason(status.reason());
+                body = ByteBuffer.allocate(2 + reason.remaining());
+                body.putShort((short) status.code()).put(reason).flip();
+            }
         }
         queue(BufferType.CLOSE, body, Opcode.CLOSE, true, 0, operationContext);
         closeQueued = true;
