@@ -787,7 +787,9 @@ public final class ConnectionDriver {
                 sendPipelineBusy = false;
                 sendNext = next(handle.completeAndGetAction(send, send.totalBytes(), ActionQueue.SEND));
             } else {
-                writes.add(send, sendPipeline);
+                // The Close that answers the peer's ends the connection: the transport is closed once it is written.
+                writes.add(send, sendPipeline, sendPipeline && send.bufferType() == BufferType.CLOSE
+                        && peerClose != null);
             }
             return true;
         } else if (action instanceof Action.ReceiveFromNetwork receive) {

@@ -38,6 +38,18 @@ public interface Transport {
      */
     long write(ByteBuffer[] srcs) throws IOException;
 
+    /**
+     * Like {@link #write}, for the connection's last bytes (the Close that completes the close handshake): nothing
+     * is written after them, and {@link #close} follows as soon as they are all taken. A transport whose close sends
+     * what it holds may leave them for the close to send together with the end of the stream, in one pass, instead
+     * of pushing them out first. A short write goes on with this method too. The default writes them as any others.
+     *
+     * @return as {@link #write}
+     */
+    default long writeLast(ByteBuffer[] srcs) throws IOException {
+        return write(srcs);
+    }
+
     /** Asks for one {@link TransportListener#onReadable()} when {@link #read} can make progress (or hit EOF). */
     void demandRead();
 

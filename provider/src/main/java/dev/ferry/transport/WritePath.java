@@ -32,9 +32,12 @@ final class WritePath {
         void wrote();
     }
 
-    /** A pending write: a handle action, or a batch (flush markers complete when it is written). */
+    /**
+     * A pending write: a handle action, or a batch (flush markers complete when it is written); {@code last}: the
+     * connection's last bytes ({@link Transport#writeLast}).
+     */
     private record Write(ByteBuffer[] buffers, Action.SendToNetwork action, boolean sendPipeline,
-                         List<SendRequest> flushes) {
+                         List<SendRequest> flushes, boolean last) {
         boolean hasRemaining() {
             for (ByteBuffer b : buffers) {
                 if (b.hasRemaining()) {
@@ -110,10 +113,13 @@ final class WritePath {
         return batch != null && batch.position() > 0;
     }
 
-    /** Queues a handle action's buffers behind any batch, and writes what the transport takes now. */
-    void add(Action.SendToNetwork action, boolean sendPipeline) throws IOException {
+    /**
+     * Queues a handle action's buffers behind any batch, and writes what the transport takes now. {@code last}: nothing
+     * is written after this action, and the caller closes the transport once it is written ({@link Transport#writeLast}).
+     */
+    void add(Action.SendToNetwork action, boolean sendPipeline, boolean last) throws IOException {
         flushBatch(null);
-        queue(new Write(action.buffers().toArray(ByteBuffer[]::new), action, sendPipeline, List.of()));
+        queue(new Write(action.buffers().toArray(ByteBuffer[]::new), action, sendPipeline, List.of(), last));
         flush();
     }
 
@@ -191,12 +197,12 @@ final class WritePath {
         if (hasBatch()) {
             ByteBuffer bytes = batch.flip();
             batch = null;
-            queue(new Write(new ByteBuffer[] {bytes}, null, true, flushes));
+            queue(new Write(new ByteBuffer[] {bytes}, null, true, flushes, false));
         } else if (marker != null) {
             if (isEmpty()) {
                 marker.complete(null);
             } else {
-                queue(new Write(new ByteBuffer[0], null, true, flushes));
+                queue(new Write(new ByteBuffer[0], null, true, flushes, false));
             }
         }
     }
@@ -211,7 +217,7 @@ final class WritePath {
         boolean progress = false;
         while (!isEmpty()) {
             Write write = writes.peek();
-            if (transport.write(write.buffers()) > 0) {
+            if ((write.last() ? transport.writeLast(write.buffers()) : transport.write(write.buffers())) > 0) {
                 completion.wrote();
                 progress = true;
             }

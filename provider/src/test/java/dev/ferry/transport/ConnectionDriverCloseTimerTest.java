@@ -13,6 +13,7 @@ import java.util.Queue;
 import java.util.concurrent.Executor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,6 +63,7 @@ class ConnectionDriverCloseTimerTest {
         assertEquals(1000, closed.code(), "the Close was answered and the connection ended");
         assertTrue(server.isClosed());
         assertEquals(0, scheduled, "no close timer for a handshake that finished at once");
+        assertEquals(4, server.lastWriteBytes(), "the answer (header and code 1000) went out as the last write");
     }
 
     @Test
@@ -70,6 +72,23 @@ class ConnectionDriverCloseTimerTest {
         assertEquals(1000, closed.code());
         assertTrue(server.isClosed());
         assertEquals(0, scheduled);
+        assertEquals(4, server.lastWriteBytes(), "the answer went out as the last write");
+    }
+
+    @Test
+    void ourOwnCloseIsNotTheLastWriteSinceThePeersCloseIsStillToCome() throws IOException {
+        answer = Answer.NEVER;
+        open();
+        driver.close(CloseStatus.ENDPOINT_UNAVAILABLE);
+        runCallbacks();
+        assertEquals(4, server.bytesWritten(), "our Close is written");
+        assertEquals(0, server.lastWriteBytes(), "written as any other: the peer must see it before its answer");
+        assertFalse(server.isClosed(), "waiting for the peer's Close");
+        assertEquals(CLOSE_1000.length, client.write(new ByteBuffer[] {ByteBuffer.wrap(CLOSE_1000)}));
+        runCallbacks();
+        assertEquals(1001, closed.code(), "ended with the Close we sent");
+        assertTrue(server.isClosed(), "the server closes TCP first (RFC 6455 §7.1.1)");
+        assertEquals(0, server.lastWriteBytes());
     }
 
     @Test

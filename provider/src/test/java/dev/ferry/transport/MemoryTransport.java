@@ -27,6 +27,9 @@ public final class MemoryTransport implements Transport {
     private boolean closed;
     private boolean peerClosed;
     private long bytesWritten;
+    /** Bytes taken by {@link #writeLast}; after its last one only {@link #close()} may come. */
+    private long lastWriteBytes;
+    private boolean lastWriteDone;
 
     private MemoryTransport(Object lock, Executor callbacks, int capacity) {
         this.lock = lock;
@@ -90,6 +93,10 @@ public final class MemoryTransport implements Transport {
             if (peer.closed) {
                 throw new IOException("connection reset: the peer has closed");
             }
+            if (lastWriteDone) {
+                throw new IllegalStateException("expected close() after the last write (Transport.writeLast), got "
+                        + "another write");
+            }
             for (ByteBuffer src : srcs) {
                 int n = Math.min(src.remaining(), peer.inbound.remaining());
                 peer.inbound.put(src.slice(src.position(), n));
@@ -106,6 +113,16 @@ public final class MemoryTransport implements Transport {
             }
         }
         return total;
+    }
+
+    @Override
+    public long writeLast(ByteBuffer[] srcs) throws IOException {
+        long n = write(srcs);
+        synchronized (lock) {
+            lastWriteBytes += n;
+            lastWriteDone = java.util.Arrays.stream(srcs).noneMatch(ByteBuffer::hasRemaining);
+        }
+        return n;
     }
 
     @Override
@@ -154,6 +171,13 @@ public final class MemoryTransport implements Transport {
     public boolean isClosed() {
         synchronized (lock) {
             return closed;
+        }
+    }
+
+    /** Bytes this end has written through {@link #writeLast}: the connection's last ones. */
+    public long lastWriteBytes() {
+        synchronized (lock) {
+            return lastWriteBytes;
         }
     }
 

@@ -43,10 +43,11 @@ final class ServletUpgrade {
     void accept(HttpServletRequest request, HttpServletResponse response, UpgradeResult.Accepted accepted)
             throws IOException {
         try {
+            String serverInfo = request.getServletContext().getServerInfo();
             response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
-            addHeaders(response, accepted.responseHeaders());
+            addHeaders(response, accepted.responseHeaders(), !setsUpgradeHeaders(serverInfo));
             UpgradeHandler handler = request.upgrade(UpgradeHandler.class);
-            handler.prepare(accepted, request, executor, request.getServletContext().getServerInfo());
+            handler.prepare(accepted, request, executor, serverInfo);
         } catch (IOException | RuntimeException | jakarta.servlet.ServletException e) {
             accepted.abandon();
             if (e instanceof IOException io) {
@@ -56,10 +57,30 @@ final class ServletUpgrade {
         }
     }
 
-    /** Sets each header, adding rather than replacing when a name repeats (a handful of headers: no set needed). */
+    /**
+     * Whether the container's {@code HttpServletRequest.upgrade} sets {@code Connection: Upgrade} and {@code Upgrade}
+     * (the request's protocol, {@code websocket} here: the handshake accepted only that) itself, replacing what the
+     * response had: Jetty 12.1 does. Tomcat 11 sets neither for a servlet's upgrade, nor may an untried container.
+     */
+    static boolean setsUpgradeHeaders(String serverInfo) {
+        return serverInfo != null && serverInfo.regionMatches(true, 0, "jetty/", 0, "jetty/".length());
+    }
+
     private static void addHeaders(HttpServletResponse response, List<HttpHeader> headers) {
+        addHeaders(response, headers, true);
+    }
+
+    /**
+     * Sets each header, adding rather than replacing when a name repeats (a handful of headers: no set needed);
+     * {@code Upgrade} and {@code Connection} only when {@code upgradeHeaders}, else the container sets them.
+     */
+    private static void addHeaders(HttpServletResponse response, List<HttpHeader> headers, boolean upgradeHeaders) {
         for (int i = 0; i < headers.size(); i++) {
             HttpHeader header = headers.get(i);
+            if (!upgradeHeaders && (header.name().equalsIgnoreCase("Upgrade")
+                    || header.name().equalsIgnoreCase("Connection"))) {
+                continue;
+            }
             if (isFirstOfItsName(headers, i)) {
                 response.setHeader(header.name(), header.value());
             } else {

@@ -34,6 +34,7 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
     private boolean secure;
     private Executor executor;
     private WebConnectionTransport.ReadResumption resumption;
+    private WebConnectionTransport.LastWrite lastWrite;
     private boolean opensInInit;
     /** The upgraded request, kept until {@code init} only on a container that runs it asynchronously (Jetty). */
     private HttpServletRequest asyncRequest;
@@ -46,7 +47,8 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
     /**
      * @param request    the request being upgraded, on the request's thread
      * @param serverInfo the container's {@code ServletContext.getServerInfo()}: how it resumes reading
-     *                   ({@link WebConnectionTransport.ReadResumption#forServer}), whether it lets the connection
+     *                   ({@link WebConnectionTransport.ReadResumption#forServer}), what its close does with the last
+     *                   write ({@link WebConnectionTransport.LastWrite#forServer}), whether it lets the connection
      *                   write during {@code init} ({@link #opensInInit}) and whether it runs the upgraded connection as
      *                   an asynchronous request ({@link #runsAsynchronously})
      */
@@ -55,6 +57,7 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
         this.secure = request.isSecure();
         this.executor = executor;
         this.resumption = WebConnectionTransport.ReadResumption.forServer(serverInfo);
+        this.lastWrite = WebConnectionTransport.LastWrite.forServer(serverInfo);
         this.opensInInit = opensInInit(serverInfo);
         this.asyncRequest = runsAsynchronously(serverInfo) ? request : null;
     }
@@ -96,7 +99,7 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
             }
         }
         try {
-            transport = new WebConnectionTransport(connection, secure, executor, resumption,
+            transport = new WebConnectionTransport(connection, secure, executor, resumption, lastWrite,
                     accepted.container().scheduler(), accepted.container().driverSettings().closeTimeout());
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not take over the upgraded connection of "

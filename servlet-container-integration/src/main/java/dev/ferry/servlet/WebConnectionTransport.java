@@ -62,7 +62,9 @@ import java.util.concurrent.Executor;
  * together fit in {@link #GATHER} bytes (header and payload) are copied into one pooled array and written at once;
  * a direct buffer is copied through a pooled array. A pooled array the container may still hold is never given
  * back. Each call ends with one {@code flush()} when the stream allows, so nothing waits in a container's
- * aggregation buffer. {@link #close()} waits for a pending write to finish before closing the connection, for at most
+ * aggregation buffer; but for the connection's last bytes ({@link #writeLast}) on a container whose close sends what
+ * the stream holds together with the end of the stream ({@link LastWrite#LEFT_TO_CLOSE}): the close that follows
+ * sends them, in one pass instead of two. {@link #close()} waits for a pending write to finish before closing the connection, for at most
  * the close grace: a peer that stopped reading would otherwise keep the connection forever.
  *
  * <h2>Closing</h2>
@@ -120,6 +122,28 @@ final class WebConnectionTransport implements Transport {
         }
     }
 
+    /** What a container's output close does with bytes the stream holds, which decides how the last write ends. */
+    enum LastWrite {
+        /**
+         * Jetty 12.1: a small write is aggregated, and the output's close sends the aggregate together with the end of
+         * the stream in one non-blocking pass (while an earlier write is pending, once it completes). So the last
+         * write ({@link #writeLast}) is not flushed: {@link #close()} sends it.
+         */
+        LEFT_TO_CLOSE,
+        /**
+         * Tomcat 11, and a container we have not tried: its non-blocking close flushes once without arming a write
+         * callback, so bytes the socket could not take then might never go out. The last write is flushed like any
+         * other, and {@link #close()} waits for it when the stream is not ready.
+         */
+        FLUSHED;
+
+        /** Jetty (by its server info) leaves the last write to the close; every other container flushes it. */
+        static LastWrite forServer(String serverInfo) {
+            return serverInfo != null && serverInfo.regionMatches(true, 0, "jetty/", 0, "jetty/".length())
+                    ? LEFT_TO_CLOSE : FLUSHED;
+        }
+    }
+
     private static final System.Logger LOG = System.getLogger(WebConnectionTransport.class.getName());
     /** Unread bytes at which pulling stops until the driver catches up. */
     static final int PAUSE_AT = 64 * 1024;
@@ -139,6 +163,7 @@ final class WebConnectionTransport implements Transport {
     private final boolean secure;
     private final Executor executor;
     private final ReadResumption resumption;
+    private final LastWrite lastWrite;
     private final Scheduler scheduler;
     private final Duration closeGrace;
     private final Object lock = new Object();
@@ -176,15 +201,17 @@ final class WebConnectionTransport implements Transport {
      * @param secure     whether the upgraded request came over TLS
      * @param executor   runs readiness found by a demand (never the demanding thread) and read resumptions
      * @param resumption how this container's read callback comes back after a pause
+     * @param lastWrite  whether this container's close sends the last write's bytes, unflushed
      * @param scheduler  runs the close grace
      * @param closeGrace how long {@link #close()} waits for a pending write before it closes the connection anyway
      */
     WebConnectionTransport(WebConnection connection, boolean secure, Executor executor, ReadResumption resumption,
-                           Scheduler scheduler, Duration closeGrace) throws IOException {
+                           LastWrite lastWrite, Scheduler scheduler, Duration closeGrace) throws IOException {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.secure = secure;
         this.executor = Objects.requireNonNull(executor, "executor");
         this.resumption = Objects.requireNonNull(resumption, "resumption");
+        this.lastWrite = Objects.requireNonNull(lastWrite, "lastWrite");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.closeGrace = Objects.requireNonNull(closeGrace, "closeGrace");
         this.in = connection.getInputStream();
@@ -434,6 +461,17 @@ final class WebConnectionTransport implements Transport {
 
     @Override
     public long write(ByteBuffer[] srcs) throws IOException {
+        return write(srcs, true);
+    }
+
+    /** See {@link LastWrite}: on a container whose close sends what the stream holds, the close pushes these bytes. */
+    @Override
+    public long writeLast(ByteBuffer[] srcs) throws IOException {
+        return write(srcs, lastWrite == LastWrite.FLUSHED);
+    }
+
+    /** Writes what the stream takes now; {@code flush}: end with a {@code flush()} when the stream allows. */
+    private long write(ByteBuffer[] srcs, boolean flush) throws IOException {
         throwIfFailed();
         long total = 0;
         int next = 0;
@@ -502,7 +540,7 @@ final class WebConnectionTransport implements Transport {
                 }
             }
         }
-        if (total > 0 && ready) {
+        if (total > 0 && ready && flush) {
             out.flush();
         }
         return total;

@@ -59,7 +59,11 @@ class UpgradeIT {
             container.start(WebApplication.of(TestEndpoints.Echo.class));
             try (RawClient raw = RawClient.connect(container.port())) {
                 raw.write(RawClient.upgradeRequest("/echo"));
-                assertEquals(101, raw.readResponse().status());
+                RawClient.Response response = raw.readResponse();
+                assertEquals(101, response.status());
+                // RFC 6455 §4.2.2: whoever sets them (the handshake, or a container that does it for upgrade()).
+                assertEquals("websocket", response.header("Upgrade").toLowerCase(java.util.Locale.ROOT));
+                assertEquals("upgrade", response.header("Connection").toLowerCase(java.util.Locale.ROOT));
                 raw.write(RawClient.frame(0x1, true, "grüß dich".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                 RawClient.Frame echo = raw.readFrame();
                 assertEquals(0x1, echo.opcode());

@@ -48,7 +48,8 @@ class WebConnectionTransportTest {
     @BeforeEach
     void open() throws IOException {
         transport = new WebConnectionTransport(connection, false, executor::add,
-                WebConnectionTransport.ReadResumption.CALLER_READS, timers, CLOSE_GRACE);
+                WebConnectionTransport.ReadResumption.CALLER_READS,
+                WebConnectionTransport.LastWrite.FLUSHED, timers, CLOSE_GRACE);
         transport.start(listener);
     }
 
@@ -149,7 +150,8 @@ class WebConnectionTransportTest {
         TomcatLikeInput tomcat = new TomcatLikeInput();
         Queue<Runnable> tasks = new ArrayDeque<>();
         WebConnectionTransport redispatched = new WebConnectionTransport(new Connection(tomcat), false, tasks::add,
-                WebConnectionTransport.ReadResumption.CONTAINER_REDISPATCHES, timers, CLOSE_GRACE);
+                WebConnectionTransport.ReadResumption.CONTAINER_REDISPATCHES,
+                WebConnectionTransport.LastWrite.FLUSHED, timers, CLOSE_GRACE);
         redispatched.start(new Recorder());
         byte[] burst = burst(300 * 1024 + 11);
         tomcat.socket.writeBytes(burst);
@@ -274,6 +276,54 @@ class WebConnectionTransportTest {
         transport.demandRead();
         in.listener.onError(new IOException("reset"));
         assertEquals(List.of("error"), listener.events);
+    }
+
+    @Test
+    void onAContainerWhoseCloseSendsWhatItHoldsTheLastWriteIsLeftToTheClose() throws IOException {
+        WebConnectionTransport jetty = new WebConnectionTransport(connection, false, executor::add,
+                WebConnectionTransport.ReadResumption.CALLER_READS, WebConnectionTransport.LastWrite.LEFT_TO_CLOSE,
+                timers, CLOSE_GRACE);
+        jetty.start(listener);
+        byte[] close = {(byte) 0x88, 2, 0x03, (byte) 0xE8};
+        assertEquals(4, jetty.writeLast(new ByteBuffer[] {ByteBuffer.wrap(close)}));
+        assertArrayEquals(close, out.written.toByteArray());
+        assertEquals(0, out.flushes, "no flush of its own: the close sends it with the end of the stream");
+        jetty.close();
+        assertTrue(connection.closed);
+    }
+
+    @Test
+    void onAContainerWhoseCloseSendsWhatItHoldsAPendingLastWriteStillEndsBeforeTheClose() throws IOException {
+        WebConnectionTransport jetty = new WebConnectionTransport(connection, false, executor::add,
+                WebConnectionTransport.ReadResumption.CALLER_READS, WebConnectionTransport.LastWrite.LEFT_TO_CLOSE,
+                timers, CLOSE_GRACE);
+        jetty.start(listener);
+        out.acceptBeforeBlocking = 1;
+        ByteBuffer last = ByteBuffer.wrap(burst(20_000));
+        assertEquals(0, jetty.writeLast(new ByteBuffer[] {last}), "the container holds the array");
+        jetty.demandWrite();
+        jetty.close();
+        assertFalse(connection.closed, "the last write is still pending");
+        out.unblock();
+        assertTrue(connection.closed, "closed once the container is done with it");
+        assertEquals(0, out.flushes);
+    }
+
+    @Test
+    void elsewhereTheLastWriteIsFlushedLikeAnyOther() throws IOException {
+        assertEquals(4, transport.writeLast(new ByteBuffer[] {ByteBuffer.wrap(new byte[] {(byte) 0x88, 2, 3, 1})}));
+        assertEquals(1, out.flushes, "the container's close would not wait for what the socket cannot take yet");
+        transport.close();
+        assertTrue(connection.closed);
+    }
+
+    @Test
+    void onlyJettyLeavesTheLastWriteToItsClose() {
+        assertEquals(WebConnectionTransport.LastWrite.LEFT_TO_CLOSE,
+                WebConnectionTransport.LastWrite.forServer("jetty/12.1.14"));
+        assertEquals(WebConnectionTransport.LastWrite.FLUSHED,
+                WebConnectionTransport.LastWrite.forServer("Apache Tomcat/11.0.27"));
+        assertEquals(WebConnectionTransport.LastWrite.FLUSHED, WebConnectionTransport.LastWrite.forServer(null));
     }
 
     @Test
