@@ -78,12 +78,14 @@ public final class JakartaSession implements Session {
     private static final System.Logger LOG = System.getLogger(JakartaSession.class.getName());
     private static final VarHandle BASIC;
     private static final VarHandle ASYNC;
+    private static final VarHandle ORDER;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             BASIC = lookup.findVarHandle(JakartaSession.class, "basic", JakartaBasicRemote.class);
             ASYNC = lookup.findVarHandle(JakartaSession.class, "async", JakartaAsyncRemote.class);
+            ORDER = lookup.findVarHandle(JakartaSession.class, "order", ReentrantLock.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -116,8 +118,11 @@ public final class JakartaSession implements Session {
     // Created by the first get*Remote() (exactly once, through the VarHandles): an idle session has neither.
     private volatile JakartaBasicRemote basic;
     private volatile JakartaAsyncRemote async;
-    /** Admits data frames in message order and queues them (see {@link #admit}). */
-    private final ReentrantLock order = new ReentrantLock();
+    /**
+     * Admits data frames in message order and queues them (see {@link #enqueueInOrder}); made by the first data send
+     * ({@link #order()}, exactly once, through the VarHandle): an idle session has none.
+     */
+    private volatile ReentrantLock order;
     private volatile State state = State.OPENING;
     private volatile boolean closeReported; // onClose has started; written only by the serialized callbacks
     private volatile long maxIdleTimeout;
@@ -423,7 +428,7 @@ public final class JakartaSession implements Session {
      * ({@link MessageStreams.MessageStream#abandon}). Senders waiting for it go on.
      */
     void abandonPartialMessage() {
-        order.lock();
+        order().lock();
         try {
             advance(partialText != null && partialText, true, true);
         } finally {
@@ -431,8 +436,20 @@ public final class JakartaSession implements Session {
         }
     }
 
+    /** The lock of {@link #order}, made by the first caller. */
+    private ReentrantLock order() {
+        ReentrantLock existing = order;
+        if (existing != null) {
+            return existing;
+        }
+        ReentrantLock created = new ReentrantLock();
+        ReentrantLock witness = (ReentrantLock) ORDER.compareAndExchange(this, (ReentrantLock) null, created);
+        return witness != null ? witness : created;
+    }
+
     private void lockOrder(long deadline) throws InterruptedException, SocketTimeoutException {
-        if (!order.tryLock() && !order.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        ReentrantLock lock = order();
+        if (!lock.tryLock() && !lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             throw new SocketTimeoutException("the send could not start within the send timeout: other threads were"
                     + " queueing messages on this session all that time");
         }
@@ -498,6 +515,9 @@ public final class JakartaSession implements Session {
 
     /** Takes {@code request} out of the held messages, failing it with {@code cause}; false when not held. */
     private boolean unhold(SendRequest request, Throwable cause) {
+        if (order == null) {
+            return false; // no data was ever sent, so none is held
+        }
         order.lock();
         try {
             if (held == null) {
@@ -519,6 +539,9 @@ public final class JakartaSession implements Session {
 
     /** Fails the held messages, if any, with an exception made only when there are some. */
     private void failHeld(CloseStatus status, Throwable failure) {
+        if (order == null) {
+            return; // no data was ever sent, so none is held
+        }
         order.lock();
         try {
             if (held == null || held.isEmpty()) {
@@ -676,7 +699,7 @@ public final class JakartaSession implements Session {
             outcome.thenRun(timer::cancel);
         }
         outcome.thenAcceptAsync(whenDone, host.executor());
-        order.lock();
+        order().lock();
         try {
             if (mayGo(type.isText(), false, 0, null)) {
                 driver.enqueue(request);

@@ -33,6 +33,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -426,6 +427,48 @@ class SessionThreadingTest {
         assertEquals(List.of(2, false, 2), List.of(first.opcode(), first.fin(), first.payload().length));
         assertEquals(List.of(0, true, 1), List.of(last.opcode(), last.fin(), last.payload().length));
         assertEquals("1 true held", describe(peer.readFrame()));
+    }
+
+    /** The first data sends of a session come from two threads at once: the order lock is made once, for both. */
+    @RepeatedTest(10)
+    void firstSendsFromTwoThreadsAtOnceAllArriveInEachThreadsOrder() throws Exception {
+        SessionPair pair = pair(1 << 16);
+        pair.openClient(JakartaSessionTest.collecting(), SessionPair.config());
+        RawPeer peer = new RawPeer(pair.wires.server());
+        int perThread = 50;
+        CyclicBarrier together = new CyclicBarrier(2);
+        List<CompletableFuture<Throwable>> outcomes = new ArrayList<>();
+        for (String name : List.of("a", "b")) {
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            outcomes.add(outcome);
+            new Thread(() -> {
+                try {
+                    together.await(10, TimeUnit.SECONDS);
+                    for (int i = 0; i < perThread; i++) {
+                        if (name.equals("a")) {
+                            pair.client.getBasicRemote().sendText(name + i);
+                        } else {
+                            pair.client.getAsyncRemote().sendText(name + i);
+                        }
+                    }
+                    outcome.complete(null);
+                } catch (Throwable t) {
+                    outcome.complete(t);
+                }
+            }).start();
+        }
+        for (CompletableFuture<Throwable> outcome : outcomes) {
+            assertNull(outcome.get(10, TimeUnit.SECONDS));
+        }
+        Map<Character, Integer> next = new HashMap<>(Map.of('a', 0, 'b', 0));
+        for (int n = 0; n < 2 * perThread; n++) {
+            RawPeer.Frame frame = peer.readFrame();
+            String text = new String(frame.payload(), StandardCharsets.UTF_8);
+            assertEquals(List.of(1, true), List.of(frame.opcode(), frame.fin()), text);
+            char sender = text.charAt(0);
+            assertEquals(sender + String.valueOf(next.get(sender)), text, "each thread's messages in its order");
+            next.merge(sender, 1, Integer::sum);
+        }
     }
 
     /** Held messages from two threads share the held queue the first one made; both fail when the connection ends. */
