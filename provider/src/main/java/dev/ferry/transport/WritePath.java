@@ -114,8 +114,9 @@ final class WritePath {
     }
 
     /**
-     * Queues a handle action's buffers behind any batch, and writes what the transport takes now. {@code last}: nothing
-     * is written after this action, and the caller closes the transport once it is written ({@link Transport#writeLast}).
+     * Queues a handle action's buffers behind any batch, and writes what the transport takes now. {@code last}:
+     * nothing is written after this action, and the caller closes the transport once it is written
+     * ({@link Transport#writeLast}).
      */
     void add(Action.SendToNetwork action, boolean sendPipeline, boolean last) throws IOException {
         flushBatch(null);

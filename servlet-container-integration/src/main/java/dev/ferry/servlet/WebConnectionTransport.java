@@ -64,8 +64,8 @@ import java.util.concurrent.Executor;
  * back. Each call ends with one {@code flush()} when the stream allows, so nothing waits in a container's
  * aggregation buffer; but for the connection's last bytes ({@link #writeLast}) on a container whose close sends what
  * the stream holds together with the end of the stream ({@link LastWrite#LEFT_TO_CLOSE}): the close that follows
- * sends them, in one pass instead of two. {@link #close()} waits for a pending write to finish before closing the connection, for at most
- * the close grace: a peer that stopped reading would otherwise keep the connection forever.
+ * sends them, in one pass instead of two. {@link #close()} waits for a pending write to finish before closing the
+ * connection, for at most the close grace: a peer that stopped reading would otherwise keep the connection forever.
  *
  * <h2>Closing</h2>
  * {@link #close()} may come on any thread: a container callback, the driver's timers, the application, the executor.

@@ -1,0 +1,113 @@
+package dev.ferry.benchmarks.load;
+
+import jakarta.servlet.ServletContainerInitializer;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * What one handshake (connect, upgrade, close handshake, as the load run's handshake row does) costs the server, for a
+ * machine shared with other work (run by hand, not part of the load run). The server runs in this JVM, driven by 4
+ * client threads; after a warm-up, each round makes {@code n} handshakes and charges the server the CPU time and the
+ * bytes allocated by every thread but the clients' ({@code com.sun.management.ThreadMXBean}), so time lost to other
+ * processes does not count as the server's. A thread that ends within a round is not counted (the containers' pools
+ * keep theirs). Prints the smallest and the median round, per handshake. Compare builds by alternating runs.
+ *
+ * <pre>
+ * java -cp &lt;the ferry-on-jetty class path of run-load.sh&gt; dev.ferry.benchmarks.load.HandshakeCost \
+ *     [warm-up handshakes] [handshakes per round] [rounds] [jetty|tomcat]
+ * </pre>
+ */
+public final class HandshakeCost {
+
+    private static final int CLIENTS = 4;
+
+    private HandshakeCost() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int warmUp = args.length > 0 ? Integer.parseInt(args[0]) : 6_000;
+        int perRound = args.length > 1 ? Integer.parseInt(args[1]) : 3_000;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 9;
+        String container = args.length > 3 ? args[3] : "jetty";
+        List<ServletContainerInitializer> initializers = new ArrayList<>();
+        ServiceLoader.load(ServletContainerInitializer.class).forEach(initializers::add);
+        LoadServer.Host host = container.equals("tomcat") ? TomcatHost.start(initializers)
+                : JettyHost.start(initializers);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Set<Long> clientThreads = ConcurrentHashMap.newKeySet();
+        clientThreads.add(Thread.currentThread().getId());
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS, task -> {
+            Thread thread = new Thread(task, "handshake-client");
+            thread.setDaemon(true);
+            return thread;
+        });
+        handshakes(clients, clientThreads, host.port(), warmUp);
+        double[] cpuMicros = new double[rounds];
+        double[] allocated = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            Map<Long, long[]> before = serverThreads(threads, clientThreads);
+            handshakes(clients, clientThreads, host.port(), perRound);
+            Thread.sleep(50); // a bounded pause for the server to finish the last closes
+            Map<Long, long[]> after = serverThreads(threads, clientThreads);
+            long cpu = 0;
+            long bytes = 0;
+            for (Map.Entry<Long, long[]> thread : after.entrySet()) {
+                long[] start = before.getOrDefault(thread.getKey(), new long[2]);
+                cpu += thread.getValue()[0] - start[0];
+                bytes += thread.getValue()[1] - start[1];
+            }
+            cpuMicros[r] = cpu / 1_000.0 / perRound;
+            allocated[r] = bytes / (double) perRound;
+        }
+        Arrays.sort(cpuMicros);
+        Arrays.sort(allocated);
+        System.out.printf("%s, per handshake: server CPU %.1f us (median %.1f), allocated %.0f B (median %.0f)%n",
+                container, cpuMicros[0], cpuMicros[rounds / 2], allocated[0], allocated[rounds / 2]);
+        host.close();
+        System.exit(0);
+    }
+
+    /** CPU nanoseconds and allocated bytes of every live thread but the clients'. */
+    private static Map<Long, long[]> serverThreads(com.sun.management.ThreadMXBean threads, Set<Long> clients) {
+        long[] ids = threads.getAllThreadIds();
+        long[] cpu = threads.getThreadCpuTime(ids);
+        long[] allocated = threads.getThreadAllocatedBytes(ids);
+        Map<Long, long[]> byThread = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (!clients.contains(ids[i]) && cpu[i] >= 0) {
+                byThread.put(ids[i], new long[] {cpu[i], allocated[i]});
+            }
+        }
+        return byThread;
+    }
+
+    private static void handshakes(ExecutorService clients, Set<Long> clientThreads, int port, int count)
+            throws Exception {
+        List<Future<?>> running = new ArrayList<>();
+        for (int t = 0; t < CLIENTS; t++) {
+            long seed = t * 1_000_003L;
+            running.add(clients.submit(() -> {
+                clientThreads.add(Thread.currentThread().getId());
+                for (int i = 0; i < count / CLIENTS; i++) {
+                    WireClient.connect(port, "/echo", seed + i).closeHandshake();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> client : running) {
+            client.get();
+        }
+    }
+}
