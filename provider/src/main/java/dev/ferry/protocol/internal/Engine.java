@@ -292,28 +292,17 @@ public final class Engine {
      * before anything changes; a violation thrown by the second part comes after the completion (J2).
      */
     public Action completeAndGetAction(Action action, long bytesTransferred, ActionQueue queue) {
-        if (queue == ActionQueue.RECEIVE && action instanceof Action.ReceiveFromNetwork read) {
-            return completeReadAndParse(read, bytesTransferred);
-        }
-        // Kept out of the receive loop's step, so that the step stays small enough to be inlined into a driver's loop.
-        return completeThenGetAction(action, bytesTransferred, queue);
-    }
-
-    /**
-     * The receive loop's step after a read, with what {@code completeAction} and {@code getAction(RECEIVE)} would
-     * check and nothing more: only the receive pipeline hands out reads, a read never holds the wire, and one
-     * outstanding means the session has begun (getAction's handshake check has nothing left to do).
-     */
-    private Action completeReadAndParse(Action.ReceiveFromNetwork read, long bytesTransferred) {
-        expectNotDeleted("completeAndGetAction");
-        if (!receive.completeRead(read, bytesTransferred)) {
-            throw notHandedOut(read);
-        }
-        return state == HandleState.ABORTED ? pollReceive() : parseAfterRead();
-    }
-
-    private Action completeThenGetAction(Action action, long bytesTransferred, ActionQueue queue) {
         Objects.requireNonNull(queue, "queue");
+        if (queue == ActionQueue.RECEIVE && action instanceof Action.ReceiveFromNetwork) {
+            // The receive loop's step after a read, with what the two calls would check and nothing more: only the
+            // receive pipeline hands out reads, a read never holds the wire, and one outstanding means the session
+            // has begun (getAction's handshake check has nothing left to do).
+            expectNotDeleted("completeAndGetAction");
+            if (!receive.complete(action, bytesTransferred)) {
+                throw notHandedOut(action);
+            }
+            return state == HandleState.ABORTED ? pollReceive() : parseAfterRead();
+        }
         completeAction(action, bytesTransferred);
         return getAction(queue);
     }

@@ -191,10 +191,7 @@ final class ReceivePipeline {
         if (outstanding != null || !pending || cancelled || pongPending) {
             return null;
         }
-        // The usual read of a long message: its bytes continue a data frame's payload that no extension decodes. Then
-        // advance() would go straight to payloadChunk() (no decoder means no decoded output; bytes are buffered), and
-        // payloadChunk() hands out a chunk; calling it here keeps advance() out of the path, so this one inlines.
-        Action unit = inPayload && decoder == null && readPos < writePos ? payloadChunk() : advance();
+        Action unit = advance();
         if (unit != null) {
             outstanding = unit;
         }
@@ -210,8 +207,18 @@ final class ReceivePipeline {
         if (action != outstanding || action == null) {
             return false;
         }
-        if (action instanceof Action.ReceiveFromNetwork read) {
-            return completeRead(read, bytes);
+        if (action instanceof Action.ReceiveFromNetwork) {
+            if (bytes < 0 || bytes > readCapacity) {
+                throw new IllegalArgumentException("expected 0 to " + readCapacity
+                        + " bytes read, got " + bytes + " (spec §3.10)");
+            }
+            if (bytes == 0) {
+                cancelled = true;
+            }
+            writePos += (int) bytes;
+            if (writePos > dirty) {
+                dirty = writePos;
+            }
         } else if (action instanceof Action.SendToNetwork) {
             pongPending = false;
         } else if (action instanceof Action.IndicateReceiveComplete) {
@@ -220,30 +227,6 @@ final class ReceivePipeline {
             rewindWhenDrained();
         } else {
             throw new AssertionError(action);
-        }
-        outstanding = null;
-        return true;
-    }
-
-    /**
-     * {@link #complete} of a read: its bytes are buffered; 0 bytes (end of stream) cancels the receive.
-     *
-     * @return true when {@code read} was the outstanding action
-     */
-    boolean completeRead(Action.ReceiveFromNetwork read, long bytes) {
-        if (read != outstanding) {
-            return false;
-        }
-        if (bytes < 0 || bytes > readCapacity) {
-            throw new IllegalArgumentException("expected 0 to " + readCapacity
-                    + " bytes read, got " + bytes + " (spec §3.10)");
-        }
-        if (bytes == 0) {
-            cancelled = true;
-        }
-        writePos += (int) bytes;
-        if (writePos > dirty) {
-            dirty = writePos;
         }
         outstanding = null;
         return true;
