@@ -41,7 +41,8 @@ class ContinuingReadTest {
         assertArrayEquals(payload, client.data.toByteArray());
         List<String> types = client.types();
         assertEquals("BINARY_MESSAGE", types.get(types.size() - 1));
-        assertEquals(types.size() - 1, types.stream().filter("BINARY_FRAGMENT"::equals).count(), "fragments, then the end");
+        assertEquals(types.size() - 1, types.stream().filter("BINARY_FRAGMENT"::equals).count(),
+                "fragments, then the end");
         for (int i = 1; i < client.chunks.size() - 1; i++) {
             // A full-size read in the middle of the payload is handed out as one chunk of exactly its bytes.
             String chunk = client.chunks.get(i);
@@ -54,7 +55,8 @@ class ContinuingReadTest {
         byte[] first = pattern(300);
         byte[] second = pattern(5);
         byte[] firstFrame = frame(true, Opcode.BINARY, false, first);
-        Reader client = new Reader(Handles.client(SMALL, 2), concat(firstFrame, frame(true, Opcode.BINARY, false, second)));
+        Reader client = new Reader(Handles.client(SMALL, 2),
+                concat(firstFrame, frame(true, Opcode.BINARY, false, second)));
         client.read(BUFFER);                       // header (4 bytes) and 252 payload bytes
         client.read(firstFrame.length - BUFFER);   // the remaining 48 payload bytes, exactly to the frame's end
         assertEquals(List.of("BINARY_FRAGMENT 252", "BINARY_MESSAGE 48"), client.chunks);
@@ -70,10 +72,12 @@ class ContinuingReadTest {
         byte[] first = pattern(300);
         byte[] second = pattern(200);
         byte[] firstFrame = frame(true, Opcode.BINARY, false, first);
-        Reader client = new Reader(Handles.client(SMALL, 3), concat(firstFrame, frame(true, Opcode.BINARY, false, second)));
+        Reader client = new Reader(Handles.client(SMALL, 3),
+                concat(firstFrame, frame(true, Opcode.BINARY, false, second)));
         client.read(BUFFER);
         client.read(firstFrame.length - BUFFER + 3); // the first frame's last 48 bytes and 3 of the next 4-byte header
-        assertEquals(List.of("BINARY_FRAGMENT 252", "BINARY_MESSAGE 48"), client.chunks, "the read's chunk stops at the frame's end");
+        assertEquals(List.of("BINARY_FRAGMENT 252", "BINARY_MESSAGE 48"), client.chunks,
+                "the read's chunk stops at the frame's end");
         client.readAll(BUFFER);
         assertEquals(List.of("BINARY_FRAGMENT 252", "BINARY_MESSAGE 48", "BINARY_MESSAGE 200"), client.chunks);
         assertArrayEquals(concat(first, second), client.data.toByteArray());
@@ -119,7 +123,8 @@ class ContinuingReadTest {
         utf8[400] = (byte) 0xFF; // never valid in UTF-8
         Reader client = new Reader(Handles.client(SMALL, 7), frame(true, Opcode.TEXT, false, utf8));
         client.read(BUFFER);
-        WebSocketProtocolException violation = assertThrows(WebSocketProtocolException.class, () -> client.read(BUFFER));
+        WebSocketProtocolException violation =
+                assertThrows(WebSocketProtocolException.class, () -> client.read(BUFFER));
         assertEquals(CloseStatus.INVALID_PAYLOAD.code(), violation.closeStatus().code());
         assertEquals(HandleState.FAILED, client.handle.state());
     }

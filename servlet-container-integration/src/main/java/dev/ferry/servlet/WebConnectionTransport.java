@@ -561,7 +561,8 @@ final class WebConnectionTransport implements Transport {
             cause = failure;
         }
         if (cause != null) {
-            throw cause instanceof IOException io ? io : new IOException("the upgraded connection failed: " + cause, cause);
+            throw cause instanceof IOException io ? io
+                    : new IOException("the upgraded connection failed: " + cause, cause);
         }
     }
 

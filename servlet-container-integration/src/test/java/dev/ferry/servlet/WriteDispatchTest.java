@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link WriteDispatch} against streams shaped like Tomcat's upgraded output (a {@code socketWrapper} that takes
- * {@code processSocket(OPEN_WRITE, true)}) and like others; the real containers are covered by {@code ServerEndsConnectionIT}.
+ * {@code processSocket(OPEN_WRITE, true)}) and like others; the real containers are covered by
+ * {@code ServerEndsConnectionIT}.
  */
 class WriteDispatchTest {
 

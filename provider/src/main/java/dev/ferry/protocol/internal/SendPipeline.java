@@ -53,7 +53,10 @@ final class SendPipeline {
 
     private final boolean client;
     private final MaskKeys maskKeys;
-    /** Where frame headers are written: a client's from the start, a server's from its first frame (see "Allocation"). */
+    /**
+     * Where frame headers are written: a client's from the start, a server's from its first frame (see
+     * "Allocation").
+     */
     private ByteBuffer header;
     /** What goes out of {@link #header}: every buffer handed out is read-only (J12). */
     private ByteBuffer headerView;

@@ -28,14 +28,16 @@ import javax.management.ObjectName;
  * Not a test: a measuring tool for what a server session costs in memory, run by hand (see the main method's
  * Javadoc). The server side only: each connection goes through {@link JakartaServerContainer#upgrade} with a canned
  * request, then {@link UpgradeResult.Accepted#openOnTransportThread} over a scripted transport whose "client" bytes
- * (a masked text message and a masked Close) arrive together once the server first asks to read, as the load run's handshake row sends them.
+ * (a masked text message and a masked Close) arrive together once the server first asks to read, as the load
+ * run's handshake row sends them.
  * Everything the server allocates is counted, on every thread ({@code ThreadMXBean#getThreadAllocatedBytes}), so the
  * figure does not depend on how busy the machine is.
  */
 public final class SessionFootprint {
 
     private static final byte[] MASK = {0x11, 0x22, 0x33, 0x44};
-    private static final byte[] TEXT_AND_CLOSE = concat(frame(0x81, "hello".getBytes()), frame(0x88, new byte[] {0x03, (byte) 0xE8}));
+    private static final byte[] TEXT_AND_CLOSE = concat(frame(0x81, "hello".getBytes()),
+            frame(0x88, new byte[] {0x03, (byte) 0xE8}));
 
     /** The load run's echo endpoint, restated here (the provider cannot see the benchmarks module). */
     @ServerEndpoint("/echo")
@@ -96,7 +98,8 @@ public final class SessionFootprint {
         String after = histogram ? histogram(true) : null;
         System.out.printf("lifecycle (upgrade+open+echo+close): %,d bytes allocated per session%n",
                 total / lifecycles);
-        System.out.printf("  upgrade (handle, handshake, endpoint instance), main thread: %,d%n", split[0] / lifecycles);
+        System.out.printf("  upgrade (handle, handshake, endpoint instance), main thread: %,d%n",
+                split[0] / lifecycles);
         System.out.printf("  openOnTransportThread (JakartaSession.open, onOpen), main thread: %,d%n",
                 split[1] / lifecycles);
         System.out.printf("  the rest (echo, close; I/O and pool threads): %,d%n",
