@@ -125,6 +125,7 @@ public final class JakartaSession implements Session {
     private volatile ReentrantLock order;
     private volatile State state = State.OPENING;
     private volatile boolean closeReported; // onClose has started; written only by the serialized callbacks
+    private volatile boolean closeNotified; // onClose, and onError for what it threw, have returned
     private volatile long maxIdleTimeout;
     private volatile int maxTextMessageBufferSize;
     private volatile int maxBinaryMessageBufferSize;
@@ -317,10 +318,7 @@ public final class JakartaSession implements Session {
         public void onPeerClose(CloseStatus status) {
             dispatch(() -> {
                 try {
-                    closeReported = true;
-                    endpoint.onClose(JakartaSession.this, CloseReasons.toCloseReason(status));
-                } catch (Throwable t) {
-                    reportError(t);
+                    notifyClose(status);
                 } finally {
                     driver.close(ConnectionDriver.echo(status));
                 }
@@ -334,14 +332,8 @@ public final class JakartaSession implements Session {
         @Override
         public void onCloseSent(CloseStatus status) {
             dispatch(() -> {
-                if (closeReported) {
-                    return;
-                }
-                closeReported = true;
-                try {
-                    endpoint.onClose(JakartaSession.this, CloseReasons.toCloseReason(status));
-                } catch (Throwable t) {
-                    reportError(t);
+                if (!closeReported) {
+                    notifyClose(status);
                 }
             });
         }
@@ -357,19 +349,63 @@ public final class JakartaSession implements Session {
                         reportError(failure);
                     }
                     if (!closeReported) {
-                        closeReported = true;
-                        try {
-                            endpoint.onClose(JakartaSession.this, CloseReasons.toCloseReason(status));
-                        } catch (Throwable t) {
-                            reportError(t);
-                        }
+                        notifyClose(status);
                     }
                 } finally {
                     state = State.CLOSED;
+                    closeNotified(); // also when onClose never ran (nothing left to wait for)
                     codecs.destroy();
                     host.sessionClosed(JakartaSession.this);
                 }
             });
+        }
+    }
+
+    /** Calls {@code onClose}, and {@code onError} for what it throws; on the serialized callbacks, once. */
+    private void notifyClose(CloseStatus status) {
+        closeReported = true;
+        try {
+            endpoint.onClose(this, CloseReasons.toCloseReason(status));
+        } catch (Throwable t) {
+            reportError(t);
+        } finally {
+            closeNotified();
+        }
+    }
+
+    private void closeNotified() {
+        closeNotified = true;
+        synchronized (closeWaiters()) {
+            closeWaiters().notifyAll(); // close() calls waiting for onClose
+        }
+    }
+
+    /** The monitor {@link #awaitCloseNotified} waits on: the callbacks' queue, which no caller of ours can hold. */
+    private Object closeWaiters() {
+        return callbacks;
+    }
+
+    /**
+     * After {@code close()} on a thread that runs no session callbacks (an application thread, a test's main
+     * thread): waits until {@code onClose}, and {@code onError} for what it threw, have returned, at most the close
+     * timeout, as a container that runs {@code onClose} inside {@code close()} would. Callback threads do not wait:
+     * this session's {@code onClose} may be queued behind them, or need their pool.
+     */
+    private void awaitCloseNotified() throws IOException {
+        if (closeNotified || SerialExecutor.isCallbackThread() || driver.isTransportThread()) {
+            return;
+        }
+        long deadline = System.nanoTime() + host.driverSettings().closeTimeout().toNanos();
+        synchronized (closeWaiters()) {
+            long left;
+            while (!closeNotified && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(closeWaiters(), left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while waiting for onClose");
+                }
+            }
         }
     }
 
@@ -929,10 +965,21 @@ public final class JakartaSession implements Session {
      * closes the connection.
      * Codes that may not be sent: 1005 sends a Close without a body; 1006 and 1015 end the connection at once
      * without a Close frame; any other (1004, 1016 to 2999) is refused with {@code IllegalArgumentException}.
-     * Returns without waiting; calling it again, or on a closed session, does nothing.
+     * On a thread that runs no session callbacks it returns once {@code onClose} (and {@code onError} for what it
+     * threw) has returned, waiting at most the close timeout; on a callback thread it returns at once. Calling it
+     * again, or on a closed session, does nothing.
      */
     @Override
     public void close(CloseReason closeReason) throws IOException {
+        startClose(closeReason);
+        awaitCloseNotified();
+    }
+
+    /**
+     * {@link #close(CloseReason)} without waiting for {@code onClose}, on any thread: for a container closing all
+     * its sessions at once (one that cannot send its Close must not hold up the rest).
+     */
+    public void startClose(CloseReason closeReason) {
         Objects.requireNonNull(closeReason, "closeReason");
         if (state == State.CLOSED) {
             return;

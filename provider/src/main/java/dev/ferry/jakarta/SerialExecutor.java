@@ -29,6 +29,12 @@ import java.util.concurrent.RejectedExecutionException;
 final class SerialExecutor implements Executor {
 
     private static final System.Logger LOG = System.getLogger(SerialExecutor.class.getName());
+    /**
+     * How deep the current thread is in running session callbacks, of any session: nonzero while it drains a queue
+     * or runs a first task. A thread doing so must not wait for another session's callbacks (they may need it, or
+     * its pool's threads).
+     */
+    private static final ThreadLocal<int[]> RUNNING = ThreadLocal.withInitial(() -> new int[1]);
 
     private record Task(Runnable body, boolean elsewhere) { }
 
@@ -107,6 +113,11 @@ final class SerialExecutor implements Executor {
         inlineRefused = true;
     }
 
+    /** Whether the calling thread is running a session callback, of this queue or any other, now. */
+    static boolean isCallbackThread() {
+        return RUNNING.get()[0] > 0;
+    }
+
     /** Whether the calling thread is running a task inline, on a thread that {@link #claim}ed the queue. */
     boolean isInlineThread() {
         return inlineThread == Thread.currentThread();
@@ -142,9 +153,12 @@ final class SerialExecutor implements Executor {
         if (inline) {
             inlineThread = Thread.currentThread();
         }
+        int[] depth = RUNNING.get();
+        depth[0]++;
         try {
             task.run();
         } finally {
+            depth[0]--;
             if (inline) {
                 inlineThread = null;
             }
@@ -160,6 +174,16 @@ final class SerialExecutor implements Executor {
     }
 
     private void drain(boolean inline) {
+        int[] depth = RUNNING.get();
+        depth[0]++;
+        try {
+            drainTasks(inline);
+        } finally {
+            depth[0]--;
+        }
+    }
+
+    private void drainTasks(boolean inline) {
         while (true) {
             Task task;
             synchronized (this) {

@@ -200,6 +200,60 @@ class JakartaSessionTest {
     }
 
     @Test
+    void closeOnAnApplicationThreadReturnsOnceOnCloseAndItsOnErrorHaveRun() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingEndpoint client = new RecordingEndpoint(s -> { }) {
+            @Override
+            public void onClose(Session s, CloseReason reason) {
+                try {
+                    release.await(WAIT_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.onClose(s, reason);
+                throw new IllegalStateException("thrown by onClose"); // goes to onError
+            }
+        };
+        pair = SessionPair.create().open(client, collecting());
+        Thread closing = Thread.currentThread();
+        Thread releaser = new Thread(() -> { // lets onClose finish once close() waits for it
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RecordingEndpoint.WAIT_SECONDS);
+            while (closing.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            release.countDown();
+        });
+        releaser.start();
+        try {
+            pair.client.close();
+            // No waiting from here: what onClose led to is done when close() returns, as the TCK's close tests read.
+            assertEquals(List.of("open", "close 1000", "error IllegalStateException"), List.copyOf(client.events));
+            assertFalse(pair.client.isOpen());
+        } finally {
+            release.countDown();
+            releaser.join();
+        }
+    }
+
+    @Test
+    void closeInsideACallbackReturnsWithoutWaitingForItsOwnOnClose() throws Exception {
+        RecordingEndpoint server = new RecordingEndpoint(s -> s.addMessageHandler(String.class, text -> {
+            try {
+                s.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            RecordingEndpoint.class.cast(s.getUserProperties().get("self")).events.add("close() returned");
+        }));
+        RecordingEndpoint client = collecting();
+        pair = SessionPair.create().open(client, server);
+        pair.server.getUserProperties().put("self", server);
+        pair.client.getBasicRemote().sendText("close yourself");
+        assertEquals(1000, server.awaitClose().getCloseCode().getCode());
+        assertEquals(List.of("open", "close() returned", "close 1000"), List.copyOf(server.events));
+    }
+
+    @Test
     void serverCloseIsAnsweredByTheClient() throws Exception {
         RecordingEndpoint server = collecting();
         RecordingEndpoint client = collecting();

@@ -94,7 +94,11 @@ final class OpenSessions {
         for (Set<Session> sessions : byPath.values()) {
             for (Session session : Set.copyOf(sessions)) {
                 try {
-                    session.close(reason);
+                    if (session instanceof JakartaSession ours) {
+                        ours.startClose(reason); // without waiting for each onClose in turn
+                    } else {
+                        session.close(reason);
+                    }
                 } catch (IOException | RuntimeException e) {
                     LOG.log(System.Logger.Level.DEBUG, "closing session " + session.getId() + " failed", e);
                 }
