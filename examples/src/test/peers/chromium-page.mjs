@@ -153,6 +153,10 @@ try {
   const connected = `() => document.getElementById('status') && document.getElementById('status').textContent === 'connected'`;
   await a.evaluate(until(connected, 'tab A to connect'));
   await b.evaluate(until(connected, 'tab B to connect'));
+  // The browser opens on the 101; the server may register the session a moment later (on Tomcat it opens on
+  // Ferry's executor). A room member hears lines sent after it joined, so wait for tab B's own join notice.
+  const joined = `() => [...document.querySelectorAll('#log li')].some((li) => li.textContent.includes('someone joined'))`;
+  await b.evaluate(until(joined, 'tab B to be in the room'));
 
   const line = 'Grüße aus Tab A ✓ 渡し船 😀';
   await a.evaluate(`(() => { document.getElementById('line').value = ${JSON.stringify(line)};
