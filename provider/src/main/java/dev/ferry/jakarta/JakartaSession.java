@@ -353,7 +353,7 @@ public final class JakartaSession implements Session {
                     }
                 } finally {
                     state = State.CLOSED;
-                    closeNotified(); // also when onClose never ran (nothing left to wait for)
+                    markCloseNotified(); // also when onClose never ran (nothing left to wait for)
                     codecs.destroy();
                     host.sessionClosed(JakartaSession.this);
                 }
@@ -369,20 +369,19 @@ public final class JakartaSession implements Session {
         } catch (Throwable t) {
             reportError(t);
         } finally {
-            closeNotified();
+            markCloseNotified();
         }
     }
 
-    private void closeNotified() {
+    /**
+     * Wakes {@code close()} calls waiting in {@link #awaitCloseNotified}. They wait on the monitor of
+     * {@link #callbacks}, which the application cannot reach, so no caller of ours can hold it.
+     */
+    private void markCloseNotified() {
         closeNotified = true;
-        synchronized (closeWaiters()) {
-            closeWaiters().notifyAll(); // close() calls waiting for onClose
+        synchronized (callbacks) {
+            callbacks.notifyAll();
         }
-    }
-
-    /** The monitor {@link #awaitCloseNotified} waits on: the callbacks' queue, which no caller of ours can hold. */
-    private Object closeWaiters() {
-        return callbacks;
     }
 
     /**
@@ -396,11 +395,11 @@ public final class JakartaSession implements Session {
             return;
         }
         long deadline = System.nanoTime() + host.driverSettings().closeTimeout().toNanos();
-        synchronized (closeWaiters()) {
+        synchronized (callbacks) {
             long left;
             while (!closeNotified && (left = deadline - System.nanoTime()) > 0) {
                 try {
-                    TimeUnit.NANOSECONDS.timedWait(closeWaiters(), left);
+                    TimeUnit.NANOSECONDS.timedWait(callbacks, left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new java.io.InterruptedIOException("interrupted while waiting for onClose");
