@@ -23,6 +23,12 @@ import java.util.concurrent.Future;
  * processes does not count as the server's. A thread that ends within a round is not counted (the containers' pools
  * keep theirs). Prints the smallest and the median round, per handshake. Compare builds by alternating runs.
  *
+ * <p>It also prints what the whole run cost from the server's start, as a freshly started server pays it (the load
+ * run's handshake row alone): the process's CPU time less the client threads' (so it includes the JIT compiler's and
+ * the garbage collector's threads, which {@code ThreadMXBean} does not list) per handshake over every handshake made,
+ * and the JIT's total compilation time ({@code CompilationMXBean}). The client's own compilation is in both, the same
+ * for every build; use the same arguments for the runs you compare.
+ *
  * <pre>
  * java -cp &lt;the ferry-on-jetty class path of run-load.sh&gt; dev.ferry.benchmarks.load.HandshakeCost \
  *     [warm-up handshakes] [handshakes per round] [rounds] [jetty|tomcat]
@@ -53,6 +59,9 @@ public final class HandshakeCost {
             thread.setDaemon(true);
             return thread;
         });
+        long processStart = processCpuNanos() - threadCpu(threads, clientThreads); // the clients' pool starts later
+        long compileStart = compilationMillis();
+        long compilerCpuStart = compilerThreadsCpuMillis();
         handshakes(clients, clientThreads, host.port(), warmUp);
         double[] cpuMicros = new double[rounds];
         double[] allocated = new double[rounds];
@@ -71,12 +80,67 @@ public final class HandshakeCost {
             cpuMicros[r] = cpu / 1_000.0 / perRound;
             allocated[r] = bytes / (double) perRound;
         }
+        long processCpu = processCpuNanos() - processStart - threadCpu(threads, clientThreads);
+        long compiled = compilationMillis() - compileStart;
+        long compilerCpu = compilerThreadsCpuMillis() - compilerCpuStart;
         Arrays.sort(cpuMicros);
         Arrays.sort(allocated);
         System.out.printf("%s, per handshake: server CPU %.1f us (median %.1f), allocated %.0f B (median %.0f)%n",
                 container, cpuMicros[0], cpuMicros[rounds / 2], allocated[0], allocated[rounds / 2]);
+        System.out.printf("%s, from the start: process CPU less the clients' %.1f us per handshake (%d handshakes),"
+                + " JIT compilation %d ms (its threads' CPU %d ms)%n", container,
+                processCpu / 1_000.0 / (warmUp + (long) perRound * rounds), warmUp + perRound * rounds, compiled,
+                compilerCpu);
         host.close();
         System.exit(0);
+    }
+
+    /** The CPU time of this whole process (every thread, the JVM's own included), nanoseconds. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static long compilationMillis() {
+        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    }
+
+    /**
+     * The CPU time of the JIT compiler threads now alive, from {@code /proc/self/task} (Linux; -1 elsewhere), in
+     * milliseconds: {@code CompilationMXBean} counts the compilers' elapsed time, which a busy machine inflates.
+     */
+    private static long compilerThreadsCpuMillis() {
+        java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
+        if (!java.nio.file.Files.isDirectory(tasks)) {
+            return -1;
+        }
+        long ticks = 0;
+        try (var threads = java.nio.file.Files.list(tasks)) {
+            for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) threads::iterator) {
+                try {
+                    if (!java.nio.file.Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                        continue;
+                    }
+                    String stat = java.nio.file.Files.readString(task.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                } catch (java.io.IOException ended) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+        return ticks * 10; // USER_HZ is 100 on Linux
+    }
+
+    /** The CPU nanoseconds of the client threads (and this one) so far; they all live to the end. */
+    private static long threadCpu(com.sun.management.ThreadMXBean threads, Set<Long> clients) {
+        long total = 0;
+        for (long id : clients) {
+            total += Math.max(0, threads.getThreadCpuTime(id));
+        }
+        return total;
     }
 
     /** CPU nanoseconds and allocated bytes of every live thread but the clients'. */
