@@ -57,6 +57,11 @@ final class ResponseHeaders {
      * @param requestedProtocols the subprotocols the client requested, in order
      */
     static Settled settle(List<HttpHeader> formulated, List<HttpHeader> edited, List<String> requestedProtocols) {
+        if (edited.equals(formulated) && allOwned(formulated)) {
+            // Untouched by modifyHandshake (the default configurator) and no subprotocol: the rules below would give
+            // back the handle's headers in their order, and nothing overruled. This is most handshakes.
+            return new Settled(formulated, "", List.of());
+        }
         List<HttpHeader> headers = new ArrayList<>();
         List<String> overruled = new ArrayList<>();
         for (HttpHeader header : formulated) {
@@ -96,6 +101,16 @@ final class ResponseHeaders {
             }
         }
         return new Settled(headers, subprotocol, overruled);
+    }
+
+    /** Whether every header is one of {@link #OWNED} (no subprotocol, nothing else). */
+    private static boolean allOwned(List<HttpHeader> headers) {
+        for (int i = 0; i < headers.size(); i++) {
+            if (oneOf(OWNED, headers.get(i).name()) == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether two lists of header values hold the same comma-separated elements, ignoring case and spacing. */

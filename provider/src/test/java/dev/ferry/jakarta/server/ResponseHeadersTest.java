@@ -33,6 +33,33 @@ class ResponseHeadersTest {
                 "lower case, each once");
     }
 
+    /** The default configurator's case: nothing to settle, so the handle's list is the answer, not a copy of it. */
+    @Test
+    void anUntouchedResponseOfTheHandlesOwnHeadersIsKeptAsItIs() {
+        List<HttpHeader> formulated = List.of(new HttpHeader("Upgrade", "websocket"),
+                new HttpHeader("Connection", "Upgrade"), new HttpHeader("Sec-WebSocket-Accept", "abc="));
+
+        ResponseHeaders.Settled settled = ResponseHeaders.settle(formulated, List.copyOf(formulated), List.of());
+
+        assertSame(formulated, settled.headers());
+        assertEquals("", settled.subprotocol());
+        assertEquals(List.of(), settled.overruled());
+    }
+
+    /** An untouched response that selects a subprotocol still reports it (the rules run in full). */
+    @Test
+    void anUntouchedResponseWithASubprotocolReportsIt() {
+        List<HttpHeader> formulated = List.of(new HttpHeader("Upgrade", "websocket"),
+                new HttpHeader("Connection", "Upgrade"), new HttpHeader("Sec-WebSocket-Accept", "abc="),
+                new HttpHeader("Sec-WebSocket-Protocol", "chat"));
+
+        ResponseHeaders.Settled settled = ResponseHeaders.settle(formulated, formulated, List.of("chat"));
+
+        assertEquals(formulated, settled.headers());
+        assertEquals("chat", settled.subprotocol());
+        assertEquals(List.of(), settled.overruled());
+    }
+
     @Test
     void dropsWhiteSpaceBesideSemicolonsAndEqualsSignsOnly() {
         assertEquals("permessage-deflate;client_max_window_bits=10;server_no_context_takeover",
