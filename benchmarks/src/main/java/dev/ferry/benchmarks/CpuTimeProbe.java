@@ -20,9 +20,14 @@ import java.util.function.LongSupplier;
  * <pre>
  * java -cp target/benchmarks.jar dev.ferry.benchmarks.CpuTimeProbe messages   # the message benchmarks, no deflate
  * java -cp target/benchmarks.jar dev.ferry.benchmarks.CpuTimeProbe messages deflate   # with permessage-deflate
+ * java -cp target/benchmarks.jar dev.ferry.benchmarks.CpuTimeProbe messages receive CLIENT 64   # one case (a filter)
  * java -cp target/benchmarks.jar dev.ferry.benchmarks.CpuTimeProbe locks      # LockVariantsBenchmark
  * java -cp target/benchmarks.jar dev.ferry.benchmarks.CpuTimeProbe idle       # IdleWakeBenchmark
  * </pre>
+ *
+ * <p>After {@code messages}, the words {@code receive} or {@code send}, {@code SERVER} or {@code CLIENT}, and
+ * {@code 64} or {@code 65536} keep only the cases they name (any order, with or without {@code deflate}). One case
+ * per JVM keeps the JIT profile that of that case alone, as in a JMH fork.
  */
 public final class CpuTimeProbe {
 
@@ -38,7 +43,8 @@ public final class CpuTimeProbe {
 
     public static void main(String[] args) {
         String what = args.length == 0 ? "messages" : args[0];
-        boolean deflate = args.length > 1 && args[1].equals("deflate");
+        List<String> words = List.of(args).subList(Math.min(1, args.length), args.length);
+        boolean deflate = words.contains("deflate");
         if (what.equals("idle")) {
             IdleWakeBenchmark b = new IdleWakeBenchmark();
             b.setUp();
@@ -76,9 +82,10 @@ public final class CpuTimeProbe {
         System.out.println("| benchmark | role | size | Ferry ns/op | Jetty ns/op | Ferry / Jetty (throughput) "
                 + "| Ferry without lock ns/op | Ferry unfused ns/op | unfused / Jetty |");
         System.out.println("|---|---|---|---:|---:|---:|---:|---:|---:|");
-        for (String benchmark : List.of("MessageReceiveBenchmark", "MessageSendBenchmark")) {
-            for (String role : List.of("SERVER", "CLIENT")) {
-                for (int size : List.of(64, 65536)) {
+        for (String benchmark : only(words, List.of("MessageReceiveBenchmark", "MessageSendBenchmark"),
+                List.of("receive", "send"))) {
+            for (String role : only(words, List.of("SERVER", "CLIENT"), List.of("SERVER", "CLIENT"))) {
+                for (int size : only(words, List.of(64, 65536), List.of("64", "65536"))) {
                     Map<String, LongSupplier> variants = new LinkedHashMap<>();
                     Runnable tearDown;
                     if (benchmark.equals("MessageReceiveBenchmark")) {
@@ -114,6 +121,17 @@ public final class CpuTimeProbe {
         if (sink == 42) {
             System.out.println();
         }
+    }
+
+    /** The values whose word is among {@code words}, or all of them when {@code words} names none. */
+    private static <T> List<T> only(List<String> words, List<T> values, List<String> names) {
+        List<T> kept = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            if (words.contains(names.get(i))) {
+                kept.add(values.get(i));
+            }
+        }
+        return kept.isEmpty() ? values : kept;
     }
 
     /** The best CPU nanoseconds per operation of each variant, in the map's order. */

@@ -1,22 +1,19 @@
 package dev.ferry.protocol;
 
-import dev.ferry.protocol.frame.FrameGenerator;
-import dev.ferry.protocol.frame.Masking;
 import dev.ferry.protocol.frame.Opcode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
+import static dev.ferry.protocol.ReadLoop.bytes;
+import static dev.ferry.protocol.ReadLoop.concat;
+import static dev.ferry.protocol.ReadLoop.frame;
+import static dev.ferry.protocol.ReadLoop.pattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
@@ -36,7 +33,7 @@ class ContinuingReadTest {
     @ValueSource(ints = {1, 7, 255, 256})
     void aLongBinaryFrameComesOutAsOneChunkPerReadWithEveryByte(int readSize) {
         byte[] payload = pattern(1000);
-        Reader client = new Reader(Handles.client(SMALL, 1), frame(true, Opcode.BINARY, false, payload));
+        ReadLoop client = new ReadLoop(Handles.client(SMALL, 1), frame(true, Opcode.BINARY, false, payload));
         client.readAll(readSize);
         assertArrayEquals(payload, client.data.toByteArray());
         List<String> types = client.types();
@@ -55,7 +52,7 @@ class ContinuingReadTest {
         byte[] first = pattern(300);
         byte[] second = pattern(5);
         byte[] firstFrame = frame(true, Opcode.BINARY, false, first);
-        Reader client = new Reader(Handles.client(SMALL, 2),
+        ReadLoop client = new ReadLoop(Handles.client(SMALL, 2),
                 concat(firstFrame, frame(true, Opcode.BINARY, false, second)));
         client.read(BUFFER);                       // header (4 bytes) and 252 payload bytes
         client.read(firstFrame.length - BUFFER);   // the remaining 48 payload bytes, exactly to the frame's end
@@ -72,7 +69,7 @@ class ContinuingReadTest {
         byte[] first = pattern(300);
         byte[] second = pattern(200);
         byte[] firstFrame = frame(true, Opcode.BINARY, false, first);
-        Reader client = new Reader(Handles.client(SMALL, 3),
+        ReadLoop client = new ReadLoop(Handles.client(SMALL, 3),
                 concat(firstFrame, frame(true, Opcode.BINARY, false, second)));
         client.read(BUFFER);
         client.read(firstFrame.length - BUFFER + 3); // the first frame's last 48 bytes and 3 of the next 4-byte header
@@ -89,7 +86,7 @@ class ContinuingReadTest {
         byte[] part2 = pattern(300);
         byte[] wire = concat(frame(false, Opcode.BINARY, false, part1), frame(true, Opcode.PING, false, bytes("p")),
                 frame(true, Opcode.PONG, false, bytes("q")), frame(true, Opcode.CONTINUATION, false, part2));
-        Reader client = new Reader(Handles.client(SMALL, 4), wire);
+        ReadLoop client = new ReadLoop(Handles.client(SMALL, 4), wire);
         client.readAll(BUFFER);
         // Read 1: the 4-byte header and 252 bytes. Read 2 (256 bytes): the first frame's last 148 bytes (a chunk that
         // stops at the frame's end), the ping (answered), the pong (its own receive), the continuation's 4-byte header
@@ -102,7 +99,7 @@ class ContinuingReadTest {
     @Test
     void maskedFramesToAServerAreUnmaskedReadByRead() {
         byte[] payload = pattern(1000);
-        Reader server = new Reader(Handles.server(SMALL, 5), frame(true, Opcode.BINARY, true, payload));
+        ReadLoop server = new ReadLoop(Handles.server(SMALL, 5), frame(true, Opcode.BINARY, true, payload));
         server.readAll(100);
         assertArrayEquals(payload, server.data.toByteArray());
     }
@@ -111,7 +108,7 @@ class ContinuingReadTest {
     void textSplitInsideAUtf8SequenceAcrossReadsIsValidAndWhole() {
         String text = "ferry \u00e9\u20ac\uD83D\uDE80 ".repeat(40);
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        Reader client = new Reader(Handles.client(SMALL, 6), frame(true, Opcode.TEXT, false, utf8));
+        ReadLoop client = new ReadLoop(Handles.client(SMALL, 6), frame(true, Opcode.TEXT, false, utf8));
         client.readAll(BUFFER); // 256-byte reads cut the 2-, 3- and 4-byte sequences at various places
         assertEquals(text, client.data.toString(StandardCharsets.UTF_8));
         assertEquals("UTF8_MESSAGE", client.types().get(client.types().size() - 1));
@@ -121,7 +118,7 @@ class ContinuingReadTest {
     void invalidUtf8InAContinuingReadFailsThatRead() {
         byte[] utf8 = "x".repeat(600).getBytes(StandardCharsets.UTF_8);
         utf8[400] = (byte) 0xFF; // never valid in UTF-8
-        Reader client = new Reader(Handles.client(SMALL, 7), frame(true, Opcode.TEXT, false, utf8));
+        ReadLoop client = new ReadLoop(Handles.client(SMALL, 7), frame(true, Opcode.TEXT, false, utf8));
         client.read(BUFFER);
         WebSocketProtocolException violation =
                 assertThrows(WebSocketProtocolException.class, () -> client.read(BUFFER));
@@ -131,7 +128,7 @@ class ContinuingReadTest {
 
     @Test
     void abortWhileAFrameIsHalfReceivedEndsTheReceiveWithCloseAborted() {
-        Reader client = new Reader(Handles.client(SMALL, 8), frame(true, Opcode.BINARY, false, pattern(1000)));
+        ReadLoop client = new ReadLoop(Handles.client(SMALL, 8), frame(true, Opcode.BINARY, false, pattern(1000)));
         client.read(BUFFER);
         client.handle.abort();
         client.read(BUFFER); // the read was outstanding; its bytes are not parsed
@@ -141,7 +138,7 @@ class ContinuingReadTest {
 
     @Test
     void closeWhileAFrameIsHalfReceivedRefusesTheOutstandingRead() {
-        Reader client = new Reader(Handles.client(SMALL, 9), frame(true, Opcode.BINARY, false, pattern(1000)));
+        ReadLoop client = new ReadLoop(Handles.client(SMALL, 9), frame(true, Opcode.BINARY, false, pattern(1000)));
         client.read(BUFFER);
         client.handle.close();
         assertThrows(IllegalStateException.class, () -> client.read(BUFFER));
@@ -150,105 +147,9 @@ class ContinuingReadTest {
 
     @Test
     void aReadOfNoBytesInTheMiddleOfAFrameIsTheEndOfTheStream() {
-        Reader client = new Reader(Handles.client(SMALL, 10), frame(true, Opcode.BINARY, false, pattern(1000)));
+        ReadLoop client = new ReadLoop(Handles.client(SMALL, 10), frame(true, Opcode.BINARY, false, pattern(1000)));
         client.read(BUFFER);
         client.read(0);
         assertEquals(List.of("BINARY_FRAGMENT 252", "CLOSE 0"), client.chunks);
-    }
-
-    // ---- fixtures ------------------------------------------------------------------------------------------------
-
-    /** A receive loop over the fused calls, as a driver runs it; it records every chunk and write. */
-    private static final class Reader {
-        final WebSocketHandle handle;
-        final ByteBuffer wire;
-        final ByteArrayOutputStream data = new ByteArrayOutputStream();
-        final List<String> chunks = new ArrayList<>();
-        final List<String> events = new ArrayList<>();
-        Action next;
-
-        Reader(WebSocketHandle handle, byte[] wire) {
-            this.handle = handle;
-            this.wire = ByteBuffer.wrap(wire);
-            handle.receive(null);
-            next = handle.getAction(ActionQueue.RECEIVE);
-        }
-
-        /** One read of at most {@code size} bytes (0: end of stream), then every action up to the next read. */
-        void read(int size) {
-            Action.ReceiveFromNetwork read = assertInstanceOf(Action.ReceiveFromNetwork.class, next);
-            int count = Math.min(size, Math.min(read.buffer().remaining(), wire.remaining()));
-            read.buffer().put(read.buffer().position(), wire, wire.position(), count);
-            wire.position(wire.position() + count);
-            next = handle.completeAndGetAction(read, count, ActionQueue.RECEIVE);
-            while (true) {
-                if (next instanceof Action.IndicateReceiveComplete chunk) {
-                    String line = chunk.bufferType() + " " + chunk.data().remaining();
-                    chunks.add(line);
-                    events.add(line);
-                    if (chunk.bufferType() == BufferType.CLOSE) {
-                        handle.completeAction(chunk, 0);
-                        next = null;
-                        return;
-                    }
-                    if (chunk.bufferType() != BufferType.PONG) {
-                        byte[] copy = new byte[chunk.data().remaining()];
-                        chunk.data().duplicate().get(copy);
-                        data.writeBytes(copy);
-                    }
-                    next = handle.completeAndReceive(chunk, null);
-                } else if (next instanceof Action.SendToNetwork write) {
-                    events.add("write " + write.bufferType());
-                    next = handle.completeAndGetAction(write, write.totalBytes(), ActionQueue.RECEIVE);
-                } else {
-                    return;
-                }
-            }
-        }
-
-        /** Reads of {@code size} bytes until the wire is used up. */
-        void readAll(int size) {
-            while (wire.hasRemaining()) {
-                read(size);
-            }
-            assertInstanceOf(Action.ReceiveFromNetwork.class, next, "everything handed out, the next read waits");
-        }
-
-        List<String> types() {
-            return chunks.stream().map(line -> line.substring(0, line.indexOf(' '))).toList();
-        }
-    }
-
-    /** One frame; masked with a fixed key when {@code masked} (a client's frame). */
-    private static byte[] frame(boolean fin, Opcode opcode, boolean masked, byte[] payload) {
-        int key = 0x1234ABCD;
-        ByteBuffer frame = ByteBuffer.allocate(14 + payload.length);
-        FrameGenerator.writeHeader(frame, fin, 0, opcode, masked, key, payload.length);
-        int start = frame.position();
-        Masking.maskInto(ByteBuffer.wrap(payload), 0, frame, start, payload.length, masked ? key : 0, 0);
-        frame.position(start + payload.length).flip();
-        byte[] bytes = new byte[frame.remaining()];
-        frame.get(bytes);
-        return bytes;
-    }
-
-    private static byte[] pattern(int length) {
-        byte[] bytes = new byte[length];
-        for (int i = 0; i < length; i++) {
-            bytes[i] = (byte) (i * 31 + 7);
-        }
-        return bytes;
-    }
-
-    private static byte[] bytes(String ascii) {
-        return ascii.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
     }
 }

@@ -112,6 +112,11 @@ final class MessageInflater {
         while (state != State.AWAITING_INPUT) {
             int written = inflateOnce(out);
             if (written > 0) {
+                // zlib stopped with room left, so it used up its input or ended its stream. The usual case, the input
+                // used up, moves on now instead of in one more call into zlib that could only return 0.
+                if (out.hasRemaining() && inflater.needsInput() && !inflater.finished()) {
+                    advance();
+                }
                 return written;
             }
             if (inflater.finished()) {

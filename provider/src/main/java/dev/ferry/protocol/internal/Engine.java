@@ -213,13 +213,13 @@ public final class Engine {
     }
 
     /**
-     * After a read: the unit its bytes complete, parsed at once (no pong can be waiting, R5 has nothing to arbitrate),
-     * or {@link #pollReceive} when they complete none.
+     * After a read of at least one byte: the unit its bytes complete, parsed at once (no pong can be waiting, R5 has
+     * nothing to arbitrate), or {@link #pollReceive} when they complete none.
      */
     private Action parseAfterRead() {
         Action unit;
         try {
-            unit = receive.parseNext();
+            unit = receive.afterRead();
         } catch (WebSocketProtocolException e) {
             fail(e);
             throw e;
@@ -298,10 +298,11 @@ public final class Engine {
             // receive pipeline hands out reads, a read never holds the wire, and one outstanding means the session
             // has begun (getAction's handshake check has nothing left to do).
             expectNotDeleted("completeAndGetAction");
-            if (!receive.complete(action, bytesTransferred)) {
+            if (!receive.completeRead((Action.ReceiveFromNetwork) action, bytesTransferred)) {
                 throw notHandedOut(action);
             }
-            return state == HandleState.ABORTED ? pollReceive() : parseAfterRead();
+            // No bytes (the end of the stream) cancel the receive, and an aborted handle ends it: poll says how.
+            return bytesTransferred == 0 || state == HandleState.ABORTED ? pollReceive() : parseAfterRead();
         }
         completeAction(action, bytesTransferred);
         return getAction(queue);

@@ -323,4 +323,27 @@ class PerMessageDeflateCodecTest {
         out.add(Arrays.copyOfRange(message, at, message.length));
         return out.toArray(byte[][]::new);
     }
+
+    @Test
+    void aPieceUsedUpIsNoticedWithoutAnEmptyCallIntoZlib() {
+        ZlibRecorder zlib = new ZlibRecorder();
+        Extension receiver = negotiate(PerMessageDeflate.builder().zlib(zlib).build(), PerMessageDeflate.defaults())
+                .client();
+        byte[] text = new byte[64 * 1024];
+        Random random = new Random(7692);
+        for (int i = 0; i < text.length; i++) {
+            text[i] = (byte) ('a' + random.nextInt(8)); // compresses, but not to nothing: every piece has output
+        }
+        byte[] payload = encode(server(), text).get(0);
+        int pieceSize = 1000;
+        int pieces = (payload.length + pieceSize - 1) / pieceSize;
+        assertTrue(pieces >= 5, "a payload of " + payload.length + " bytes");
+
+        assertArrayEquals(text, decode(receiver, List.of(payload), pieceSize, 1 << 20));
+        // Each piece inflates in one call (the output has room for all of it), then the tail in one more. Before, a
+        // used-up piece took a second call that returned 0.
+        assertTrue(zlib.inflaters.get(0).rooms.size() <= pieces + 1,
+                zlib.inflaters.get(0).rooms.size() + " calls into zlib for " + pieces + " pieces");
+    }
+
 }

@@ -121,6 +121,28 @@ class PerMessageDeflateHandleTest {
     }
 
     @Test
+    void aLargeMessageIsInflatedSeveralChunksAtATimeAndHandedOutInChunksOfTheReceiveBuffer() {
+        ZlibRecorder zlib = new ZlibRecorder();
+        HandleProperties receiver = HandleProperties.builder().receiveBufferSize(4096)
+                .extensions(List.of(PerMessageDeflate.builder().zlib(zlib).build())).build();
+        HandleLink link = HandleLink.open(receiver, withDeflate(PerMessageDeflate.defaults()));
+        link.client.receiving();
+        byte[] text = new byte[256 * 1024];
+        Random random = new Random(16384);
+        for (int i = 0; i < text.length; i++) {
+            text[i] = (byte) ('a' + random.nextInt(8));
+        }
+        link.server.send(BufferType.BINARY_MESSAGE, text);
+        link.pump();
+
+        assertSameMessages(List.of(new Message(false, text)), link.client.messages);
+        assertTrue(link.client.largestChunk <= 4096, "chunk of " + link.client.largestChunk + " bytes");
+        // zlib gets room for four receive buffers per call: fewer calls, and fewer bytes on its slow path at the end
+        // of each call's room; the chunks handed out stay within one receive buffer.
+        assertEquals(4 * 4096, zlib.inflaters.get(0).rooms.stream().mapToInt(Integer::intValue).max().orElse(0));
+    }
+
+    @Test
     void compressionBombOverMaxMessageSizeFails1009WithoutInflatingIt() {
         HandleProperties limited = HandleProperties.builder().maxMessageSize(1 << 20)
                 .extensions(List.of(PerMessageDeflate.defaults())).build();

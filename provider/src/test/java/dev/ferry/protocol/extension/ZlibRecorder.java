@@ -1,11 +1,16 @@
 package dev.ferry.protocol.extension;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
-/** A {@link Zlib} that hands out JDK streams which record their strategy and count {@code end()} calls. */
+/**
+ * A {@link Zlib} that hands out JDK streams which record their strategy, count {@code end()} calls, and record the
+ * output room of every call to inflate.
+ */
 final class ZlibRecorder implements Zlib {
 
     final List<RecordingDeflater> deflaters = new ArrayList<>();
@@ -48,9 +53,17 @@ final class ZlibRecorder implements Zlib {
 
     static final class RecordingInflater extends Inflater {
         int ends;
+        /** The room of the output buffer of each {@code inflate(ByteBuffer)} call, in order. */
+        final List<Integer> rooms = new ArrayList<>();
 
         RecordingInflater() {
             super(true);
+        }
+
+        @Override
+        public int inflate(ByteBuffer output) throws DataFormatException {
+            rooms.add(output.remaining());
+            return super.inflate(output);
         }
 
         @Override
