@@ -76,6 +76,8 @@ import java.util.function.Consumer;
 public final class JakartaSession implements Session {
 
     private static final System.Logger LOG = System.getLogger(JakartaSession.class.getName());
+    /** The wait of a sender that must not wait for a partial message of another thread ({@link #mayGo}). */
+    private static final long NO_WAIT = Long.MIN_VALUE;
     private static final VarHandle BASIC;
     private static final VarHandle ASYNC;
     private static final VarHandle ORDER;
@@ -495,16 +497,17 @@ public final class JakartaSession implements Session {
      * partial message keeps its kind and may be continued from any thread. A whole message, or a partial one of
      * the other kind, waits until an unfinished partial message ends, unless the calling thread sent that
      * message's last part (it would wait for itself: {@code IllegalStateException}). An asynchronous sender
-     * ({@code waitNanos} null) does not wait: false, and it holds its message until the partial message ends.
+     * ({@code waitNanos} {@link #NO_WAIT}) does not wait: false, and it holds its message until the partial message
+     * ends. (A primitive: a boxed timeout would be one allocation per send.)
      */
-    private boolean mayGo(boolean text, boolean partial, long deadline, Long waitNanos) throws InterruptedException {
+    private boolean mayGo(boolean text, boolean partial, long deadline, long waitNanos) throws InterruptedException {
         while (partialText != null && !(partial && partialText == text)) {
             if (partialThread == Thread.currentThread()) {
                 throw new IllegalStateException("a partial " + (partialText ? "text" : "binary")
                         + " message is being sent by this thread; finish it (isLast = true) before sending a "
                         + (partial ? "partial " : "whole ") + (text ? "text" : "binary") + " message");
             }
-            if (waitNanos == null) {
+            if (waitNanos == NO_WAIT) {
                 return false;
             }
             long left = deadline - System.nanoTime();
@@ -736,7 +739,7 @@ public final class JakartaSession implements Session {
         outcome.thenAcceptAsync(whenDone, host.executor());
         order().lock();
         try {
-            if (mayGo(type.isText(), false, 0, null)) {
+            if (mayGo(type.isText(), false, 0, NO_WAIT)) {
                 driver.enqueue(request);
                 advance(type.isText(), false, true);
             } else {
