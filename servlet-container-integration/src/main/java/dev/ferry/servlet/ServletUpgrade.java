@@ -15,14 +15,17 @@ import java.util.concurrent.Executor;
  * and {@link HttpServletRequest#upgrade}, whose {@link UpgradeHandler} opens the session once the container has
  * switched protocols. Shared by {@link UpgradeFilter} and {@link ServletUpgradeBridge}.
  *
- * <p>Stateless but for the executor, which the transports of the upgraded connections use; thread safe.
+ * <p>Stateless but for the executor, which the transports of the upgraded connections use, and what it knows of the
+ * container; thread safe.
  */
 final class ServletUpgrade {
 
     private final Executor executor;
+    private final ContainerTraits traits;
 
-    ServletUpgrade(Executor executor) {
+    ServletUpgrade(Executor executor, ContainerTraits traits) {
         this.executor = executor;
+        this.traits = traits;
     }
 
     /** Answers a request that cannot be turned into an upgrade request at all (RFC 6455 §4.2.1). */
@@ -43,11 +46,10 @@ final class ServletUpgrade {
     void accept(HttpServletRequest request, HttpServletResponse response, UpgradeResult.Accepted accepted)
             throws IOException {
         try {
-            String serverInfo = request.getServletContext().getServerInfo();
             response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
-            addHeaders(response, accepted.responseHeaders(), !setsUpgradeHeaders(serverInfo));
+            addHeaders(response, accepted.responseHeaders(), !traits.setsUpgradeHeaders());
             UpgradeHandler handler = request.upgrade(UpgradeHandler.class);
-            handler.prepare(accepted, request, executor, serverInfo);
+            handler.prepare(accepted, request, executor, traits);
         } catch (IOException | RuntimeException | jakarta.servlet.ServletException e) {
             accepted.abandon();
             if (e instanceof IOException io) {
@@ -57,22 +59,14 @@ final class ServletUpgrade {
         }
     }
 
-    /**
-     * Whether the container's {@code HttpServletRequest.upgrade} sets {@code Connection: Upgrade} and {@code Upgrade}
-     * (the request's protocol, {@code websocket} here: the handshake accepted only that) itself, replacing what the
-     * response had: Jetty 12.1 does. Tomcat 11 sets neither for a servlet's upgrade, nor may an untried container.
-     */
-    static boolean setsUpgradeHeaders(String serverInfo) {
-        return serverInfo != null && serverInfo.regionMatches(true, 0, "jetty/", 0, "jetty/".length());
-    }
-
     private static void addHeaders(HttpServletResponse response, List<HttpHeader> headers) {
         addHeaders(response, headers, true);
     }
 
     /**
      * Sets each header, adding rather than replacing when a name repeats (a handful of headers: no set needed);
-     * {@code Upgrade} and {@code Connection} only when {@code upgradeHeaders}, else the container sets them.
+     * {@code Upgrade} and {@code Connection} only when {@code upgradeHeaders}, else the container sets them
+     * ({@link ContainerTraits#setsUpgradeHeaders}).
      */
     private static void addHeaders(HttpServletResponse response, List<HttpHeader> headers, boolean upgradeHeaders) {
         for (int i = 0; i < headers.size(); i++) {

@@ -33,9 +33,7 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
     private UpgradeResult.Accepted accepted;
     private boolean secure;
     private Executor executor;
-    private WebConnectionTransport.ReadResumption resumption;
-    private WebConnectionTransport.LastWrite lastWrite;
-    private boolean opensInInit;
+    private ContainerTraits traits;
     /** The upgraded request, kept until {@code init} only on a container that runs it asynchronously (Jetty). */
     private HttpServletRequest asyncRequest;
     private WebConnectionTransport transport;
@@ -45,38 +43,18 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
     }
 
     /**
-     * @param request    the request being upgraded, on the request's thread
-     * @param serverInfo the container's {@code ServletContext.getServerInfo()}: how it resumes reading
-     *                   ({@link WebConnectionTransport.ReadResumption#forServer}), what its close does with the last
-     *                   write ({@link WebConnectionTransport.LastWrite#forServer}), whether it lets the connection
-     *                   write during {@code init} ({@link #opensInInit}) and whether it runs the upgraded connection as
-     *                   an asynchronous request ({@link #runsAsynchronously})
+     * @param request the request being upgraded, on the request's thread
+     * @param traits  what the container does beyond the servlet API: whether the session opens in {@code init},
+     *                whether the request runs asynchronously, how reading resumes and what its close does with the
+     *                last write
      */
-    void prepare(UpgradeResult.Accepted accepted, HttpServletRequest request, Executor executor, String serverInfo) {
+    void prepare(UpgradeResult.Accepted accepted, HttpServletRequest request, Executor executor,
+                 ContainerTraits traits) {
         this.accepted = accepted;
         this.secure = request.isSecure();
         this.executor = executor;
-        this.resumption = WebConnectionTransport.ReadResumption.forServer(serverInfo);
-        this.lastWrite = WebConnectionTransport.LastWrite.forServer(serverInfo);
-        this.opensInInit = opensInInit(serverInfo);
-        this.asyncRequest = runsAsynchronously(serverInfo) ? request : null;
-    }
-
-    /**
-     * Whether the container runs the upgraded connection as an asynchronous request of the servlet, which is still
-     * being handled when it calls {@code init}: Jetty does ({@code HttpServletRequest.upgrade} starts it
-     * asynchronously). Tomcat does not, and has recycled the request by then, so it is not asked.
-     */
-    static boolean runsAsynchronously(String serverInfo) {
-        return opensInInit(serverInfo);
-    }
-
-    /**
-     * Whether the session opens inside {@code init}: on Jetty, which lets the connection write there
-     * ({@code LargeSendsFromOnOpenIT}); not on Tomcat, nor on a container we have not tried.
-     */
-    static boolean opensInInit(String serverInfo) {
-        return serverInfo != null && serverInfo.regionMatches(true, 0, "jetty/", 0, "jetty/".length());
+        this.traits = traits;
+        this.asyncRequest = traits.runsAsynchronously() ? request : null;
     }
 
     @Override
@@ -99,8 +77,9 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
             }
         }
         try {
-            transport = new WebConnectionTransport(connection, secure, executor, resumption, lastWrite,
-                    accepted.container().scheduler(), accepted.container().driverSettings().closeTimeout());
+            transport = new WebConnectionTransport(connection, secure, executor, traits.readResumption(),
+                    traits.lastWrite(), accepted.container().scheduler(),
+                    accepted.container().driverSettings().closeTimeout());
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not take over the upgraded connection of "
                     + accepted.request().requestUri() + "; the session is not opened", e);
@@ -115,7 +94,7 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
         UpgradeResult.Accepted opening = accepted;
         accepted = null; // the container keeps this handler as long as the connection: keep no handshake leftovers
         WebConnectionTransport upgraded = transport;
-        if (opensInInit) {
+        if (traits.opensInInit()) {
             try {
                 opening.openOnTransportThread(upgraded);
             } catch (RuntimeException e) {

@@ -114,12 +114,7 @@ final class WebConnectionTransport implements Transport {
          * {@link ScratchPool#SIZE} bytes at a time, at least Tomcat's 8 KiB read buffer, so a read leaves nothing
          * behind in it.
          */
-        CONTAINER_REDISPATCHES;
-
-        /** Tomcat (by its server info) re-dispatches; every other container is taken at the servlet contract. */
-        static ReadResumption forServer(String serverInfo) {
-            return serverInfo != null && serverInfo.startsWith("Apache Tomcat") ? CONTAINER_REDISPATCHES : CALLER_READS;
-        }
+        CONTAINER_REDISPATCHES
     }
 
     /** What a container's output close does with bytes the stream holds, which decides how the last write ends. */
@@ -135,13 +130,7 @@ final class WebConnectionTransport implements Transport {
          * callback, so bytes the socket could not take then might never go out. The last write is flushed like any
          * other, and {@link #close()} waits for it when the stream is not ready.
          */
-        FLUSHED;
-
-        /** Jetty (by its server info) leaves the last write to the close; every other container flushes it. */
-        static LastWrite forServer(String serverInfo) {
-            return serverInfo != null && serverInfo.regionMatches(true, 0, "jetty/", 0, "jetty/".length())
-                    ? LEFT_TO_CLOSE : FLUSHED;
-        }
+        FLUSHED
     }
 
     private static final System.Logger LOG = System.getLogger(WebConnectionTransport.class.getName());

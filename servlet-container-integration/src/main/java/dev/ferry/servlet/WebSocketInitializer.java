@@ -67,7 +67,7 @@ public final class WebSocketInitializer implements ServletContainerInitializer {
         DaemonThreads threads = new DaemonThreads(
                 "ferry-io" + (context.getContextPath().isEmpty() ? "" : "-" + context.getContextPath()) + "-");
         ExecutorService executor = executor(threads);
-        ServletUpgrade upgrade = new ServletUpgrade(executor);
+        ServletUpgrade upgrade = new ServletUpgrade(executor, ContainerTraits.of(context.getServerInfo()));
         container.setUpgradeBridge(new ServletUpgradeBridge(upgrade));
         FilterRegistration.Dynamic filter = context.addFilter(FILTER_NAME, new UpgradeFilter(container, upgrade));
         filter.setAsyncSupported(true);

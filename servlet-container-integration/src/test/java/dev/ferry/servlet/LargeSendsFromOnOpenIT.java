@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * On Jetty the session opens inside {@code HttpUpgradeHandler.init} ({@link UpgradeHandler#opensInInit}), and Jetty
+ * On Jetty the session opens inside {@code HttpUpgradeHandler.init} ({@link ContainerTraits#opensInInit}), and Jetty
  * calls back when the connection is writable again only after {@code init} returns; on Tomcat it opens on Ferry's
  * executor. Either way an {@code onOpen} that sends more than the socket takes at once, and more than the session's
  * send queue holds (4 MiB), in blocking sends, must finish, every byte in order, and its last small message must not

@@ -49,7 +49,7 @@ class UpgradeHandlerTest {
     @Test
     void onJettyTheUpgradedRequestLosesItsAsynchronousTimeout() throws Exception {
         UpgradeHandler handler = new UpgradeHandler();
-        handler.prepare(accepted(), request(), Runnable::run, "jetty/12.1.14");
+        handler.prepare(accepted(), request(), Runnable::run, ContainerTraits.JETTY);
         handler.init(refusingConnection());
         assertEquals(List.of("isSecure", "isAsyncStarted", "getAsyncContext", "setTimeout 0"), asked);
     }
@@ -57,7 +57,7 @@ class UpgradeHandlerTest {
     @Test
     void onTomcatTheRecycledRequestIsNotAskedInInit() throws Exception {
         UpgradeHandler handler = new UpgradeHandler();
-        handler.prepare(accepted(), request(), Runnable::run, "Apache Tomcat/11.0.27");
+        handler.prepare(accepted(), request(), Runnable::run, ContainerTraits.TOMCAT);
         handler.init(refusingConnection());
         assertEquals(List.of("isSecure"), asked);
     }
@@ -73,7 +73,7 @@ class UpgradeHandlerTest {
                     }
                     throw new IllegalStateException("recycled");
                 });
-        handler.prepare(accepted(), refusing, Runnable::run, "jetty/12.1.14");
+        handler.prepare(accepted(), refusing, Runnable::run, ContainerTraits.JETTY);
         handler.init(refusingConnection()); // no exception: init goes on to take over the connection
         assertEquals(List.of("isSecure", "isAsyncStarted"), asked);
     }

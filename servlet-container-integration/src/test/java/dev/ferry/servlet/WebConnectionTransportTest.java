@@ -318,15 +318,6 @@ class WebConnectionTransportTest {
     }
 
     @Test
-    void onlyJettyLeavesTheLastWriteToItsClose() {
-        assertEquals(WebConnectionTransport.LastWrite.LEFT_TO_CLOSE,
-                WebConnectionTransport.LastWrite.forServer("jetty/12.1.14"));
-        assertEquals(WebConnectionTransport.LastWrite.FLUSHED,
-                WebConnectionTransport.LastWrite.forServer("Apache Tomcat/11.0.27"));
-        assertEquals(WebConnectionTransport.LastWrite.FLUSHED, WebConnectionTransport.LastWrite.forServer(null));
-    }
-
-    @Test
     void closeWaitsForAPendingWrite() throws IOException {
         out.acceptBeforeBlocking = 1;
         transport.write(new ByteBuffer[] {ByteBuffer.wrap(new byte[10])});
