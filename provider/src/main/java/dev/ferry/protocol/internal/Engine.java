@@ -301,7 +301,7 @@ public final class Engine {
             if (!receive.completeRead((Action.ReceiveFromNetwork) action, bytesTransferred)) {
                 throw notHandedOut(action);
             }
-            // No bytes (the end of the stream) cancel the receive, and an aborted handle ends it: poll says how.
+            // A read of no bytes (the end of the stream) cancels the receive, and abort ends it: poll hands out how.
             return bytesTransferred == 0 || state == HandleState.ABORTED ? pollReceive() : parseAfterRead();
         }
         completeAction(action, bytesTransferred);

@@ -98,6 +98,7 @@ final class ReceivePipeline {
     private Opcode messageOpcode;
     private long messageBytes;
     private Extension decoder;
+    /** Whether decoded output may be waiting: in the decoded buffer, or in the extension not drained yet. */
     private boolean decoderHasOutput;
     private boolean decoderFinalSupplied;
 
