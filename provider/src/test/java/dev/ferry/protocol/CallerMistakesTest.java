@@ -107,6 +107,19 @@ class CallerMistakesTest {
     }
 
     @Test
+    void noSendOnAnAbortedHandleAndTheErrorNamesTheCall() {
+        client.abort();
+        assertEquals(HandleState.ABORTED, client.state());
+        IllegalStateException send = assertThrows(IllegalStateException.class,
+                () -> client.send(BufferType.BINARY_MESSAGE, null, 1));
+        assertEquals("expected an open handle to send BINARY_MESSAGE, got ABORTED", send.getMessage());
+        IllegalStateException close = assertThrows(IllegalStateException.class,
+                () -> client.sendClose(CloseStatus.NORMAL_CLOSURE, 2));
+        assertEquals("expected an open handle to sendClose, got ABORTED", close.getMessage());
+        assertEquals(HandleState.ABORTED, client.state());
+    }
+
+    @Test
     void sessionCallsBeforeTheHandshake() {
         WebSocketHandle fresh = WebSocketHandle.createClient(HandleProperties.defaults());
         rejects(IllegalStateException.class, fresh, () -> fresh.send(BufferType.BINARY_MESSAGE, null, 1));

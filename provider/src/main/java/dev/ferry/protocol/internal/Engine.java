@@ -141,13 +141,17 @@ public final class Engine {
     public void send(BufferType type, ByteBuffer data, Object context) {
         Objects.requireNonNull(type, "type");
         beginSession("send");
-        expectSendable("send " + type);
+        if (!sendable()) {
+            throw notSendable("send " + type); // the call's name is spelled only for the error
+        }
         send.send(type, data, context);
     }
 
     public void sendClose(CloseStatus status, Object context) {
         beginSession("sendClose");
-        expectSendable("sendClose");
+        if (!sendable()) {
+            throw notSendable("sendClose");
+        }
         send.sendClose(status, context);
     }
 
@@ -164,10 +168,12 @@ public final class Engine {
         }
     }
 
-    private void expectSendable(String call) {
-        if (state == HandleState.FAILED || state == HandleState.ABORTED) {
-            throw new IllegalStateException("expected an open handle to " + call + ", got " + state);
-        }
+    private boolean sendable() {
+        return state != HandleState.FAILED && state != HandleState.ABORTED;
+    }
+
+    private IllegalStateException notSendable(String call) {
+        return new IllegalStateException("expected an open handle to " + call + ", got " + state);
     }
 
     // ---- actions ------------------------------------------------------------------------------
