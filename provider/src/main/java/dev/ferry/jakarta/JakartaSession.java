@@ -606,11 +606,9 @@ public final class JakartaSession implements Session {
      * written at once as far as the transport takes it, and the call returns without waiting for the rest: the
      * transport may hold back its "writable again" callback until that very thread returns, so waiting there could
      * only end in the timeout. The payload is copied then, since the frame may outlive the call. A small data frame
-     * sent there is deferrable ({@link SendRequest#deferrable}): when more replies are likely before the next read
-     * (see {@code ConnectionDriver}, "Deferred writes"; the reply to a lone message is written at once) it goes out
-     * with the replies to the other messages of the same read, in one write, before the connection reads again or
-     * this thread returns to the container (at most {@code ConnectionDriver}'s deferred-write bound later, should the
-     * callback block). When the send queue
+     * sent there is deferred ({@link SendRequest#deferrable}): it goes out with the replies to the other messages of
+     * the same read, in one write, before the connection reads again or this thread returns to the container (at
+     * most {@code ConnectionDriver}'s deferred-write bound later, should the callback block). When the send queue
      * is full such a send cannot wait for room either: the queue may then hold up to
      * {@link ConnectionDriver#STRETCH} times its limit for the rest of that callback (past that the send waits, up
      * to the timeout), and the session's later callbacks run on the host's executor, where a full queue is waited

@@ -87,15 +87,6 @@ import java.lang.invoke.VarHandle;
  * An application batch ({@link #setBatching}) is never mixed with deferred frames: while batching, frames are batched
  * as usual and written on its flush.
  *
- * <p>Deferring pays only when more frames follow before the connection reads again, and a held frame costs a copy
- * into the batch and, for the first one held, the deferred-write timer (on a busy connection about one wake-up of
- * the timer thread every 10 to 20 ms). So a deferrable frame is written at once, as any other, unless a frame was
- * already sent since the connection last read from the network, or that read has handed the listener more than one
- * data chunk so far, or the last read that handed over any handed over more than one (the peer pipelines its
- * messages). The reply to a lone message, as a peer with one request in flight sends them, goes out at once; the
- * replies to a read of several messages share one write as above (from the second on when the peer had sent one
- * message per read before).
- *
  * <p>Thread contract: every public method may be called from any thread. The listener is called from the
  * thread running the loop, never concurrently with itself, and must not block (but for
  * {@link Listener#afterTransportCallback()}).
@@ -265,12 +256,6 @@ public final class ConnectionDriver {
     private boolean eof;
     /** When the oldest held deferred frame was held (the scheduler's clock). */
     private long deferredSince;
-    /** Data chunks handed to the listener since the last read that brought bytes (see "Deferred writes"). */
-    private int deliveredSinceRead;
-    /** Deferrable frames sent since that read. */
-    private int repliesSinceRead;
-    /** The last read that handed the listener any data chunk handed it more than one: the peer pipelines. */
-    private boolean peerPipelines;
     private CloseStatus closeToSend;
     private boolean closeHandedOff;
     private boolean closeSent;
@@ -796,16 +781,11 @@ public final class ConnectionDriver {
                 writes.addToBatch(send);
                 sendPipelineBusy = false;
                 sendNext = next(handle.completeAndGetAction(send, send.totalBytes(), ActionQueue.SEND));
-            } else if (sendPipeline && !batching && state == State.OPEN && isDeferrable(send)) {
-                boolean pays = repliesSinceRead > 0 || deliveredSinceRead > 1 || peerPipelines;
-                repliesSinceRead++;
-                if (pays && writes.mayDefer(send)) {
-                    defer(send);
-                    sendPipelineBusy = false;
-                    sendNext = next(handle.completeAndGetAction(send, send.totalBytes(), ActionQueue.SEND));
-                } else {
-                    writes.add(send, true, false);
-                }
+            } else if (sendPipeline && !batching && state == State.OPEN && isDeferrable(send)
+                    && writes.mayDefer(send)) {
+                defer(send);
+                sendPipelineBusy = false;
+                sendNext = next(handle.completeAndGetAction(send, send.totalBytes(), ActionQueue.SEND));
             } else {
                 // The Close that answers the peer's ends the connection: the transport is closed once it is written.
                 writes.add(send, sendPipeline, sendPipeline && send.bufferType() == BufferType.CLOSE
@@ -902,11 +882,6 @@ public final class ConnectionDriver {
             handle.completeAction(read, 0);
         } else {
             lastActivity = scheduler.nanoTime();
-            if (deliveredSinceRead > 0) {
-                peerPipelines = deliveredSinceRead > 1;
-            }
-            deliveredSinceRead = 0;
-            repliesSinceRead = 0;
             receiveNext = completeAndGetReceive(read, n);
         }
         return true;
@@ -949,7 +924,6 @@ public final class ConnectionDriver {
                 }
             }
             case UTF8_MESSAGE, UTF8_FRAGMENT, BINARY_MESSAGE, BINARY_FRAGMENT -> {
-                deliveredSinceRead++;
                 if (listener.onReceive(type, received.data())) {
                     receiveWanted = true;
                 }

@@ -21,10 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Deferred writes: the small replies a connection's own callback thread sends while it handles one read go out in
  * one transport write, before the connection reads again; nothing deferred waits past the next read, the owner's
- * flush, a frame that is not deferred, or the deferred-write timer. A frame is deferred only when more are likely to
- * follow before the next read (the peer pipelines, or this read brought several messages, or a frame was sent since
- * it); the reply to a lone message goes out at once. Frames are held while the listener has paused reading (as the
- * Jakarta layer does while a message handler runs): {@link #handlerRuns()}. A server driver over
+ * flush, a frame that is not deferred, or the deferred-write timer. Frames are held while the listener has paused
+ * reading (as the Jakarta layer does while a message handler runs): {@link #handlerRuns()}. A server driver over
  * {@link MemoryTransport}; every callback runs on the test's thread, so the order of events is fixed.
  */
 class ConnectionDriverDeferredWriteTest {
@@ -138,22 +136,10 @@ class ConnectionDriverDeferredWriteTest {
         return frames;
     }
 
-    /**
-     * The peer pipelines (its last read brought two messages, which nobody answers), then sends a message and the
-     * listener pauses after it: a message handler is running, and what it sends may be deferred.
-     */
+    /** The peer sends a message and the listener pauses after it: a message handler is running. */
     private void handlerRuns() throws IOException {
-        peerPipelines();
         pause = true;
         peerSends("go");
-    }
-
-    /** The peer sends two messages in one read, which the listener takes without answering. */
-    private void peerPipelines() throws IOException {
-        Reply handler = reply;
-        reply = null;
-        peerSends("a", "b");
-        reply = handler;
     }
 
     private void runCallbacks() {
@@ -171,48 +157,10 @@ class ConnectionDriverDeferredWriteTest {
 
     @Test
     void theRepliesToTheMessagesOfOneReadShareOneWrite() throws IOException {
-        peerPipelines();
         reply = (type, text) -> send(deferrable("re " + text));
         peerSends("one", "two", "three");
         assertEquals(1, server.writes, "three replies, one write before the next read");
         assertEquals(List.of("1 re one", "1 re two", "1 re three"), peerReceives());
-    }
-
-    @Test
-    void theFirstReadOfSeveralMessagesAfterLoneOnesDefersFromItsSecondReply() throws IOException {
-        reply = (type, text) -> send(deferrable("re " + text));
-        peerSends("lone");
-        assertEquals(List.of("1 re lone"), peerReceives());
-        int before = server.writes;
-        peerSends("one", "two", "three");
-        assertEquals(2, server.writes - before, "the first reply at once, the other two in one write");
-        assertEquals(List.of("1 re one", "1 re two", "1 re three"), peerReceives());
-    }
-
-    @Test
-    void theReplyToALoneMessageIsWrittenAtOnceWithoutTheTimer() throws IOException {
-        List<Integer> writesAfterSend = new ArrayList<>();
-        reply = (type, text) -> {
-            send(deferrable("re " + text));
-            writesAfterSend.add(server.writes);
-        };
-        peerSends("one");
-        peerSends("two");
-        assertEquals(List.of(1, 2), writesAfterSend, "each reply written by its send, not held for the next read");
-        assertEquals(0, scheduler.pending(), "no deferred-write timer armed");
-        assertEquals(List.of("1 re one", "1 re two"), peerReceives());
-    }
-
-    @Test
-    void aSecondReplyToALoneMessageIsDeferred() throws IOException {
-        reply = (type, text) -> {
-            send(deferrable("re " + text));
-            send(deferrable("and " + text));
-            send(deferrable("also " + text));
-        };
-        peerSends("one");
-        assertEquals(2, server.writes, "the first reply at once, the next two in one write");
-        assertEquals(List.of("1 re one", "1 and one", "1 also one"), peerReceives());
     }
 
     @Test
