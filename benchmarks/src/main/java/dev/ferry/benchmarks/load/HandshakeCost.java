@@ -1,14 +1,10 @@
 package dev.ferry.benchmarks.load;
 
-import jakarta.servlet.ServletContainerInitializer;
-
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -46,10 +42,7 @@ public final class HandshakeCost {
         int perRound = args.length > 1 ? Integer.parseInt(args[1]) : 3_000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 9;
         String container = args.length > 3 ? args[3] : "jetty";
-        List<ServletContainerInitializer> initializers = new ArrayList<>();
-        ServiceLoader.load(ServletContainerInitializer.class).forEach(initializers::add);
-        LoadServer.Host host = container.equals("tomcat") ? TomcatHost.start(initializers)
-                : JettyHost.start(initializers);
+        LoadServer.Host host = InProcessServer.start(container);
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Set<Long> clientThreads = ConcurrentHashMap.newKeySet();
@@ -66,19 +59,12 @@ public final class HandshakeCost {
         double[] cpuMicros = new double[rounds];
         double[] allocated = new double[rounds];
         for (int r = 0; r < rounds; r++) {
-            Map<Long, long[]> before = serverThreads(threads, clientThreads);
+            Map<Long, long[]> before = InProcessServer.snapshot(clientThreads);
             handshakes(clients, clientThreads, host.port(), perRound);
             Thread.sleep(50); // a bounded pause for the server to finish the last closes
-            Map<Long, long[]> after = serverThreads(threads, clientThreads);
-            long cpu = 0;
-            long bytes = 0;
-            for (Map.Entry<Long, long[]> thread : after.entrySet()) {
-                long[] start = before.getOrDefault(thread.getKey(), new long[2]);
-                cpu += thread.getValue()[0] - start[0];
-                bytes += thread.getValue()[1] - start[1];
-            }
-            cpuMicros[r] = cpu / 1_000.0 / perRound;
-            allocated[r] = bytes / (double) perRound;
+            long[] spent = InProcessServer.spent(before, InProcessServer.snapshot(clientThreads));
+            cpuMicros[r] = spent[0] / 1_000.0 / perRound;
+            allocated[r] = spent[1] / (double) perRound;
         }
         long processCpu = processCpuNanos() - processStart - threadCpu(threads, clientThreads);
         long compiled = compilationMillis() - compileStart;
@@ -144,19 +130,6 @@ public final class HandshakeCost {
     }
 
     /** CPU nanoseconds and allocated bytes of every live thread but the clients'. */
-    private static Map<Long, long[]> serverThreads(com.sun.management.ThreadMXBean threads, Set<Long> clients) {
-        long[] ids = threads.getAllThreadIds();
-        long[] cpu = threads.getThreadCpuTime(ids);
-        long[] allocated = threads.getThreadAllocatedBytes(ids);
-        Map<Long, long[]> byThread = new HashMap<>();
-        for (int i = 0; i < ids.length; i++) {
-            if (!clients.contains(ids[i]) && cpu[i] >= 0) {
-                byThread.put(ids[i], new long[] {cpu[i], allocated[i]});
-            }
-        }
-        return byThread;
-    }
-
     private static void handshakes(ExecutorService clients, Set<Long> clientThreads, int port, int count)
             throws Exception {
         List<Future<?>> running = new ArrayList<>();

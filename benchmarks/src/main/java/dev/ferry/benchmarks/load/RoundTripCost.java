@@ -1,19 +1,15 @@
 package dev.ferry.benchmarks.load;
 
-import jakarta.servlet.ServletContainerInitializer;
-
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,12 +62,7 @@ public final class RoundTripCost {
         int perRound = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 7;
         String container = args.length > 3 ? args[3] : "jetty";
-        List<ServletContainerInitializer> initializers = new ArrayList<>();
-        ServiceLoader.load(ServletContainerInitializer.class).forEach(initializers::add);
-        LoadServer.Host host = container.equals("tomcat") ? TomcatHost.start(initializers)
-                : JettyHost.start(initializers);
-        com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        LoadServer.Host host = InProcessServer.start(container);
         long mainTid = nativeTid();
         byte[] payload = new byte[PAYLOAD];
         for (int i = 0; i < PAYLOAD; i++) {
@@ -90,21 +81,15 @@ public final class RoundTripCost {
         Map<String, double[]> scheduledByGroup = new TreeMap<>();
         Map<String, double[]> threadsByGroup = new TreeMap<>();
         for (int r = 0; r < rounds; r++) {
-            Map<Long, long[]> javaBefore = javaThreads(threads, client.javaId());
+            Set<Long> clientThreads = Set.of(client.javaId(), Thread.currentThread().getId());
+            Map<Long, long[]> javaBefore = InProcessServer.snapshot(clientThreads);
             Map<Long, Task> before = tasks();
             client.run(perRound);
             Map<Long, Task> after = tasks();
-            Map<Long, long[]> javaAfter = javaThreads(threads, client.javaId());
+            long[] spent = InProcessServer.spent(javaBefore, InProcessServer.snapshot(clientThreads));
             Map<Long, String> names = threadNames();
-            long cpuNanos = 0;
-            long bytes = 0;
-            for (Map.Entry<Long, long[]> thread : javaAfter.entrySet()) {
-                long[] start = javaBefore.getOrDefault(thread.getKey(), new long[2]);
-                cpuNanos += thread.getValue()[0] - start[0];
-                bytes += thread.getValue()[1] - start[1];
-            }
-            cpu[r] = cpuNanos / 1_000.0 / perRound;
-            allocated[r] = bytes / (double) perRound;
+            cpu[r] = spent[0] / 1_000.0 / perRound;
+            allocated[r] = spent[1] / (double) perRound;
             Map<String, long[]> groups = new HashMap<>(); // voluntary, scheduled, threads that ran
             for (Map.Entry<Long, Task> task : after.entrySet()) {
                 long tid = task.getKey();
@@ -237,20 +222,6 @@ public final class RoundTripCost {
     }
 
     /** CPU nanoseconds and allocated bytes of every live Java thread but the client's and this one. */
-    private static Map<Long, long[]> javaThreads(com.sun.management.ThreadMXBean threads, long client) {
-        long[] ids = threads.getAllThreadIds();
-        long[] cpu = threads.getThreadCpuTime(ids);
-        long[] allocated = threads.getThreadAllocatedBytes(ids);
-        long self = Thread.currentThread().getId();
-        Map<Long, long[]> byThread = new HashMap<>();
-        for (int i = 0; i < ids.length; i++) {
-            if (ids[i] != client && ids[i] != self && cpu[i] >= 0) {
-                byThread.put(ids[i], new long[] {cpu[i], allocated[i]});
-            }
-        }
-        return byThread;
-    }
-
     /** Every thread of this process, by kernel thread id. A thread that ends while being read is left out. */
     private static Map<Long, Task> tasks() throws IOException {
         Map<Long, Task> tasks = new HashMap<>();
