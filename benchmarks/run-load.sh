@@ -1,13 +1,15 @@
 #!/bin/sh
 # The loopback load comparison in one command (see README.md, "Load run"):
-#   benchmarks/run-load.sh [seconds per row, default 5]
+#   benchmarks/run-load.sh [seconds per row, default 5] [servers, default ferry,jetty,tomcat] [rounds, default 3]
 # Builds Ferry, resolves one class path per server from load/*.xml, then runs LoadRun, which starts each
-# server in its own JVM on 127.0.0.1 and drives it with the same JDK-only client. The table goes to stdout
-# and to benchmarks/results/load-<UTC time>.md, with the date, the machine and the load average.
+# server in its own JVM on 127.0.0.1 and drives them in turn with the same JDK-only client, every timed row
+# in rounds whose server order rotates. The table of medians goes to stdout and to
+# benchmarks/results/load-<UTC time>.md, with the date, the machine and the load average.
 set -eu
 cd "$(dirname "$0")/.."
 SECONDS_PER_ROW="${1:-5}"
 ONLY="${2:-ferry,jetty,tomcat}"   # which servers to run, for example "ferry" while diagnosing
+ROUNDS="${3:-3}"
 
 mvn -B -q -pl benchmarks,examples -am package -DskipTests
 for server in ferry-on-jetty jetty tomcat; do
@@ -23,12 +25,12 @@ cp_of() { cat "$PWD/benchmarks/target/classpath-$1.txt"; }
 out="benchmarks/results/load-$(date -u +%Y%m%dT%H%M%SZ).md"
 mkdir -p benchmarks/results
 {
-    echo "Load run of $(date -u '+%Y-%m-%d %H:%M UTC'), $SECONDS_PER_ROW s per row after a warm-up"
+    echo "Load run of $(date -u '+%Y-%m-%d %H:%M UTC'), $SECONDS_PER_ROW s per row after a warm-up, $ROUNDS rounds"
     echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GB, $(java -version 2>&1 | head -1)"
     echo "Load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
 } > "$out"
-java -Xmx1g ${LOAD_JAVA_OPTS:-} -cp "$load_classes" dev.ferry.benchmarks.load.LoadRun --seconds "$SECONDS_PER_ROW" \
+java -Xmx1g ${LOAD_JAVA_OPTS:-} -cp "$load_classes" dev.ferry.benchmarks.load.LoadRun --seconds "$SECONDS_PER_ROW" --rounds "$ROUNDS" \
     --log benchmarks/target/load-logs \
     $(case ",$ONLY," in *,ferry,*) echo "ferry=jetty=$load_classes:$ferry_classes:$(cp_of ferry-on-jetty)";; esac) \
     $(case ",$ONLY," in *,jetty,*) echo "jetty=jetty=$load_classes:$(cp_of jetty)";; esac) \

@@ -26,8 +26,14 @@ import java.util.concurrent.atomic.LongAdder;
  * WebSocket implementation), drives it with the same {@link WireClient} load, and prints one table with
  * every row's ratio against the server named {@code jetty}.
  *
- * <p>Usage: {@code LoadRun [--seconds S] [--log DIR] name=container=classpath ...}, where container is
- * {@code jetty} or {@code tomcat}. Every row is bounded in time (warm-up plus {@code S} seconds) and count. The
+ * <p>All servers run at once and take turns: each timed row is measured in {@code R} rounds, and every round
+ * visits the servers in a rotated order ({@link #order}), so each server is measured first, second and third
+ * equally often. What a row leaves behind for the next one (the TIME-WAIT sockets of a handshake row, a warmer
+ * or colder CPU) then falls on every server alike, and the table shows each row's median over the rounds, with the
+ * rounds' lowest and highest value beside it.
+ *
+ * <p>Usage: {@code LoadRun [--seconds S] [--rounds R] [--log DIR] name=container=classpath ...}, where container
+ * is {@code jetty} or {@code tomcat}. Every row is bounded in time (warm-up plus {@code S} seconds) and count. The
  * system property {@code load.rows} limits the run to some rows (see {@link #runs}).
  */
 public final class LoadRun {
@@ -53,8 +59,39 @@ public final class LoadRun {
     record Server(String name, String container, String classPath) {
     }
 
-    /** One server's results, in the order of {@link #ROWS}. */
-    record Result(String name, double[] values) {
+    /**
+     * One server's results: for every row of {@link #ROWS}, the value of each round in which it was measured (empty
+     * where the row was not measured or the server failed).
+     */
+    record Result(String name, List<List<Double>> rounds) {
+
+        static Result empty(String name) {
+            List<List<Double>> rounds = new ArrayList<>();
+            for (int row = 0; row < ROWS.length; row++) {
+                rounds.add(new ArrayList<>());
+            }
+            return new Result(name, rounds);
+        }
+
+        /** The median of {@code row}'s rounds (the mean of the middle two for an even count), or NaN for none. */
+        double median(int row) {
+            double[] values = sorted(row);
+            if (values.length == 0) {
+                return Double.NaN;
+            }
+            int middle = values.length / 2;
+            return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+        }
+
+        double[] sorted(int row) {
+            double[] values = rounds.get(row).stream().mapToDouble(Double::doubleValue).toArray();
+            Arrays.sort(values);
+            return values;
+        }
+    }
+
+    /** A started server process and the pipes of its command protocol ({@link LoadServer}). */
+    private record Running(Server server, Process process, int port, Writer input, BufferedReader output) {
     }
 
     static final String[] ROWS = {
@@ -70,11 +107,13 @@ public final class LoadRun {
 
     public static void main(String[] args) throws Exception {
         double seconds = 5;
+        int rounds = 3;
         Path logs = Path.of("benchmarks/target/load-logs");
         List<Server> servers = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--log" -> logs = Path.of(args[++i]);
                 default -> {
                     String[] parts = args[i].split("=", 3);
@@ -88,29 +127,107 @@ public final class LoadRun {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("expected at least one name=container=classpath server");
         }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("expected at least one round, got " + rounds);
+        }
         java.nio.file.Files.createDirectories(logs);
-        LoadRun run = new LoadRun(seconds, logs);
-        List<Result> results = new ArrayList<>();
+        new LoadRun(seconds, logs).run(servers, rounds, System.out);
+    }
+
+    private void run(List<Server> servers, int rounds, PrintStream out) throws Exception {
+        Map<String, Result> results = new LinkedHashMap<>();
+        Map<String, Running> running = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
-        for (Server server : servers) {
-            try {
-                results.add(run.measure(server));
-            } catch (Exception e) {
-                // One server that cannot be measured must not hide the others' numbers.
-                failures.add(server.name() + ": " + e);
-                double[] none = new double[ROWS.length];
-                Arrays.fill(none, Double.NaN);
-                results.add(new Result(server.name(), none));
+        try {
+            for (Server server : servers) {
+                results.put(server.name(), Result.empty(server.name()));
+                try {
+                    running.put(server.name(), start(server));
+                } catch (Exception e) {
+                    // One server that cannot be measured must not hide the others' numbers.
+                    failures.add(server.name() + ": " + e);
+                }
+            }
+            // Memory first, on fresh servers: after the load rows the heap's pages are resident already.
+            if (runs("memory")) {
+                for (Running server : running.values()) {
+                    measure(server, failures, () -> {
+                        double[] memory = idleMemory(server);
+                        record(results, server, 6, memory[0]);
+                        record(results, server, 7, memory[1]);
+                    });
+                }
+            }
+            List<Running> order = new ArrayList<>(running.values());
+            for (String group : List.of("one", "many", "large", "handshakes")) {
+                if (!runs(group)) {
+                    continue;
+                }
+                for (int round = 0; round < rounds; round++) {
+                    for (Running server : order(order, round)) {
+                        System.err.println("== " + group + ", round " + (round + 1) + ": " + server.server().name());
+                        measure(server, failures, () -> measureGroup(group, server, results));
+                    }
+                }
+            }
+        } finally {
+            for (Running server : running.values()) {
+                stop(server);
             }
         }
-        print(results, System.out);
+        print(new ArrayList<>(results.values()), rounds, out);
         for (String failure : failures) {
-            System.out.println("NOT MEASURED " + failure);
+            out.println("NOT MEASURED " + failure);
         }
     }
 
-    private Result measure(Server server) throws Exception {
-        System.err.println("== " + server.name() + " (" + server.container() + ")");
+    /**
+     * The order in which {@code round} visits {@code servers}: rotated by one place a round, so over as many rounds as
+     * there are servers each one comes at every position once.
+     */
+    static <T> List<T> order(List<T> servers, int round) {
+        List<T> rotated = new ArrayList<>(servers.size());
+        for (int i = 0; i < servers.size(); i++) {
+            rotated.add(servers.get((i + round) % servers.size()));
+        }
+        return rotated;
+    }
+
+    private interface Measurement {
+        void run() throws Exception;
+    }
+
+    private void measure(Running server, List<String> failures, Measurement measurement) {
+        serverPid = server.process().pid();
+        try {
+            measurement.run();
+        } catch (Exception e) {
+            failures.add(server.server().name() + ": " + e);
+        }
+    }
+
+    private void measureGroup(String group, Running server, Map<String, Result> results) throws Exception {
+        int port = server.port();
+        switch (group) {
+            case "one" -> {
+                double[] latency = oneConnection(port);
+                for (int row = 0; row < 3; row++) {
+                    record(results, server, row, latency[row]);
+                }
+            }
+            case "many" -> record(results, server, 3, manyConnections(port));
+            case "large" -> record(results, server, 4, largeMessages(port));
+            case "handshakes" -> record(results, server, 5, handshakes(port));
+            default -> throw new IllegalArgumentException("expected a row group, got " + group);
+        }
+    }
+
+    private static void record(Map<String, Result> results, Running server, int row, double value) {
+        results.get(server.server().name()).rounds().get(row).add(value);
+    }
+
+    private Running start(Server server) throws IOException {
+        System.err.println("== starting " + server.name() + " (" + server.container() + ")");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xms512m", "-Xmx512m", "-XX:+UseG1GC"));
         // For diagnosis, for example -Dload.serverOptions=-XX:StartFlightRecording=filename=server.jfr
@@ -122,47 +239,32 @@ public final class LoadRun {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectError(logs.resolve(server.name() + ".stderr.log").toFile());
         Process process = builder.start();
-        serverPid = process.pid();
-        try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-             Writer input = process.outputWriter(StandardCharsets.UTF_8)) {
-            String line = lineStartingWith(output, "LISTENING ");
-            if (line == null) {
-                throw new IllegalStateException("expected LISTENING <port> from " + server.name() + ", got " + line
-                        + " (see " + logs.resolve(server.name() + ".stderr.log") + ")");
-            }
-            int port = Integer.parseInt(line.substring("LISTENING ".length()).trim());
-            double[] values = new double[ROWS.length];
-            Arrays.fill(values, Double.NaN);
-            // Memory first, on a fresh server: after the load rows the heap's pages are resident already.
-            if (runs("memory")) {
-                double[] memory = idleMemory(port, input, output);
-                values[6] = memory[0];
-                values[7] = memory[1];
-            }
-            if (runs("one")) {
-                double[] latency = oneConnection(port);
-                System.arraycopy(latency, 0, values, 0, 3);
-            }
-            if (runs("many")) {
-                values[3] = manyConnections(port);
-            }
-            if (runs("large")) {
-                values[4] = largeMessages(port);
-            }
-            if (runs("handshakes")) {
-                values[5] = handshakes(port);
-            }
+        BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        Writer input = process.outputWriter(StandardCharsets.UTF_8);
+        String line = lineStartingWith(output, "LISTENING ");
+        if (line == null) {
+            process.destroyForcibly();
+            throw new IllegalStateException("expected LISTENING <port> from " + server.name() + ", got none"
+                    + " (see " + logs.resolve(server.name() + ".stderr.log") + ")");
+        }
+        int port = Integer.parseInt(line.substring("LISTENING ".length()).trim());
+        return new Running(server, process, port, input, output);
+    }
+
+    private static void stop(Running server) throws InterruptedException {
+        Process process = server.process();
+        try (Writer input = server.input(); BufferedReader output = server.output()) {
             input.write("QUIT\n");
             input.flush();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroy();
-            }
-            return new Result(server.name(), values);
-        } finally {
-            if (process.isAlive()) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
+        } catch (IOException alreadyGone) {
+            // The process has ended or closed its input; it is waited for or destroyed below.
+        }
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroy();
+        }
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
         }
     }
 
@@ -349,8 +451,9 @@ public final class LoadRun {
     }
 
     /** Heap after GC and RSS of the server, before and with 2,000 idle connections: [heap, RSS] bytes each. */
-    private double[] idleMemory(int port, Writer input, BufferedReader output) throws Exception {
-        long[] before = memory(input, output);
+    private double[] idleMemory(Running server) throws Exception {
+        int port = server.port();
+        long[] before = memory(server.input(), server.output());
         List<WireClient> idle = new ArrayList<>(IDLE_CONNECTIONS);
         try {
             ExecutorService threads = Executors.newFixedThreadPool(HANDSHAKE_THREADS);
@@ -367,7 +470,7 @@ public final class LoadRun {
                 threads.shutdownNow();
             }
             Thread.sleep(1000);
-            long[] after = memory(input, output);
+            long[] after = memory(server.input(), server.output());
             System.err.printf(Locale.ROOT, "  heap %d -> %d, RSS kB %d -> %d%n", before[0], after[0], before[1], after[1]);
             return new double[] {(after[0] - before[0]) / (double) IDLE_CONNECTIONS,
                 (after[1] - before[1]) * 1024.0 / IDLE_CONNECTIONS};
@@ -406,7 +509,11 @@ public final class LoadRun {
         return bytes;
     }
 
-    static void print(List<Result> results, PrintStream out) {
+    /**
+     * The table: every row's median over the rounds for each server, and its ratio against {@code jetty}'s median;
+     * then, for more than one round, the rounds' lowest and highest value of each server.
+     */
+    static void print(List<Result> results, int rounds, PrintStream out) {
         Map<String, Result> byName = new LinkedHashMap<>();
         results.forEach(r -> byName.put(r.name(), r));
         Result reference = byName.get("jetty");
@@ -425,16 +532,34 @@ public final class LoadRun {
         for (int row = 0; row < ROWS.length; row++) {
             StringBuilder line = new StringBuilder("| ").append(ROWS[row]).append(" |");
             for (Result r : results) {
-                line.append(' ').append(format(r.values()[row])).append(" |");
+                line.append(' ').append(format(r.median(row))).append(" |");
                 if (reference != null && r != reference) {
-                    double ratio = r.values()[row] / reference.values()[row];
+                    double ratio = r.median(row) / reference.median(row);
                     line.append(' ').append(String.format(Locale.ROOT, "%.2f", ratio)).append(" |");
                 }
             }
             out.println(line);
         }
         out.println();
-        out.println("Ratios are server / jetty; higher is better for rates, lower is better for latency and memory.");
+        out.println("Medians of " + rounds + (rounds == 1 ? " round" : " rounds") + " (memory: one measurement, on the"
+                + " fresh server). Ratios are server / jetty; higher is better for rates, lower is better for latency"
+                + " and memory.");
+        if (rounds > 1) {
+            out.println();
+            out.println("Lowest and highest of the rounds:");
+            out.println();
+            out.println(head.toString().replaceAll(" [^|]+ / jetty \\|", ""));
+            out.println(rule.substring(0, "|---|".length() + results.size() * "---:|".length()));
+            for (int row = 0; row < ROWS.length; row++) {
+                StringBuilder line = new StringBuilder("| ").append(ROWS[row]).append(" |");
+                for (Result r : results) {
+                    double[] values = r.sorted(row);
+                    line.append(' ').append(values.length == 0 ? "NaN"
+                            : format(values[0]) + " to " + format(values[values.length - 1])).append(" |");
+                }
+                out.println(line);
+            }
+        }
     }
 
     private static String format(double value) {

@@ -1,0 +1,61 @@
+package dev.ferry.benchmarks.load;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The load run's bookkeeping: the order of the rounds and the table of medians. Measures nothing. */
+class LoadRunTest {
+
+    @Test
+    void overAsManyRoundsAsServersEachServerComesAtEveryPositionOnce() {
+        List<String> servers = List.of("ferry", "jetty", "tomcat");
+        List<Set<String>> byPosition = List.of(new HashSet<>(), new HashSet<>(), new HashSet<>());
+        for (int round = 0; round < servers.size(); round++) {
+            List<String> order = LoadRun.order(servers, round);
+            assertEquals(Set.copyOf(servers), Set.copyOf(order), "round " + round + " visits every server once");
+            for (int position = 0; position < order.size(); position++) {
+                byPosition.get(position).add(order.get(position));
+            }
+        }
+        for (Set<String> position : byPosition) {
+            assertEquals(Set.copyOf(servers), position);
+        }
+        assertEquals(servers, LoadRun.order(servers, 3), "the fourth round starts over");
+    }
+
+    @Test
+    void theMedianIsTheMiddleRoundOrTheMeanOfTheMiddleTwo() {
+        LoadRun.Result result = LoadRun.Result.empty("ferry");
+        result.rounds().get(0).addAll(List.of(30.0, 10.0, 20.0));
+        result.rounds().get(1).addAll(List.of(4.0, 1.0, 3.0, 2.0));
+        assertEquals(20.0, result.median(0));
+        assertEquals(2.5, result.median(1));
+        assertTrue(Double.isNaN(result.median(2)), "a row not measured has no median");
+    }
+
+    @Test
+    void theTableShowsMediansTheirRatioAgainstJettyAndEachServersRange() {
+        LoadRun.Result ferry = LoadRun.Result.empty("ferry");
+        LoadRun.Result jetty = LoadRun.Result.empty("jetty");
+        ferry.rounds().get(0).addAll(List.of(26_000.0, 24_000.0, 25_000.0));
+        jetty.rounds().get(0).addAll(List.of(20_000.0, 22_000.0, 21_000.0));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        LoadRun.print(new ArrayList<>(List.of(ferry, jetty)), 3, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String table = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(table.contains("| " + LoadRun.ROWS[0] + " | 25,000 | 1.19 | 21,000 |"), table);
+        assertTrue(table.contains("Medians of 3 rounds"), table);
+        assertTrue(table.contains("| row | ferry | jetty |"), table);
+        assertTrue(table.contains("| " + LoadRun.ROWS[0] + " | 24,000 to 26,000 | 20,000 to 22,000 |"), table);
+        assertTrue(table.contains("| " + LoadRun.ROWS[5] + " | NaN | NaN |"), table);
+    }
+}
