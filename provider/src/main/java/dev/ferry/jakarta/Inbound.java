@@ -23,6 +23,9 @@ import java.util.Arrays;
  * <p>Theory of operation: a message's handler is chosen when its first chunk arrives (a handler added or
  * removed mid-message applies from the next message). Whole forms buffer the message, bounded by the session's
  * max text or binary buffer size in bytes (UTF-8 for text; over it: close 1009), and deliver it at the last chunk.
+ * A message in several chunks is gathered in one array sized, when it first grows, for as much of the message as the
+ * frame's header declared (at most the limit; doubling only past what is known), so the final frame of a large message
+ * needs no regrowth, and an array its message fills exactly is handed out as it is, without a last copy.
  * Partial forms deliver every chunk. Stream forms hand the handler a {@link ChunkPipe} on the first chunk and feed it
  * as chunks come; a stream decoder's handler may bound the message ({@link SizeLimitedHandler}), counted as it comes.
  * Every delivery runs on the session's serial executor; {@link #onChunk} answers false whenever a delivery is
@@ -120,13 +123,14 @@ final class Inbound {
             bytes = new byte[data.remaining()];
             data.duplicate().get(bytes);
         } else {
-            append(data);
+            append(data, limit);
             if (!last) {
                 return true;
             }
-            bytes = Arrays.copyOf(buffer, length);
+            // Filled exactly (its size was known): the array itself is the message, and the session lets it go.
+            bytes = length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
             length = 0;
-            if (buffer.length > STREAM_BUFFER) {
+            if (bytes == buffer || buffer.length > STREAM_BUFFER) {
                 buffer = NO_BYTES; // do not pin a large buffer between messages
             }
         }
@@ -246,14 +250,26 @@ final class Inbound {
         return new InputStreamReader(input, StandardCharsets.UTF_8);
     }
 
-    private void append(ByteBuffer data) {
+    /** Adds a chunk of a message of at most {@code limit} bytes (the caller checked that it fits). */
+    private void append(ByteBuffer data, long limit) {
         int n = data.remaining();
         int needed = length + n;
         if (needed > buffer.length) {
-            buffer = Arrays.copyOf(buffer, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, buffer.length * 2L)));
+            buffer = Arrays.copyOf(buffer, capacity(needed, limit));
         }
         data.duplicate().get(buffer, length, n);
         length = needed;
+    }
+
+    /**
+     * The size to grow the buffer to: {@code needed} plus what the frame's header says is still coming (the whole
+     * message when this is its final frame), or, past what is known, twice the old size; never over {@code limit}, so
+     * a peer that declares a long frame and stalls makes the session hold no more than the message bound allows.
+     */
+    private int capacity(int needed, long limit) {
+        long known = needed + session.receiveBytesAhead();
+        long size = known > needed ? known : Math.max(needed, buffer.length * 2L);
+        return (int) Math.max(needed, Math.min(size, Math.min(limit, Integer.MAX_VALUE - 8)));
     }
 
     @SuppressWarnings("unchecked")

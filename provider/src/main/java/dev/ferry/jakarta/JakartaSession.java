@@ -286,6 +286,11 @@ public final class JakartaSession implements Session {
         driver.resumeReceiving();
     }
 
+    /** During a chunk's delivery to {@link Inbound}: bytes of its frame still to come (a sizing hint). */
+    long receiveBytesAhead() {
+        return driver.receiveBytesAhead();
+    }
+
     /** A message grew over {@code limit} bytes (UTF-8 for text): close with 1009 (RFC 6455 §7.4.1). */
     void messageTooBig(boolean text, long limit) {
         driver.close(CloseStatus.MESSAGE_TOO_BIG.withReason((text ? "text" : "binary") + " message over "

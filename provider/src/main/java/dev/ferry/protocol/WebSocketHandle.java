@@ -310,6 +310,24 @@ public final class WebSocketHandle implements AutoCloseable {
         }
     }
 
+    /**
+     * Beyond spec §8.1: a sizing hint for a caller that assembles messages. While it holds a data chunk
+     * ({@code INDICATE_RECEIVE_COMPLETE}), how many more payload bytes of that chunk's frame the handle knows are
+     * coming, because the frame's header declared them (RFC 6455 §5.2): for the final frame of a message, exactly
+     * the rest of the message. 0 once the frame is handed out whole, and for a message an extension decodes (the
+     * frame's length says nothing of the decoded size); later frames of a fragmented message are never counted. A
+     * hint only: the peer may still end the connection before sending them, so a caller sizing memory by it should
+     * bound it as it bounds the message ({@code maxMessageSize}).
+     */
+    public long receiveBytesAhead() {
+        lock.lock();
+        try {
+            return engine.receiveBytesAhead();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** {@code WebSocketAbortHandle}: new sends and receives fail; drain what is queued. Releases extensions. */
     public void abort() {
         lock.lock();

@@ -482,6 +482,14 @@ public final class ConnectionDriver {
         return batching;
     }
 
+    /**
+     * During {@link Listener#onReceive} of a data chunk: how many more bytes of its frame are known to be coming
+     * ({@link WebSocketHandle#receiveBytesAhead()}), for a listener that sizes a message buffer.
+     */
+    public long receiveBytesAhead() {
+        return handle.receiveBytesAhead();
+    }
+
     /** Whether a close handshake has started or the connection has ended. */
     public boolean isClosing() {
         return closing;

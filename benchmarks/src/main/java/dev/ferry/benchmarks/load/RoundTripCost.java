@@ -38,11 +38,15 @@ import javax.management.ObjectName;
  *
  * <pre>
  * java -cp &lt;the class path of one server in run-load.sh, with benchmarks/target/classes&gt; \
- *     dev.ferry.benchmarks.load.RoundTripCost [warm-up round trips] [round trips per round] [rounds] [jetty|tomcat]
+ *     dev.ferry.benchmarks.load.RoundTripCost [warm-up round trips] [round trips per round] [rounds] [jetty|tomcat] \
+ *     [message bytes]
  * </pre>
+ * With a message size of 1048576 (and fewer round trips, say 300 / 200 / 7) it counts the 1 MiB row's echo instead:
+ * server CPU and allocation per MiB echoed.
  */
 public final class RoundTripCost {
 
+    /** The one-connection row's message size; the fifth argument overrides it (1048576: the 1 MiB row). */
     private static final int PAYLOAD = 64;
     private static final Pattern DUMP_THREAD = Pattern.compile("^\"(.*)\" .*nid=0x([0-9a-f]+)", Pattern.MULTILINE);
     /** Threads of the JVM itself, not of the server: reported apart. */
@@ -62,10 +66,11 @@ public final class RoundTripCost {
         int perRound = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 7;
         String container = args.length > 3 ? args[3] : "jetty";
+        int size = args.length > 4 ? Integer.parseInt(args[4]) : PAYLOAD;
         LoadServer.Host host = InProcessServer.start(container);
         long mainTid = nativeTid();
-        byte[] payload = new byte[PAYLOAD];
-        for (int i = 0; i < PAYLOAD; i++) {
+        byte[] payload = new byte[size];
+        for (int i = 0; i < size; i++) {
             payload[i] = (byte) ('a' + i % 26);
         }
         Client client = new Client(host.port(), payload);
@@ -130,7 +135,7 @@ public final class RoundTripCost {
         }
         client.close();
         System.out.printf(Locale.ROOT, "%s, %d rounds of %d round trips of %d B; per round trip, median round:%n",
-                container, rounds, perRound, PAYLOAD);
+                container, rounds, perRound, size);
         System.out.printf(Locale.ROOT, "  server CPU %.2f us, allocated %.0f B, voluntary switches %.3f,"
                         + " involuntary %.3f, scheduled in %.3f; server threads that ran %.0f%n",
                 median(cpu), median(allocated), median(voluntary), median(involuntary), median(scheduled),

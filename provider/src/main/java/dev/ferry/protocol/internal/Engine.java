@@ -286,6 +286,11 @@ public final class Engine {
         }
     }
 
+    /** See {@code WebSocketHandle.receiveBytesAhead}. */
+    public long receiveBytesAhead() {
+        return receive.frameBytesAhead();
+    }
+
     /** Whether the receive pipeline holds receive memory now (for tests). */
     boolean holdsReceiveMemory() {
         return receive.holdsMemory();

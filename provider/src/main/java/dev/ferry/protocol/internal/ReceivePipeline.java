@@ -392,6 +392,15 @@ final class ReceivePipeline {
     }
 
     /**
+     * Payload bytes of the data frame being received that are still to come after the chunks handed out so far (its
+     * header declared them); 0 between frames and in a message an extension decodes (its frames' lengths say nothing
+     * of the decoded size).
+     */
+    long frameBytesAhead() {
+        return inPayload && decoder == null ? frameRemaining : 0;
+    }
+
+    /**
      * Parses what is buffered into the next reportable unit, or null when more bytes are needed. The usual case
      * (a data frame's header, then its payload) stays in this method and the two it calls first; control frames,
      * message starts and extensions are out of line, so the JIT can inline the whole path into the handle's call.
