@@ -86,7 +86,11 @@ public final class EmbeddedJetty implements AutoCloseable {
 
     private static EmbeddedJetty start(String host, int port, Handler webApp) throws Exception {
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        // No acceptor thread: the selector accepts new connections as it reads ready ones, so a new connection wakes
+        // no acceptor thread blocked in accept() and needs no hand-off from it to the selector (about one context
+        // switch less per connection). The load benchmark's Jetty host (dev.ferry.benchmarks.load.JettyHost) is
+        // configured the same way.
+        ServerConnector connector = new ServerConnector(server, 0, -1);
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
@@ -131,6 +135,11 @@ public final class EmbeddedJetty implements AutoCloseable {
     private static boolean handles(ServletContainerInitializer initializer, Class<?> type) {
         HandlesTypes handlesTypes = initializer.getClass().getAnnotation(HandlesTypes.class);
         return handlesTypes != null && List.of(handlesTypes.value()).contains(type);
+    }
+
+    /** How many threads of their own accept connections: none, the selector does ({@link #start}). */
+    int acceptorThreads() {
+        return connector.getAcceptors();
     }
 
     /** The port Jetty listens on (the real one when asked for port 0). */

@@ -8,7 +8,10 @@ import org.eclipse.jetty.server.ServerConnector;
 
 import java.util.List;
 
-/** Embedded Jetty 12.1 (ee11): one servlet context at {@code /}, one HTTP/1.1 connector on 127.0.0.1. */
+/**
+ * Embedded Jetty 12.1 (ee11): one servlet context at {@code /}, one HTTP/1.1 connector on 127.0.0.1 whose selector
+ * accepts connections (no acceptor thread).
+ */
 final class JettyHost implements LoadServer.Host {
 
     private final Server server;
@@ -21,7 +24,9 @@ final class JettyHost implements LoadServer.Host {
 
     static JettyHost start(List<ServletContainerInitializer> initializers) throws Exception {
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        // As Ferry's launcher (dev.ferry.examples.EmbeddedJetty) configures it, for both Ferry on Jetty and Jetty's own
+        // WebSocket: no acceptor thread, the selector accepts (no hand-off and wake-up per connection).
+        ServerConnector connector = new ServerConnector(server, 0, -1);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
