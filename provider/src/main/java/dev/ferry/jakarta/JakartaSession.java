@@ -610,7 +610,8 @@ public final class JakartaSession implements Session {
      * running an endpoint callback inline (the connection's own I/O thread, see {@link #deliver}) the frame is
      * written at once as far as the transport takes it, and the call returns without waiting for the rest: the
      * transport may hold back its "writable again" callback until that very thread returns, so waiting there could
-     * only end in the timeout. The payload is copied then, since the frame may outlive the call. A small data frame
+     * only end in the timeout. The payload is copied then, since the frame may outlive the call (a large one into an
+     * array of {@link SendCopies}, given back once the frame is written). A small data frame
      * sent there is deferred ({@link SendRequest#deferrable}): it goes out with the replies to the other messages of
      * the same read, in one write, before the connection reads again or this thread returns to the container (at
      * most {@code ConnectionDriver}'s deferred-write bound later, should the callback block). When the send queue
@@ -635,11 +636,16 @@ public final class JakartaSession implements Session {
         long timeout = blockingTimeoutNanos();
         long deadline = System.nanoTime() + timeout;
         boolean inline = callbacks.isInlineThread();
-        ByteBuffer payload = inline && data != null && !owned
-                ? ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip()
-                : data;
+        ByteBuffer payload = inline && data != null && !owned ? SendCopies.SHARED.copyOf(data) : data;
         CompletableFuture<Void> done = new CompletableFuture<>();
-        SendRequest.Callback completion = failure -> complete(done, failure);
+        SendRequest.Callback completion = payload == data || payload.capacity() < SendCopies.SMALLEST
+                ? failure -> complete(done, failure)
+                : failure -> {
+                    if (failure == null) {
+                        SendCopies.SHARED.giveBack(payload); // written in full: nothing refers to the copy any more
+                    }
+                    complete(done, failure);
+                };
         SendRequest request = type == null ? SendRequest.flush(completion)
                 : inline && type.isData() ? SendRequest.deferrable(type, payload, completion)
                 : SendRequest.of(type, payload, completion);

@@ -28,7 +28,9 @@ import javax.management.ObjectName;
  *       in ({@code /proc/self/task/<tid>/schedstat}), from {@code /proc/self/task}, grouped by thread name with the
  *       digits taken out (names come from a thread dump, so a Tomcat thread is not cut to the kernel's 15
  *       characters); JVM threads (GC, compiler) are listed on their own, outside the server's total;</li>
- *   <li>how many of its threads ran at all during the round.</li>
+ *   <li>how many of its threads ran at all during the round;</li>
+ *   <li>apart, the CPU time of the JVM's garbage collection threads (and its VM thread), from {@code schedstat}: what
+ *       the server's allocation costs shows up there (the client's too, which allocates little).</li>
  * </ul>
  * A voluntary switch of a server thread per round trip is one wake-up the round trip waited for (or a thread woken
  * that it did not need): on a machine whose cores the client shares, that is what one-connection latency is made
@@ -55,11 +57,17 @@ public final class RoundTripCost {
                     + "|Signal Dispatcher|Finalizer|Reference Handler|Common-Cleaner|Notification Thread"
                     + "|Sweeper|Attach Listener|JFR |Java2D|process reaper");
 
+    /** The JVM threads that collect garbage (and the VM thread, which runs the pauses). */
+    private static final Pattern GC_THREAD = Pattern.compile("GC Thread|G1 |VM Thread");
+
     private RoundTripCost() {
     }
 
-    /** One thread's counters from {@code /proc}: voluntary and involuntary switches, times scheduled in. */
-    private record Task(long voluntary, long involuntary, long scheduled) { }
+    /**
+     * One thread's counters from {@code /proc}: voluntary and involuntary switches, times scheduled in, nanoseconds on
+     * a CPU.
+     */
+    private record Task(long voluntary, long involuntary, long scheduled, long runNanos) { }
 
     public static void main(String[] args) throws Exception {
         int warmUp = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
@@ -82,6 +90,7 @@ public final class RoundTripCost {
         double[] involuntary = new double[rounds];
         double[] scheduled = new double[rounds];
         double[] ran = new double[rounds];
+        double[] jvmCpu = new double[rounds];
         Map<String, double[]> voluntaryByGroup = new TreeMap<>();
         Map<String, double[]> scheduledByGroup = new TreeMap<>();
         Map<String, double[]> threadsByGroup = new TreeMap<>();
@@ -101,7 +110,7 @@ public final class RoundTripCost {
                 if (tid == mainTid || tid == client.nativeTid()) {
                     continue;
                 }
-                Task start = before.getOrDefault(tid, new Task(0, 0, 0));
+                Task start = before.getOrDefault(tid, new Task(0, 0, 0, 0));
                 Task end = task.getValue();
                 long v = end.voluntary() - start.voluntary();
                 long s = end.scheduled() - start.scheduled();
@@ -112,7 +121,11 @@ public final class RoundTripCost {
                 sums[0] += v;
                 sums[1] += s;
                 sums[2] += s > 0 ? 1 : 0;
-                if (!jvm) {
+                if (jvm) {
+                    if (GC_THREAD.matcher(name).lookingAt()) {
+                        jvmCpu[r] += end.runNanos() - start.runNanos();
+                    }
+                } else {
                     voluntary[r] += v;
                     involuntary[r] += end.involuntary() - start.involuntary();
                     scheduled[r] += s;
@@ -120,6 +133,7 @@ public final class RoundTripCost {
                 }
             }
             voluntary[r] /= perRound;
+            jvmCpu[r] /= 1_000.0 * perRound;
             involuntary[r] /= perRound;
             scheduled[r] /= perRound;
             for (Map.Entry<String, long[]> group : groups.entrySet()) {
@@ -140,6 +154,7 @@ public final class RoundTripCost {
                         + " involuntary %.3f, scheduled in %.3f; server threads that ran %.0f%n",
                 median(cpu), median(allocated), median(voluntary), median(involuntary), median(scheduled),
                 median(ran));
+        System.out.printf(Locale.ROOT, "  garbage collection threads (/proc schedstat) CPU %.2f us%n", median(jvmCpu));
         System.out.printf(Locale.ROOT, "  (CPU per round: %s)%n", Arrays.toString(round(cpu)));
         System.out.printf(Locale.ROOT, "  (voluntary switches per round: %s)%n", Arrays.toString(round(voluntary)));
         System.out.println("  by thread group (median per round trip: voluntary switches, scheduled in; threads"
@@ -244,7 +259,8 @@ public final class RoundTripCost {
                     }
                     String[] schedstat = Files.readString(dir.resolve("schedstat")).trim().split(" ");
                     tasks.put(Long.parseLong(dir.getFileName().toString()),
-                            new Task(voluntary, involuntary, Long.parseLong(schedstat[2])));
+                            new Task(voluntary, involuntary, Long.parseLong(schedstat[2]),
+                                    Long.parseLong(schedstat[0])));
                 } catch (NoSuchFileException ended) {
                     // the thread ended meanwhile
                 }
