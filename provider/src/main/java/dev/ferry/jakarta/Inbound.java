@@ -41,6 +41,8 @@ final class Inbound {
     static final int STREAM_BUFFER = 64 << 10;
     /** The buffer of a session that has not had to assemble a message (nothing to change in it: it is shared). */
     private static final byte[] NO_BYTES = new byte[0];
+    /** The most a message buffer grows ahead of the bytes received on a frame header's declared length alone. */
+    static final int AHEAD_CREDIT = 1 << 20;
 
     private final JakartaSession session;
     private final MessageHandlers handlers;
@@ -263,11 +265,13 @@ final class Inbound {
 
     /**
      * The size to grow the buffer to: {@code needed} plus what the frame's header says is still coming (the whole
-     * message when this is its final frame), or, past what is known, twice the old size; never over {@code limit}, so
-     * a peer that declares a long frame and stalls makes the session hold no more than the message bound allows.
+     * message when this is its final frame), or, past what is known, twice the old size; never over {@code limit}.
+     * A header's word alone buys at most {@link #AHEAD_CREDIT} or {@code needed} bytes beyond what came, whichever is
+     * more (as much as doubling would), so a peer that declares a long frame and stalls cannot make the session hold
+     * the whole message bound for a few bytes sent; a larger message reaches its exact size in a few growths.
      */
     private int capacity(int needed, long limit) {
-        long known = needed + session.receiveBytesAhead();
+        long known = needed + Math.min(session.receiveBytesAhead(), Math.max(needed, AHEAD_CREDIT));
         long size = known > needed ? known : Math.max(needed, buffer.length * 2L);
         return (int) Math.max(needed, Math.min(size, Math.min(limit, Integer.MAX_VALUE - 8)));
     }

@@ -2,7 +2,6 @@ package dev.ferry.jakarta;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
@@ -88,32 +87,19 @@ class InlineLargeSendTest {
 
     @Test
     void aMebibyteEchoAllocatesNoCopyOnceWarm() throws Exception {
-        assumeTrue(allocatedByAllThreads() >= 0, "this JVM does not count allocated bytes per thread");
+        assumeTrue(AllThreadsAllocation.bytes() >= 0, "this JVM does not count allocated bytes per thread");
         RecordingEndpoint client = collecting();
         pair = SessionPair.create().open(client, scribblingEcho());
         byte[] message = bytes(MIB, 5);
         for (int i = 0; i < 3; i++) { // warm up: classes loaded, a copy array made and given back
             echo(client, message);
         }
-        long before = allocatedByAllThreads();
+        long before = AllThreadsAllocation.bytes();
         Object echoed = echo(client, message);
-        long allocated = allocatedByAllThreads() - before;
+        long allocated = AllThreadsAllocation.bytes() - before;
         assertArrayEquals(message, arrayOf(echoed));
         // The server's message and the client's echo are 1 MiB each; a fresh copy per send made it 3 MiB.
         assertTrue(allocated < 2 * MIB + MIB / 2, "expected no copy allocated by the server's send, allocated "
                 + allocated + " bytes for one echo of " + MIB + " bytes");
-    }
-
-    /** Bytes allocated so far by every live thread of this JVM; -1 when it does not count them. */
-    private static long allocatedByAllThreads() {
-        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)
-                || !threads.isThreadAllocatedMemorySupported() || !threads.isThreadAllocatedMemoryEnabled()) {
-            return -1;
-        }
-        long total = 0;
-        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
-            total += Math.max(0, bytes);
-        }
-        return total;
     }
 }

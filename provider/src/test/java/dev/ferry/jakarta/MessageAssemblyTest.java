@@ -1,7 +1,6 @@
 package dev.ferry.jakarta;
 
 import jakarta.websocket.CloseReason;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
@@ -95,7 +94,7 @@ class MessageAssemblyTest {
 
     @Test
     void aMebibyteMessageIsGatheredInOneArrayOfItsSize() throws Exception {
-        assumeTrue(allocatedByAllThreads() >= 0, "this JVM does not count allocated bytes per thread");
+        assumeTrue(AllThreadsAllocation.bytes() >= 0, "this JVM does not count allocated bytes per thread");
         RecordingEndpoint server = collecting(2 * MIB);
         pair = SessionPair.create().open(new RecordingEndpoint(s -> { }), server);
         byte[] message = bytes(MIB, 11);
@@ -103,27 +102,14 @@ class MessageAssemblyTest {
             pair.client.getBasicRemote().sendBinary(ByteBuffer.wrap(message));
             server.nextMessage();
         }
-        long before = allocatedByAllThreads();
+        long before = AllThreadsAllocation.bytes();
         pair.client.getBasicRemote().sendBinary(ByteBuffer.wrap(message));
         Object received = server.nextMessage();
-        long allocated = allocatedByAllThreads() - before;
+        long allocated = AllThreadsAllocation.bytes() - before;
         assertArrayEquals(message, arrayOf(received));
         // Doubling from the first chunk's 4,086 bytes (the rest of the first read after a 10-byte header) overshot to
         // 2 MiB, and copying out at the end added 1 MiB: over 5 MiB allocated for a 1 MiB message.
         assertTrue(allocated < MIB + MIB / 2, "expected the message's own array and little more, allocated "
                 + allocated + " bytes for a " + MIB + "-byte message");
-    }
-
-    /** Bytes allocated so far by every live thread of this JVM; -1 when it does not count them. */
-    private static long allocatedByAllThreads() {
-        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)
-                || !threads.isThreadAllocatedMemorySupported() || !threads.isThreadAllocatedMemoryEnabled()) {
-            return -1;
-        }
-        long total = 0;
-        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
-            total += Math.max(0, bytes);
-        }
-        return total;
     }
 }

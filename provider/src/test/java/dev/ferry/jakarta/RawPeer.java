@@ -50,10 +50,20 @@ final class RawPeer {
         for (int i = 0; i < bytes.length; i++) {
             raw[i] = (byte) bytes[i];
         }
+        write(raw);
+    }
+
+    /** Writes raw bytes as the server. */
+    void write(byte[] raw) throws IOException {
         ByteBuffer buffer = ByteBuffer.wrap(raw);
         while (buffer.hasRemaining()) {
             end.write(new ByteBuffer[] {buffer});
         }
+    }
+
+    /** Ends the server's side of the connection: the client reads the end of the stream. */
+    void close() {
+        end.close();
     }
 
     /** Reads the client's next frame, waiting at most 10 s; null at the end of the stream. */
