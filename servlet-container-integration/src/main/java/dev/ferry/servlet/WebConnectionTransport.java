@@ -9,6 +9,8 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.WebConnection;
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
@@ -61,7 +63,10 @@ import java.util.concurrent.Executor;
  * on the next call once the stream is ready: the caller keeps its buffer until then. A frame's buffers that
  * together fit in {@link #GATHER} bytes (header and payload) are copied into one pooled array and written at once;
  * a direct buffer is copied through a pooled array. A pooled array the container may still hold is never given
- * back. Each call ends with one {@code flush()} when the stream allows, so nothing waits in a container's
+ * back. Larger writes, on a container whose stream writes a direct buffer in one go ({@link #directOutput}: Jetty 12.1,
+ * whose output writes a large array in slices of its buffer size, one socket write each, 64 per MiB), are copied into
+ * pooled direct pieces of {@link ScratchPool#PIECE} bytes, each written whole and counted as taken at once; a piece the
+ * container still holds goes back to the pool at the next write that finds the stream ready. Each call ends with one {@code flush()} when the stream allows, so nothing waits in a container's
  * aggregation buffer; but for the connection's last bytes ({@link #writeLast}) on a container whose close sends what
  * the stream holds together with the end of the stream ({@link LastWrite#LEFT_TO_CLOSE}): the close that follows
  * sends them, in one pass instead of two. {@link #close()} waits for a pending write to finish before closing the
@@ -146,6 +151,15 @@ final class WebConnectionTransport implements Transport {
     /** Bytes of a caller's heap buffer written from its array that a pending container write may still hold. */
     private record Lent(ByteBuffer buffer, int length) { }
 
+    /**
+     * How a stream class of a container reaches a stream that writes direct buffers in one go: {@code field} of the
+     * stream it wraps, the stream itself ({@code field} null, {@code self}), or none.
+     */
+    private record DirectRoute(Class<?> streamClass, Field field, boolean self) { }
+
+    /** The route found for the last output stream class seen (one class per container in practice). */
+    private static volatile DirectRoute lastRoute = new DirectRoute(Object.class, null, false);
+
     private final WebConnection connection;
     private final ServletInputStream in;
     private final ServletOutputStream out;
@@ -159,8 +173,12 @@ final class WebConnectionTransport implements Transport {
     private final Object pulling = new Object(); // a monitor: a ReentrantLock would cost 32 more bytes a connection
 
     private volatile TransportListener listener;
+    /** The stream large writes go to as direct pieces ({@link #directOutput}); null: none. */
+    private final ServletOutputStream direct;
     /** Written by {@link #write} only (never concurrent with itself). */
     private Lent lent;
+    /** A direct piece a pending container write still holds; by {@link #write} only. */
+    private ByteBuffer heldPiece;
     // Guarded by lock.
     /** Bytes pulled from the input stream, in read mode; null when none wait. */
     private ByteBuffer inbox;
@@ -205,6 +223,7 @@ final class WebConnectionTransport implements Transport {
         this.closeGrace = Objects.requireNonNull(closeGrace, "closeGrace");
         this.in = connection.getInputStream();
         this.out = connection.getOutputStream();
+        this.direct = directOutput(out);
         in.setReadListener(new Reading());
         out.setWriteListener(new Writing());
     }
@@ -465,6 +484,10 @@ final class WebConnectionTransport implements Transport {
         long total = 0;
         int next = 0;
         boolean ready = outReady();
+        if (ready && heldPiece != null) {
+            ScratchPool.giveBackPiece(heldPiece); // the container is done with it
+            heldPiece = null;
+        }
         if (lent != null) {
             if (!ready) {
                 return 0;
@@ -501,6 +524,9 @@ final class WebConnectionTransport implements Transport {
             if (ready) {
                 ScratchPool.giveBack(gathered); // else the container may still hold it
             }
+        } else if (direct != null && remaining > GATHER && ready) {
+            total += writePieces(srcs, next);
+            ready = heldPiece == null;
         } else {
             for (int i = next; i < srcs.length && ready; i++) {
                 ByteBuffer src = srcs[i];
@@ -533,6 +559,101 @@ final class WebConnectionTransport implements Transport {
             out.flush();
         }
         return total;
+    }
+
+    /**
+     * Copies {@code srcs} from {@code next} into direct pieces, each written to {@link #direct} in one go, while the
+     * stream stays ready; returns the bytes taken (all copied, so all taken). A piece the stream is not done with is
+     * kept in {@link #heldPiece}.
+     */
+    private long writePieces(ByteBuffer[] srcs, int next) throws IOException {
+        long taken = 0;
+        int i = next;
+        while (i < srcs.length) {
+            ByteBuffer piece = ScratchPool.borrowPiece();
+            while (i < srcs.length && piece.hasRemaining()) {
+                ByteBuffer src = srcs[i];
+                int n = Math.min(src.remaining(), piece.remaining());
+                piece.put(piece.position(), src, src.position(), n);
+                piece.position(piece.position() + n);
+                src.position(src.position() + n);
+                if (!src.hasRemaining()) {
+                    i++;
+                }
+            }
+            piece.flip();
+            taken += piece.remaining();
+            direct.write(piece);
+            if (!outReady()) {
+                heldPiece = piece;
+                return taken;
+            }
+            ScratchPool.giveBackPiece(piece);
+        }
+        return taken;
+    }
+
+    /**
+     * The stream behind {@code out} that writes a direct buffer in one go, as Servlet 6.1's
+     * {@code write(ByteBuffer)} allows (the API's default copies it into a new array): {@code out} itself when its
+     * class overrides that method, or the stream a container's wrapper delegates to when that one does (Jetty 12.1's
+     * upgraded output inherits the default and wraps its {@code HttpOutput}, which writes a direct buffer whole);
+     * null when neither (Tomcat 11). Found by shape once per stream class: a container wraps the same stream class
+     * every time (another would only take the slower way, never a wrong one).
+     */
+    static ServletOutputStream directOutput(ServletOutputStream out) {
+        DirectRoute route = lastRoute;
+        if (route.streamClass() != out.getClass()) {
+            route = findRoute(out);
+            lastRoute = route;
+        }
+        if (route.self()) {
+            return out;
+        }
+        if (route.field() == null) {
+            return null;
+        }
+        try {
+            return route.field().get(out) instanceof ServletOutputStream inner && inner != out ? inner : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static DirectRoute findRoute(ServletOutputStream out) {
+        Class<?> streamClass = out.getClass();
+        if (writesBuffers(streamClass)) {
+            return new DirectRoute(streamClass, null, true);
+        }
+        for (Class<?> type = streamClass; type != null && type != ServletOutputStream.class;
+                type = type.getSuperclass()) {
+            for (Field field : type.getDeclaredFields()) {
+                if (Modifier.isStatic(field.getModifiers())
+                        || !ServletOutputStream.class.isAssignableFrom(field.getType())) {
+                    continue;
+                }
+                try {
+                    field.setAccessible(true);
+                    if (field.get(out) instanceof ServletOutputStream inner && inner != out
+                            && writesBuffers(inner.getClass())) {
+                        return new DirectRoute(streamClass, field, false);
+                    }
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "could not look inside " + streamClass.getName()
+                            + "; large writes go through its byte-array writes", e);
+                }
+            }
+        }
+        return new DirectRoute(streamClass, null, false);
+    }
+
+    /** Whether {@code type} writes a {@code ByteBuffer} itself rather than through the API's copying default. */
+    private static boolean writesBuffers(Class<?> type) {
+        try {
+            return type.getMethod("write", ByteBuffer.class).getDeclaringClass() != ServletOutputStream.class;
+        } catch (NoSuchMethodException beforeServlet61) {
+            return false;
+        }
     }
 
     /** Asks the output stream whether it is ready; false arms the container's {@code onWritePossible}. */
