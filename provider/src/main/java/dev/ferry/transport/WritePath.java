@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The outgoing side of a {@link ConnectionDriver}: a FIFO of pending writes to the transport and the batch buffer.
@@ -18,6 +19,10 @@ import java.util.List;
  * into the batch buffer and its action completes at once; the batch joins the FIFO on {@link #flushBatch}. A deferred
  * data frame ({@link #addDeferred}) goes into the same batch, which then waits ({@link #isHolding()}) until the driver
  * flushes it; past {@link #DEFERRED_BATCH} held bytes (or the send queue's limit, when smaller) it goes out by itself.
+ * A written batch buffer of up to {@link #SPARE} bytes is kept for the next batch while the connection is busy, and
+ * handed to {@link Spares} when it waits for its peer, so an idle connection holds none and a connection that
+ * alternates between one reply and waiting (one message in flight) takes its next batch buffer there rather than
+ * allocating one per reply.
  *
  * <p>Thread contract: not thread safe; owned by the driver's loop. {@link #writableAgain()} may be called from the
  * transport's thread.
@@ -55,13 +60,14 @@ final class WritePath {
     /** The first batch buffer of deferred frames: a few small frames; it doubles as needed. */
     private static final int DEFERRED_FIRST = 256;
     /** A written batch buffer up to this size is kept for the next batch while the connection is busy. */
-    private static final int SPARE = 4 * 1024;
+    static final int SPARE = 4 * 1024;
 
     private final Transport transport;
     private final int batchLimit;
     /** Held deferred bytes at which they go out. */
     private final int deferredLimit;
     private final Completion completion;
+    private final Spares spares;
     private static final VarHandle WRITE_DEMANDED;
 
     static {
@@ -85,6 +91,11 @@ final class WritePath {
      *                       {@link #DEFERRED_BATCH}), so deferring lets no sender past the bound it would meet without
      */
     WritePath(Transport transport, int batchLimit, long sendQueueLimit, Completion completion) {
+        this(transport, batchLimit, sendQueueLimit, completion, Spares.SHARED);
+    }
+
+    WritePath(Transport transport, int batchLimit, long sendQueueLimit, Completion completion, Spares spares) {
+        this.spares = spares;
         this.transport = transport;
         this.batchLimit = batchLimit;
         this.deferredLimit = (int) Math.min(Math.min(batchLimit, DEFERRED_BATCH), sendQueueLimit);
@@ -158,9 +169,15 @@ final class WritePath {
         }
     }
 
-    /** The connection waits for its peer: lets go of the buffer kept for deferred frames, so an idle one holds none. */
+    /**
+     * The connection waits for its peer: hands the buffer kept for deferred frames to {@link Spares}, so an idle one
+     * holds none.
+     */
     void idle() {
-        spare = null;
+        if (spare != null) {
+            spares.put(spare);
+            spare = null;
+        }
     }
 
     /** Whether deferred frames wait in the batch. */
@@ -173,6 +190,8 @@ final class WritePath {
         if (batch == null && spare != null && spare.capacity() >= total) {
             batch = spare.clear();
             spare = null;
+        } else if (batch == null && spare == null && total <= SPARE) {
+            batch = spares.take(total);
         }
         if (batch == null || batch.remaining() < total) {
             long needed = (batch == null ? 0 : batch.position()) + total;
@@ -184,7 +203,9 @@ final class WritePath {
             batch = bigger;
         }
         for (ByteBuffer b : action.buffers()) {
-            batch.put(b.duplicate());
+            int n = b.remaining();
+            batch.put(batch.position(), b, b.position(), n); // absolute: no view of b to allocate
+            batch.position(batch.position() + n);
         }
     }
 
@@ -269,5 +290,42 @@ final class WritePath {
         spare = null;
         holding = false;
         return unwritten;
+    }
+
+    /**
+     * Batch buffers of at most {@link #SPARE} bytes that connections waiting for their peer leave for the next one that
+     * defers a frame: at most {@link #SLOTS} kept, in slots taken and filled with a compare-and-set (no lock, and no
+     * allocation to keep or take one). A buffer that finds no free slot is left to the garbage collector.
+     *
+     * <p>Thread safe.
+     */
+    static final class Spares {
+        static final int SLOTS = 16;
+        static final Spares SHARED = new Spares();
+
+        private final AtomicReferenceArray<ByteBuffer> slots = new AtomicReferenceArray<>(SLOTS);
+
+        /** A cleared buffer of at least {@code bytes} bytes, or null when none is kept. */
+        ByteBuffer take(long bytes) {
+            for (int i = 0; i < SLOTS; i++) {
+                ByteBuffer kept = slots.get(i);
+                if (kept != null && kept.capacity() >= bytes && slots.compareAndSet(i, kept, null)) {
+                    return kept.clear();
+                }
+            }
+            return null;
+        }
+
+        /** Keeps {@code buffer} (nothing refers to it any more) if a slot is free and it is small enough. */
+        void put(ByteBuffer buffer) {
+            if (buffer.capacity() > SPARE) {
+                return;
+            }
+            for (int i = 0; i < SLOTS; i++) {
+                if (slots.get(i) == null && slots.compareAndSet(i, null, buffer)) {
+                    return;
+                }
+            }
+        }
     }
 }
