@@ -19,6 +19,11 @@ import java.util.concurrent.Future;
  * processes does not count as the server's. A thread that ends within a round is not counted (the containers' pools
  * keep theirs). Prints the smallest and the median round, per handshake. Compare builds by alternating runs.
  *
+ * <p>Over the same rounds it prints the process's CPU time less the client threads', per handshake: the server's
+ * threads and the JVM's own (the garbage collector's above all: a server that allocates more per handshake pays for it
+ * there, as the load run's server CPU figure does), and the client threads' CPU per handshake (the client shares the
+ * machine's cores with the server in the load run).
+ *
  * <p>It also prints what the whole run cost from the server's start, as a freshly started server pays it (the load
  * run's handshake row alone): the process's CPU time less the client threads' (so it includes the JIT compiler's and
  * the garbage collector's threads, which {@code ThreadMXBean} does not list) per handshake over every handshake made,
@@ -56,6 +61,8 @@ public final class HandshakeCost {
         long compileStart = compilationMillis();
         long compilerCpuStart = compilerThreadsCpuMillis();
         handshakes(clients, clientThreads, host.port(), warmUp);
+        long clientCpuStart = threadCpu(threads, clientThreads);
+        long roundsProcessStart = processCpuNanos();
         double[] cpuMicros = new double[rounds];
         double[] allocated = new double[rounds];
         for (int r = 0; r < rounds; r++) {
@@ -66,6 +73,8 @@ public final class HandshakeCost {
             cpuMicros[r] = spent[0] / 1_000.0 / perRound;
             allocated[r] = spent[1] / (double) perRound;
         }
+        long clientCpu = threadCpu(threads, clientThreads) - clientCpuStart;
+        long roundsProcessCpu = processCpuNanos() - roundsProcessStart - clientCpu;
         long processCpu = processCpuNanos() - processStart - threadCpu(threads, clientThreads);
         long compiled = compilationMillis() - compileStart;
         long compilerCpu = compilerThreadsCpuMillis() - compilerCpuStart;
@@ -73,6 +82,10 @@ public final class HandshakeCost {
         Arrays.sort(allocated);
         System.out.printf("%s, per handshake: server CPU %.1f us (median %.1f), allocated %.0f B (median %.0f)%n",
                 container, cpuMicros[0], cpuMicros[rounds / 2], allocated[0], allocated[rounds / 2]);
+        long measured = (long) perRound * rounds;
+        System.out.printf("%s, per handshake over the rounds: process CPU less the clients' %.1f us (with the garbage"
+                + " collector's and the JIT compiler's threads), the clients' CPU %.1f us%n", container,
+                roundsProcessCpu / 1_000.0 / measured, clientCpu / 1_000.0 / measured);
         System.out.printf("%s, from the start: process CPU less the clients' %.1f us per handshake (%d handshakes),"
                 + " JIT compilation %d ms (its threads' CPU %d ms)%n", container,
                 processCpu / 1_000.0 / (warmUp + (long) perRound * rounds), warmUp + perRound * rounds, compiled,
