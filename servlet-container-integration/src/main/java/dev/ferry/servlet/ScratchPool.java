@@ -1,8 +1,7 @@
 package dev.ferry.servlet;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Byte arrays of one size, lent to the servlet transports while they read or copy, so an idle connection holds
@@ -12,6 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Beside them, direct buffers of {@link #PIECE} bytes ({@link #borrowPiece}), for large writes to a container that
  * writes a direct buffer in one go (see {@code WebConnectionTransport}, "Writing"); at most {@link #PIECES_KEPT} are
  * kept. A piece the container still holds is given back only once it is done with it.
+ *
+ * <p>Both are kept in {@link Shelf}s of slots taken and filled by compare-and-set, so lending and taking back, which
+ * every read of a busy connection does, allocate nothing (a linked queue allocates a node per array given back).
  *
  * <p>Thread safe.
  */
@@ -33,52 +35,67 @@ final class ScratchPool {
     /** The most direct pieces kept for reuse (2 MiB). */
     static final int PIECES_KEPT = 8;
 
-    private static final ConcurrentLinkedQueue<byte[]> FREE = new ConcurrentLinkedQueue<>();
-    private static final AtomicInteger FREE_COUNT = new AtomicInteger();
-    private static final ConcurrentLinkedQueue<ByteBuffer> FREE_PIECES = new ConcurrentLinkedQueue<>();
-    private static final AtomicInteger FREE_PIECE_COUNT = new AtomicInteger();
+    private static final Shelf<byte[]> FREE = new Shelf<>(KEPT);
+    private static final Shelf<ByteBuffer> FREE_PIECES = new Shelf<>(PIECES_KEPT);
 
     private ScratchPool() {
     }
 
     /** An array of {@link #SIZE} bytes, whose content is undefined. */
     static byte[] borrow() {
-        byte[] array = FREE.poll();
-        if (array == null) {
-            return new byte[SIZE];
-        }
-        FREE_COUNT.decrementAndGet();
-        return array;
+        byte[] array = FREE.take();
+        return array != null ? array : new byte[SIZE];
     }
 
     /** Takes back an array that nobody uses any more; one not from this pool is ignored. */
     static void giveBack(byte[] array) {
-        if (array.length == SIZE && FREE_COUNT.incrementAndGet() <= KEPT) {
-            FREE.offer(array);
-        } else if (array.length == SIZE) {
-            FREE_COUNT.decrementAndGet();
+        if (array.length == SIZE) {
+            FREE.put(array);
         }
     }
 
     /** A cleared direct buffer of {@link #PIECE} bytes, whose content is undefined. */
     static ByteBuffer borrowPiece() {
-        ByteBuffer piece = FREE_PIECES.poll();
-        if (piece == null) {
-            return ByteBuffer.allocateDirect(PIECE);
-        }
-        FREE_PIECE_COUNT.decrementAndGet();
-        return piece.clear();
+        ByteBuffer piece = FREE_PIECES.take();
+        return piece != null ? piece.clear() : ByteBuffer.allocateDirect(PIECE);
     }
 
     /** Takes back a piece nobody uses any more; one not from this pool is ignored. */
     static void giveBackPiece(ByteBuffer piece) {
-        if (!piece.isDirect() || piece.capacity() != PIECE) {
-            return;
+        if (piece.isDirect() && piece.capacity() == PIECE) {
+            FREE_PIECES.put(piece);
         }
-        if (FREE_PIECE_COUNT.incrementAndGet() <= PIECES_KEPT) {
-            FREE_PIECES.offer(piece);
-        } else {
-            FREE_PIECE_COUNT.decrementAndGet();
+    }
+
+    /**
+     * At most a fixed number of things kept for reuse, in slots: {@link #take} empties the first full slot,
+     * {@link #put} fills the first empty one or drops the thing when none is. Thread safe.
+     */
+    static final class Shelf<T> {
+        private final AtomicReferenceArray<T> slots;
+
+        Shelf(int size) {
+            slots = new AtomicReferenceArray<>(size);
+        }
+
+        /** A kept thing, or null when none is. */
+        T take() {
+            for (int i = 0; i < slots.length(); i++) {
+                T kept = slots.get(i);
+                if (kept != null && slots.compareAndSet(i, kept, null)) {
+                    return kept;
+                }
+            }
+            return null;
+        }
+
+        /** Keeps {@code thing}, which nobody uses any more, if a slot is free. */
+        void put(T thing) {
+            for (int i = 0; i < slots.length(); i++) {
+                if (slots.get(i) == null && slots.compareAndSet(i, null, thing)) {
+                    return;
+                }
+            }
         }
     }
 }

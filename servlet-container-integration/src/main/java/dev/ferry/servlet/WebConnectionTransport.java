@@ -181,7 +181,11 @@ final class WebConnectionTransport implements Transport {
     private ByteBuffer heldPiece;
     // Guarded by lock.
     /** Bytes pulled from the input stream, in read mode; null when none wait. */
-    private ByteBuffer inbox;
+    private byte[] inbox;
+    /** The unread bytes of {@link #inbox}: from here... */
+    private int inboxStart;
+    /** ...to here (an array and two ints rather than a buffer wrapped around it per read). */
+    private int inboxEnd;
     /**
      * Whether the last {@code isReady()} of the input said false (or the container's first callback is still to come)
      * and no callback has come since: only the container's callback may then touch the input stream.
@@ -322,18 +326,18 @@ final class WebConnectionTransport implements Transport {
         if (inbox == null) {
             return 0;
         }
-        int n = Math.min(inbox.remaining(), dst.remaining());
-        dst.put(inbox.array(), inbox.arrayOffset() + inbox.position(), n);
-        inbox.position(inbox.position() + n);
-        if (!inbox.hasRemaining()) {
-            ScratchPool.giveBack(inbox.array());
+        int n = Math.min(inboxEnd - inboxStart, dst.remaining());
+        dst.put(inbox, inboxStart, n);
+        inboxStart += n;
+        if (inboxStart == inboxEnd) {
+            ScratchPool.giveBack(inbox);
             inbox = null;
         }
         return n;
     }
 
     private int unread() {
-        return inbox == null ? 0 : inbox.remaining();
+        return inbox == null ? 0 : inboxEnd - inboxStart;
     }
 
     /** Ends a pause once the driver has caught up; returns what the executor must run to go on, if anything. */
@@ -428,22 +432,24 @@ final class WebConnectionTransport implements Transport {
      */
     private byte[] keep(byte[] scratch, int n) {
         if (inbox == null) {
-            inbox = ByteBuffer.wrap(scratch, 0, n);
+            inbox = scratch;
+            inboxStart = 0;
+            inboxEnd = n;
             return ScratchPool.borrow();
         }
-        if (inbox.capacity() - inbox.limit() < n) {
-            int unread = inbox.remaining();
-            if (inbox.capacity() - unread >= n) {
-                inbox.compact().flip();
-            } else {
-                ByteBuffer grown = ByteBuffer.allocate(Math.max(2 * inbox.capacity(), unread + n));
-                grown.put(inbox).flip();
-                ScratchPool.giveBack(inbox.array());
-                inbox = grown;
+        if (inbox.length - inboxEnd < n) {
+            int unread = inboxEnd - inboxStart;
+            byte[] into = inbox.length - unread >= n ? inbox : new byte[Math.max(2 * inbox.length, unread + n)];
+            System.arraycopy(inbox, inboxStart, into, 0, unread);
+            if (into != inbox) {
+                ScratchPool.giveBack(inbox);
+                inbox = into;
             }
+            inboxStart = 0;
+            inboxEnd = unread;
         }
-        System.arraycopy(scratch, 0, inbox.array(), inbox.arrayOffset() + inbox.limit(), n);
-        inbox.limit(inbox.limit() + n);
+        System.arraycopy(scratch, 0, inbox, inboxEnd, n);
+        inboxEnd += n;
         return scratch;
     }
 
