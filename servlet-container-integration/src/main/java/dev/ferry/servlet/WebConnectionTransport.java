@@ -63,11 +63,12 @@ import java.util.concurrent.Executor;
  * on the next call once the stream is ready: the caller keeps its buffer until then. A frame's buffers that
  * together fit in {@link #GATHER} bytes (header and payload) are copied into one pooled array and written at once;
  * a direct buffer is copied through a pooled array. A pooled array the container may still hold is never given
- * back. Larger writes, on a container whose stream writes a direct buffer in one go ({@link #directOutput}: Jetty 12.1,
- * whose output writes a large array in slices of its buffer size, one socket write each, 64 per MiB), are copied into
- * pooled direct pieces of {@link ScratchPool#PIECE} bytes, each written whole and counted as taken at once; a piece the
- * container still holds goes back to the pool at the next write that finds the stream ready. Each call ends with one {@code flush()} when the stream allows, so nothing waits in a container's
- * aggregation buffer; but for the connection's last bytes ({@link #writeLast}) on a container whose close sends what
+ * back. Larger writes, on a container whose stream writes a direct buffer in one go ({@link #directOutput}: Jetty
+ * 12.1, whose output writes a large array in slices of its buffer size, one socket write each, 64 per MiB), are
+ * copied into pooled direct pieces of {@link ScratchPool#PIECE} bytes, each written whole and counted as taken at
+ * once; a piece the container still holds goes back to the pool when the stream is next found ready or the container
+ * calls {@code onWritePossible}, so an idle connection keeps none. Each call ends with one {@code flush()} when the
+ * stream allows, so nothing waits in a container's aggregation buffer; but for the connection's last bytes ({@link #writeLast}) on a container whose close sends what
  * the stream holds together with the end of the stream ({@link LastWrite#LEFT_TO_CLOSE}): the close that follows
  * sends them, in one pass instead of two. {@link #close()} waits for a pending write to finish before closing the
  * connection, for at most the close grace: a peer that stopped reading would otherwise keep the connection forever.
@@ -177,10 +178,12 @@ final class WebConnectionTransport implements Transport {
     private final ServletOutputStream direct;
     /** Written by {@link #write} only (never concurrent with itself). */
     private Lent lent;
-    /** A direct piece a pending container write still holds; by {@link #write} only. */
-    private ByteBuffer heldPiece;
+    /** Whether the last piece {@link #write} wrote is still being written by the container; by {@code write} only. */
+    private boolean piecePending;
     // Guarded by lock.
-    /** Bytes pulled from the input stream, in read mode; null when none wait. */
+    /** The direct piece a container write may still be writing; given back once the stream is ready again. */
+    private ByteBuffer heldPiece;
+    /** An array of bytes pulled from the input stream; null when none wait. */
     private byte[] inbox;
     /** The unread bytes of {@link #inbox}: from here... */
     private int inboxStart;
@@ -490,10 +493,6 @@ final class WebConnectionTransport implements Transport {
         long total = 0;
         int next = 0;
         boolean ready = outReady();
-        if (ready && heldPiece != null) {
-            ScratchPool.giveBackPiece(heldPiece); // the container is done with it
-            heldPiece = null;
-        }
         if (lent != null) {
             if (!ready) {
                 return 0;
@@ -532,7 +531,7 @@ final class WebConnectionTransport implements Transport {
             }
         } else if (direct != null && remaining > GATHER && ready) {
             total += writePieces(srcs, next);
-            ready = heldPiece == null;
+            ready = !piecePending;
         } else {
             for (int i = next; i < srcs.length && ready; i++) {
                 ByteBuffer src = srcs[i];
@@ -569,12 +568,13 @@ final class WebConnectionTransport implements Transport {
 
     /**
      * Copies {@code srcs} from {@code next} into direct pieces, each written to {@link #direct} in one go, while the
-     * stream stays ready; returns the bytes taken (all copied, so all taken). A piece the stream is not done with is
-     * kept in {@link #heldPiece}.
+     * stream stays ready; returns the bytes taken (all copied, so all taken). A piece the stream is not done with stays
+     * in {@link #heldPiece} ({@link #piecePending}) until it is.
      */
     private long writePieces(ByteBuffer[] srcs, int next) throws IOException {
         long taken = 0;
         int i = next;
+        piecePending = false;
         while (i < srcs.length) {
             ByteBuffer piece = ScratchPool.borrowPiece();
             while (i < srcs.length && piece.hasRemaining()) {
@@ -589,12 +589,14 @@ final class WebConnectionTransport implements Transport {
             }
             piece.flip();
             taken += piece.remaining();
+            synchronized (lock) {
+                heldPiece = piece; // before the write: the container's onWritePossible may come before it returns
+            }
             direct.write(piece);
-            if (!outReady()) {
-                heldPiece = piece;
+            if (!outReady()) { // else outReady() gave the piece back
+                piecePending = true;
                 return taken;
             }
-            ScratchPool.giveBackPiece(piece);
         }
         return taken;
     }
@@ -665,8 +667,16 @@ final class WebConnectionTransport implements Transport {
     /** Asks the output stream whether it is ready; false arms the container's {@code onWritePossible}. */
     private boolean outReady() {
         boolean ready = out.isReady();
+        ByteBuffer done = null;
         synchronized (lock) {
             writeArmed = !ready;
+            if (ready) {
+                done = heldPiece;
+                heldPiece = null;
+            }
+        }
+        if (done != null) {
+            ScratchPool.giveBackPiece(done); // the container is done with it
         }
         return ready;
     }
@@ -924,12 +934,18 @@ final class WebConnectionTransport implements Transport {
         public void onWritePossible() throws IOException {
             boolean fire;
             boolean closeNow;
+            ByteBuffer done;
             synchronized (lock) {
                 writeArmed = false;
+                done = heldPiece; // the container has finished the write that held it
+                heldPiece = null;
                 closeNow = closeRequested && !closed;
                 fire = writeDemanded && !closeNow;
                 writeDemanded = false;
                 writable = !fire && !closeNow;
+            }
+            if (done != null) {
+                ScratchPool.giveBackPiece(done);
             }
             if (closeNow) {
                 closeConnection();

@@ -257,6 +257,20 @@ class LargeWritePiecesTest {
     }
 
     @Test
+    void theLastPieceOfAFrameGoesBackToThePoolWhenTheContainerIsDoneThoughNothingMoreIsWritten() throws IOException {
+        BufferOutput container = new BufferOutput();
+        WebConnectionTransport transport = transportOver(new Wrapper(container));
+        container.acceptBeforeBlocking = 1;
+        byte[] payload = bytes(20_000, 3);
+        assertEquals(payload.length, transport.write(new ByteBuffer[] {ByteBuffer.wrap(payload)}), "copied: taken");
+        ByteBuffer held = container.held.get(0);
+        container.unblock(); // the container finishes the write and calls onWritePossible; the connection goes idle
+        ByteBuffer next = ScratchPool.borrowPiece();
+        assertSame(held, next, "the connection keeps no piece while idle");
+        ScratchPool.giveBackPiece(next);
+    }
+
+    @Test
     void directWritesGoToTheStreamItselfWhenItWritesBuffersAndNowhereWhenNothingDoes() throws IOException {
         BufferOutput container = new BufferOutput();
         assertSame(container, WebConnectionTransport.directOutput(container));
