@@ -15,20 +15,23 @@ package dev.ferry.servlet;
  *                           connection; Tomcat has recycled the request by then, so it is not asked
  * @param readResumption     how the container brings its read callback back after the transport paused reading
  * @param lastWrite          what the container's output close does with bytes the stream holds
+ * @param unwrapsOutput      whether large writes may go past the container's wrapper of its upgraded output, to the
+ *                           stream inside that writes a direct buffer in one go (Jetty; see {@link DirectOutput})
  */
 record ContainerTraits(boolean setsUpgradeHeaders, boolean opensInInit, boolean runsAsynchronously,
                        WebConnectionTransport.ReadResumption readResumption,
-                       WebConnectionTransport.LastWrite lastWrite) {
+                       WebConnectionTransport.LastWrite lastWrite, boolean unwrapsOutput) {
 
     /** Jetty 12.1 (server info {@code jetty/12.1.x}). */
     static final ContainerTraits JETTY = new ContainerTraits(true, true, true,
-            WebConnectionTransport.ReadResumption.CALLER_READS, WebConnectionTransport.LastWrite.LEFT_TO_CLOSE);
+            WebConnectionTransport.ReadResumption.CALLER_READS, WebConnectionTransport.LastWrite.LEFT_TO_CLOSE, true);
     /** Tomcat 11 (server info {@code Apache Tomcat/11.0.x}). */
     static final ContainerTraits TOMCAT = new ContainerTraits(false, false, false,
-            WebConnectionTransport.ReadResumption.CONTAINER_REDISPATCHES, WebConnectionTransport.LastWrite.FLUSHED);
+            WebConnectionTransport.ReadResumption.CONTAINER_REDISPATCHES, WebConnectionTransport.LastWrite.FLUSHED,
+            false);
     /** A container not tried: nothing beyond the servlet contract is assumed. */
     static final ContainerTraits SERVLET_CONTRACT = new ContainerTraits(false, false, false,
-            WebConnectionTransport.ReadResumption.CALLER_READS, WebConnectionTransport.LastWrite.FLUSHED);
+            WebConnectionTransport.ReadResumption.CALLER_READS, WebConnectionTransport.LastWrite.FLUSHED, false);
 
     /** The traits of the container whose {@code ServletContext.getServerInfo()} is {@code serverInfo} (may be null). */
     static ContainerTraits of(String serverInfo) {

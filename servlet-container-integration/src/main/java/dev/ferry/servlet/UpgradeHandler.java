@@ -77,9 +77,8 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
             }
         }
         try {
-            transport = new WebConnectionTransport(connection, secure, executor, traits.readResumption(),
-                    traits.lastWrite(), accepted.container().scheduler(),
-                    accepted.container().driverSettings().closeTimeout());
+            transport = new WebConnectionTransport(connection, secure, executor, traits,
+                    accepted.container().scheduler(), accepted.container().driverSettings().closeTimeout());
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not take over the upgraded connection of "
                     + accepted.request().requestUri() + "; the session is not opened", e);

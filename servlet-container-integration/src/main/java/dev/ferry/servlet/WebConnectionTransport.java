@@ -9,8 +9,6 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.WebConnection;
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
@@ -63,7 +61,7 @@ import java.util.concurrent.Executor;
  * on the next call once the stream is ready: the caller keeps its buffer until then. A frame's buffers that
  * together fit in {@link #GATHER} bytes (header and payload) are copied into one pooled array and written at once;
  * a direct buffer is copied through a pooled array. A pooled array the container may still hold is never given
- * back. Larger writes, on a container whose stream writes a direct buffer in one go ({@link #directOutput}: Jetty
+ * back. Larger writes, on a container whose stream writes a direct buffer in one go ({@link DirectOutput}: Jetty
  * 12.1, whose output writes a large array in slices of its buffer size, one socket write each, 64 per MiB), are
  * copied into pooled direct pieces of {@link ScratchPool#PIECE} bytes, each written whole and counted as taken at
  * once; a piece the container still holds goes back to the pool when the stream is next found ready or the container
@@ -152,15 +150,6 @@ final class WebConnectionTransport implements Transport {
     /** Bytes of a caller's heap buffer written from its array that a pending container write may still hold. */
     private record Lent(ByteBuffer buffer, int length) { }
 
-    /**
-     * How a stream class of a container reaches a stream that writes direct buffers in one go: {@code field} of the
-     * stream it wraps, the stream itself ({@code field} null, {@code self}), or none.
-     */
-    private record DirectRoute(Class<?> streamClass, Field field, boolean self) { }
-
-    /** The route found for the last output stream class seen (one class per container in practice). */
-    private static volatile DirectRoute lastRoute = new DirectRoute(Object.class, null, false);
-
     private final WebConnection connection;
     private final ServletInputStream in;
     private final ServletOutputStream out;
@@ -174,7 +163,7 @@ final class WebConnectionTransport implements Transport {
     private final Object pulling = new Object(); // a monitor: a ReentrantLock would cost 32 more bytes a connection
 
     private volatile TransportListener listener;
-    /** The stream large writes go to as direct pieces ({@link #directOutput}); null: none. */
+    /** The stream large writes go to as direct pieces ({@link DirectOutput}); null: none. */
     private final ServletOutputStream direct;
     /** Written by {@link #write} only (never concurrent with itself). */
     private Lent lent;
@@ -214,23 +203,23 @@ final class WebConnectionTransport implements Transport {
      *
      * @param secure     whether the upgraded request came over TLS
      * @param executor   runs readiness found by a demand (never the demanding thread) and read resumptions
-     * @param resumption how this container's read callback comes back after a pause
-     * @param lastWrite  whether this container's close sends the last write's bytes, unflushed
+     * @param traits     the container's: how its read callback comes back after a pause, whether its close sends the
+     *                   last write's bytes unflushed, and whether its upgraded output may be unwrapped for large writes
      * @param scheduler  runs the close grace
      * @param closeGrace how long {@link #close()} waits for a pending write before it closes the connection anyway
      */
-    WebConnectionTransport(WebConnection connection, boolean secure, Executor executor, ReadResumption resumption,
-                           LastWrite lastWrite, Scheduler scheduler, Duration closeGrace) throws IOException {
+    WebConnectionTransport(WebConnection connection, boolean secure, Executor executor, ContainerTraits traits,
+                           Scheduler scheduler, Duration closeGrace) throws IOException {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.secure = secure;
         this.executor = Objects.requireNonNull(executor, "executor");
-        this.resumption = Objects.requireNonNull(resumption, "resumption");
-        this.lastWrite = Objects.requireNonNull(lastWrite, "lastWrite");
+        this.resumption = traits.readResumption();
+        this.lastWrite = traits.lastWrite();
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.closeGrace = Objects.requireNonNull(closeGrace, "closeGrace");
         this.in = connection.getInputStream();
         this.out = connection.getOutputStream();
-        this.direct = directOutput(out);
+        this.direct = DirectOutput.of(out, traits.unwrapsOutput());
         in.setReadListener(new Reading());
         out.setWriteListener(new Writing());
     }
@@ -599,69 +588,6 @@ final class WebConnectionTransport implements Transport {
             }
         }
         return taken;
-    }
-
-    /**
-     * The stream behind {@code out} that writes a direct buffer in one go, as Servlet 6.1's
-     * {@code write(ByteBuffer)} allows (the API's default copies it into a new array): {@code out} itself when its
-     * class overrides that method, or the stream a container's wrapper delegates to when that one does (Jetty 12.1's
-     * upgraded output inherits the default and wraps its {@code HttpOutput}, which writes a direct buffer whole);
-     * null when neither (Tomcat 11). Found by shape once per stream class: a container wraps the same stream class
-     * every time (another would only take the slower way, never a wrong one).
-     */
-    static ServletOutputStream directOutput(ServletOutputStream out) {
-        DirectRoute route = lastRoute;
-        if (route.streamClass() != out.getClass()) {
-            route = findRoute(out);
-            lastRoute = route;
-        }
-        if (route.self()) {
-            return out;
-        }
-        if (route.field() == null) {
-            return null;
-        }
-        try {
-            return route.field().get(out) instanceof ServletOutputStream inner && inner != out ? inner : null;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static DirectRoute findRoute(ServletOutputStream out) {
-        Class<?> streamClass = out.getClass();
-        if (writesBuffers(streamClass)) {
-            return new DirectRoute(streamClass, null, true);
-        }
-        for (Class<?> type = streamClass; type != null && type != ServletOutputStream.class;
-                type = type.getSuperclass()) {
-            for (Field field : type.getDeclaredFields()) {
-                if (Modifier.isStatic(field.getModifiers())
-                        || !ServletOutputStream.class.isAssignableFrom(field.getType())) {
-                    continue;
-                }
-                try {
-                    field.setAccessible(true);
-                    if (field.get(out) instanceof ServletOutputStream inner && inner != out
-                            && writesBuffers(inner.getClass())) {
-                        return new DirectRoute(streamClass, field, false);
-                    }
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    LOG.log(System.Logger.Level.DEBUG, "could not look inside " + streamClass.getName()
-                            + "; large writes go through its byte-array writes", e);
-                }
-            }
-        }
-        return new DirectRoute(streamClass, null, false);
-    }
-
-    /** Whether {@code type} writes a {@code ByteBuffer} itself rather than through the API's copying default. */
-    private static boolean writesBuffers(Class<?> type) {
-        try {
-            return type.getMethod("write", ByteBuffer.class).getDeclaringClass() != ServletOutputStream.class;
-        } catch (NoSuchMethodException beforeServlet61) {
-            return false;
-        }
     }
 
     /** Asks the output stream whether it is ready; false arms the container's {@code onWritePossible}. */

@@ -51,4 +51,11 @@ class ContainerTraitsTest {
         assertEquals(WebConnectionTransport.LastWrite.FLUSHED, ContainerTraits.TOMCAT.lastWrite());
         assertEquals(WebConnectionTransport.LastWrite.FLUSHED, ContainerTraits.SERVLET_CONTRACT.lastWrite());
     }
+
+    @Test
+    void onlyJettysUpgradedOutputIsWrittenPastForLargeWrites() {
+        assertTrue(ContainerTraits.JETTY.unwrapsOutput());
+        assertFalse(ContainerTraits.TOMCAT.unwrapsOutput());
+        assertFalse(ContainerTraits.SERVLET_CONTRACT.unwrapsOutput(), "an untried container's wrapper is left alone");
+    }
 }

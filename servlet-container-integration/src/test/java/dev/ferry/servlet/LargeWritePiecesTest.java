@@ -203,8 +203,7 @@ class LargeWritePiecesTest {
         };
         Scheduler timers = new WebConnectionTransportTest.Timers();
         WebConnectionTransport transport = new WebConnectionTransport(connection, false, Runnable::run,
-                WebConnectionTransport.ReadResumption.CALLER_READS, WebConnectionTransport.LastWrite.FLUSHED, timers,
-                Duration.ofSeconds(10));
+                ContainerTraits.JETTY, timers, Duration.ofSeconds(10));
         transport.start(new WebConnectionTransportTest.Recorder());
         return transport;
     }
@@ -273,10 +272,18 @@ class LargeWritePiecesTest {
     @Test
     void directWritesGoToTheStreamItselfWhenItWritesBuffersAndNowhereWhenNothingDoes() throws IOException {
         BufferOutput container = new BufferOutput();
-        assertSame(container, WebConnectionTransport.directOutput(container));
-        assertSame(container, WebConnectionTransport.directOutput(new Wrapper(container)));
-        assertNull(WebConnectionTransport.directOutput(new ArrayOnlyOutput()));
-        assertNull(WebConnectionTransport.directOutput(new ArrayWrapper(new ArrayOnlyOutput())));
-        assertSame(container, WebConnectionTransport.directOutput(new Wrapper(container)), "found again after others");
+        assertSame(container, DirectOutput.of(container, true));
+        assertSame(container, DirectOutput.of(container, false), "the stream itself needs no unwrapping");
+        assertSame(container, DirectOutput.of(new Wrapper(container), true));
+        assertNull(DirectOutput.of(new ArrayOnlyOutput(), true));
+        assertNull(DirectOutput.of(new ArrayWrapper(new ArrayOnlyOutput()), true));
+        assertSame(container, DirectOutput.of(new Wrapper(container), true), "found again after others");
+    }
+
+    @Test
+    void aWrapperIsNotWrittenPastOnAContainerWhoseTraitsDoNotAllowIt() {
+        BufferOutput container = new BufferOutput();
+        assertSame(container, DirectOutput.of(new Wrapper(container), true));
+        assertNull(DirectOutput.of(new Wrapper(container), false), "the same wrapper left alone");
     }
 }

@@ -111,8 +111,7 @@ class ReadPathAllocationTest {
             }
         };
         WebConnectionTransport transport = new WebConnectionTransport(connection, false, Runnable::run,
-                WebConnectionTransport.ReadResumption.CALLER_READS, WebConnectionTransport.LastWrite.FLUSHED,
-                new WebConnectionTransportTest.Timers(), Duration.ofSeconds(10));
+                ContainerTraits.SERVLET_CONTRACT, new WebConnectionTransportTest.Timers(), Duration.ofSeconds(10));
         Counting listener = new Counting();
         transport.start(listener);
         ByteBuffer dst = ByteBuffer.allocate(4096);

@@ -48,8 +48,7 @@ class WebConnectionTransportTest {
     @BeforeEach
     void open() throws IOException {
         transport = new WebConnectionTransport(connection, false, executor::add,
-                WebConnectionTransport.ReadResumption.CALLER_READS,
-                WebConnectionTransport.LastWrite.FLUSHED, timers, CLOSE_GRACE);
+                ContainerTraits.SERVLET_CONTRACT, timers, CLOSE_GRACE);
         transport.start(listener);
     }
 
@@ -150,8 +149,7 @@ class WebConnectionTransportTest {
         TomcatLikeInput tomcat = new TomcatLikeInput();
         Queue<Runnable> tasks = new ArrayDeque<>();
         WebConnectionTransport redispatched = new WebConnectionTransport(new Connection(tomcat), false, tasks::add,
-                WebConnectionTransport.ReadResumption.CONTAINER_REDISPATCHES,
-                WebConnectionTransport.LastWrite.FLUSHED, timers, CLOSE_GRACE);
+                ContainerTraits.TOMCAT, timers, CLOSE_GRACE);
         redispatched.start(new Recorder());
         byte[] burst = burst(300 * 1024 + 11);
         tomcat.socket.writeBytes(burst);
@@ -281,8 +279,7 @@ class WebConnectionTransportTest {
     @Test
     void onAContainerWhoseCloseSendsWhatItHoldsTheLastWriteIsLeftToTheClose() throws IOException {
         WebConnectionTransport jetty = new WebConnectionTransport(connection, false, executor::add,
-                WebConnectionTransport.ReadResumption.CALLER_READS, WebConnectionTransport.LastWrite.LEFT_TO_CLOSE,
-                timers, CLOSE_GRACE);
+                ContainerTraits.JETTY, timers, CLOSE_GRACE);
         jetty.start(listener);
         byte[] close = {(byte) 0x88, 2, 0x03, (byte) 0xE8};
         assertEquals(4, jetty.writeLast(new ByteBuffer[] {ByteBuffer.wrap(close)}));
@@ -295,8 +292,7 @@ class WebConnectionTransportTest {
     @Test
     void onAContainerWhoseCloseSendsWhatItHoldsAPendingLastWriteStillEndsBeforeTheClose() throws IOException {
         WebConnectionTransport jetty = new WebConnectionTransport(connection, false, executor::add,
-                WebConnectionTransport.ReadResumption.CALLER_READS, WebConnectionTransport.LastWrite.LEFT_TO_CLOSE,
-                timers, CLOSE_GRACE);
+                ContainerTraits.JETTY, timers, CLOSE_GRACE);
         jetty.start(listener);
         out.acceptBeforeBlocking = 1;
         ByteBuffer last = ByteBuffer.wrap(burst(20_000));
