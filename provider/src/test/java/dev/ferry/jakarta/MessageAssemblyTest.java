@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Whole messages that arrive in many chunks ({@link Inbound}): gathered in one array sized from the frame's declared
  * length, so a large message costs one array of its own size, not a doubling series and a last copy, while the
- * message bound still holds and fragmented messages still arrive whole.
+ * message bound still holds and fragmented messages still arrive whole. The declared length buys only so much: a peer
+ * that declares a long frame, sends a little of it and stalls must not make the session hold the whole bound.
  */
 class MessageAssemblyTest {
 
@@ -111,5 +112,32 @@ class MessageAssemblyTest {
         // 2 MiB, and copying out at the end added 1 MiB: over 5 MiB allocated for a 1 MiB message.
         assertTrue(allocated < MIB + MIB / 2, "expected the message's own array and little more, allocated "
                 + allocated + " bytes for a " + MIB + "-byte message");
+    }
+
+    @Test
+    void aDeclaredLongFrameBuysAtMostTheCreditAheadOfTheBytesSent() throws Exception {
+        assumeTrue(AllThreadsAllocation.bytes() >= 0, "this JVM does not count allocated bytes per thread");
+        RecordingEndpoint client = new RecordingEndpoint(s -> {
+            s.setMaxBinaryMessageBufferSize(256 * MIB);
+            s.addMessageHandler(ByteBuffer.class, bytes -> { });
+        });
+        pair = SessionPair.create(1 << 16);
+        pair.openClient(client, SessionPair.config());
+        RawPeer server = new RawPeer(pair.wires.server());
+        long declared = 128L * MIB;
+        byte[] start = new byte[10 + 8192];
+        start[0] = (byte) 0x82; // FIN, BINARY
+        start[1] = 127; // a 64-bit length follows (RFC 6455 §5.2)
+        for (int i = 0; i < 8; i++) {
+            start[2 + i] = (byte) (declared >>> (56 - 8 * i));
+        }
+        long before = AllThreadsAllocation.bytes();
+        server.write(start);
+        server.close(); // the stream ends after the 8 KiB; the client reads them first
+        CloseReason reason = client.awaitClose();
+        long allocated = AllThreadsAllocation.bytes() - before;
+        assertEquals(1006, reason.getCloseCode().getCode());
+        assertTrue(allocated < Inbound.AHEAD_CREDIT + MIB / 2, "a " + declared + "-byte frame of which 8 KiB came made "
+                + "the session allocate " + allocated + " bytes; at most " + Inbound.AHEAD_CREDIT + " ahead expected");
     }
 }

@@ -367,6 +367,14 @@ public final class LoadRun {
 
     /** Waits out the warm-up, then counts {@code counter}'s increments over the measured window, per second. */
     private double window(LongAdder counter) throws InterruptedException {
+        return window(counter, 1, "each");
+    }
+
+    /**
+     * As {@link #window(LongAdder)}, printing the server's CPU time per {@code unit} counts of the counter (for a
+     * counter of bytes, per MiB), named {@code unitName}.
+     */
+    private double window(LongAdder counter, long unit, String unitName) throws InterruptedException {
         Thread.sleep(warmUpNanos() / 1_000_000);
         long before = counter.sum();
         long cpuBefore = serverCpuNanos();
@@ -375,8 +383,8 @@ public final class LoadRun {
         long after = counter.sum();
         long cpu = serverCpuNanos() - cpuBefore;
         double elapsed = (System.nanoTime() - start) / 1e9;
-        System.err.printf(Locale.ROOT, "  %d in %.1f s; server CPU %.3f us each%n", after - before, elapsed,
-                cpu / 1e3 / Math.max(1, after - before));
+        System.err.printf(Locale.ROOT, "  %d in %.1f s; server CPU %.3f us %s%n", after - before, elapsed,
+                cpu / 1e3 / Math.max(1, after - before) * unit, unitName);
         return (after - before) / elapsed;
     }
 
@@ -412,7 +420,7 @@ public final class LoadRun {
                 }
                 return null;
             });
-            double rate = window(bytes) / 1e6;
+            double rate = window(bytes, 1 << 20, "per MiB") / 1e6;
             stop.set(true);
             work.get(60, TimeUnit.SECONDS);
             return rate;
