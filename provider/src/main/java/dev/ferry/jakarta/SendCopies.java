@@ -1,7 +1,7 @@
 package dev.ferry.jakarta;
 
+import dev.ferry.transport.Shelf;
 import java.nio.ByteBuffer;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * which for a payload of half a G1 region or more is a humongous allocation that starts a collection cycle.
  *
  * <p>Payloads under {@link #SMALLEST} bytes are copied into fresh arrays (cheap, and too many sizes to pool); larger
- * ones into arrays of the next power of two, up to {@link #LARGEST}, kept on one shelf per size when given back, at
- * most {@link #RETAINED} bytes in all; larger payloads are never pooled. An array is given back only once its frame
- * was written in full; a failed or cancelled send leaves it to the garbage collector, since the transport may still
- * hold it. One pool serves the JVM, like the protocol's receive memory: it holds plain byte arrays whose content is
+ * ones into arrays of the next power of two, up to {@link #LARGEST}, kept on one {@link Shelf} per size when given
+ * back (keeping and taking allocate nothing), at most {@link #RETAINED} bytes in all; larger payloads are never pooled.
+ * An array is given back only once its frame was written in full; a failed or cancelled send leaves it to the garbage
+ * collector, since the transport may still hold it. One pool serves the JVM, like the protocol's receive memory: it holds plain byte arrays whose content is
  * overwritten before use and never shown to an application, and its bound caps what it keeps.
  *
  * <p>Thread safe.
@@ -28,21 +28,22 @@ final class SendCopies {
     /** The most bytes the pool keeps, over all shelves. */
     static final long RETAINED = 8L << 20;
 
-    static final SendCopies SHARED = new SendCopies(RETAINED);
-
     private static final int FIRST_SHIFT = Integer.numberOfTrailingZeros(SMALLEST);
+
+    /** Declared after {@code FIRST_SHIFT}, which the constructor reads. */
+    static final SendCopies SHARED = new SendCopies(RETAINED);
 
     private final long retained;
     private final AtomicLong kept = new AtomicLong();
-    private final ConcurrentLinkedQueue<byte[]>[] shelves;
+    private final Shelf<byte[]>[] shelves;
 
     @SuppressWarnings("unchecked")
     SendCopies(long retained) {
         this.retained = retained;
         int sizes = Integer.numberOfTrailingZeros(LARGEST) - FIRST_SHIFT + 1;
-        shelves = new ConcurrentLinkedQueue[sizes];
+        shelves = new Shelf[sizes];
         for (int i = 0; i < sizes; i++) {
-            shelves[i] = new ConcurrentLinkedQueue<>();
+            shelves[i] = new Shelf<>((int) Math.max(1, retained / ((long) SMALLEST << i)));
         }
     }
 
@@ -55,7 +56,7 @@ final class SendCopies {
         int shelf = shelf(n);
         byte[] array = null;
         if (shelf >= 0) {
-            array = shelves[shelf].poll();
+            array = shelves[shelf].take();
             if (array != null) {
                 kept.addAndGet(-array.length);
             } else {
@@ -78,11 +79,9 @@ final class SendCopies {
         if (shelf < 0 || array.length != SMALLEST << shelf) {
             return;
         }
-        if (kept.addAndGet(array.length) > retained) {
+        if (kept.addAndGet(array.length) > retained || !shelves[shelf].put(array)) {
             kept.addAndGet(-array.length);
-            return;
         }
-        shelves[shelf].offer(array);
     }
 
     /** Bytes kept for reuse now (for tests). */

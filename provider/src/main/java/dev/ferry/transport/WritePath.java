@@ -7,7 +7,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The outgoing side of a {@link ConnectionDriver}: a FIFO of pending writes to the transport and the batch buffer.
@@ -294,8 +293,8 @@ final class WritePath {
 
     /**
      * Batch buffers of at most {@link #SPARE} bytes that connections waiting for their peer leave for the next one that
-     * defers a frame: at most {@link #SLOTS} kept, in slots taken and filled with a compare-and-set (no lock, and no
-     * allocation to keep or take one). A buffer that finds no free slot is left to the garbage collector.
+     * defers a frame: at most {@link #SLOTS} kept, on a {@link Shelf} (no lock, and no allocation to keep or take one).
+     * A buffer that finds no free slot is left to the garbage collector.
      *
      * <p>Thread safe.
      */
@@ -303,28 +302,22 @@ final class WritePath {
         static final int SLOTS = 16;
         static final Spares SHARED = new Spares();
 
-        private final AtomicReferenceArray<ByteBuffer> slots = new AtomicReferenceArray<>(SLOTS);
+        private final Shelf<ByteBuffer> shelf = new Shelf<>(SLOTS);
 
-        /** A cleared buffer of at least {@code bytes} bytes, or null when none is kept. */
+        /** A cleared buffer of at least {@code bytes} bytes, or null when the one kept first is smaller, or none is. */
         ByteBuffer take(long bytes) {
-            for (int i = 0; i < SLOTS; i++) {
-                ByteBuffer kept = slots.get(i);
-                if (kept != null && kept.capacity() >= bytes && slots.compareAndSet(i, kept, null)) {
-                    return kept.clear();
-                }
+            ByteBuffer kept = shelf.take();
+            if (kept != null && kept.capacity() < bytes) {
+                shelf.put(kept);
+                return null;
             }
-            return null;
+            return kept == null ? null : kept.clear();
         }
 
         /** Keeps {@code buffer} (nothing refers to it any more) if a slot is free and it is small enough. */
         void put(ByteBuffer buffer) {
-            if (buffer.capacity() > SPARE) {
-                return;
-            }
-            for (int i = 0; i < SLOTS; i++) {
-                if (slots.get(i) == null && slots.compareAndSet(i, null, buffer)) {
-                    return;
-                }
+            if (buffer.capacity() <= SPARE) {
+                shelf.put(buffer);
             }
         }
     }

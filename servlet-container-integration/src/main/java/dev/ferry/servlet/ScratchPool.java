@@ -1,7 +1,7 @@
 package dev.ferry.servlet;
 
+import dev.ferry.transport.Shelf;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Byte arrays of one size, lent to the servlet transports while they read or copy, so an idle connection holds
@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * writes a direct buffer in one go (see {@code WebConnectionTransport}, "Writing"); at most {@link #PIECES_KEPT} are
  * kept. A piece the container still holds is given back only once it is done with it.
  *
- * <p>Both are kept in {@link Shelf}s of slots taken and filled by compare-and-set, so lending and taking back, which
- * every read of a busy connection does, allocate nothing (a linked queue allocates a node per array given back).
+ * <p>Both are kept on {@link Shelf}s, so lending and taking back, which every read of a busy connection does, allocate
+ * nothing.
  *
  * <p>Thread safe.
  */
@@ -64,38 +64,6 @@ final class ScratchPool {
     static void giveBackPiece(ByteBuffer piece) {
         if (piece.isDirect() && piece.capacity() == PIECE) {
             FREE_PIECES.put(piece);
-        }
-    }
-
-    /**
-     * At most a fixed number of things kept for reuse, in slots: {@link #take} empties the first full slot,
-     * {@link #put} fills the first empty one or drops the thing when none is. Thread safe.
-     */
-    static final class Shelf<T> {
-        private final AtomicReferenceArray<T> slots;
-
-        Shelf(int size) {
-            slots = new AtomicReferenceArray<>(size);
-        }
-
-        /** A kept thing, or null when none is. */
-        T take() {
-            for (int i = 0; i < slots.length(); i++) {
-                T kept = slots.get(i);
-                if (kept != null && slots.compareAndSet(i, kept, null)) {
-                    return kept;
-                }
-            }
-            return null;
-        }
-
-        /** Keeps {@code thing}, which nobody uses any more, if a slot is free. */
-        void put(T thing) {
-            for (int i = 0; i < slots.length(); i++) {
-                if (slots.get(i) == null && slots.compareAndSet(i, null, thing)) {
-                    return;
-                }
-            }
         }
     }
 }
