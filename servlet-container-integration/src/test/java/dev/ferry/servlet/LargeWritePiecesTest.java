@@ -186,21 +186,7 @@ class LargeWritePiecesTest {
 
     private static WebConnectionTransport transportOver(ServletOutputStream out) throws IOException {
         ServletInputStream in = new NoInput();
-        WebConnection connection = new WebConnection() {
-            @Override
-            public ServletInputStream getInputStream() {
-                return in;
-            }
-
-            @Override
-            public ServletOutputStream getOutputStream() {
-                return out;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        WebConnection connection = WebConnectionTransportTest.over(in, out);
         Scheduler timers = new WebConnectionTransportTest.Timers();
         WebConnectionTransport transport = new WebConnectionTransport(connection, false, Runnable::run,
                 ContainerTraits.JETTY, timers, Duration.ofSeconds(10));

@@ -95,21 +95,7 @@ class ReadPathAllocationTest {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         OneMessageInput in = new OneMessageInput();
         ServletOutputStream out = new LargeWritePiecesTest.ArrayOnlyOutput();
-        WebConnection connection = new WebConnection() {
-            @Override
-            public ServletInputStream getInputStream() {
-                return in;
-            }
-
-            @Override
-            public ServletOutputStream getOutputStream() {
-                return out;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        WebConnection connection = WebConnectionTransportTest.over(in, out);
         WebConnectionTransport transport = new WebConnectionTransport(connection, false, Runnable::run,
                 ContainerTraits.SERVLET_CONTRACT, new WebConnectionTransportTest.Timers(), Duration.ofSeconds(10));
         Counting listener = new Counting();

@@ -402,6 +402,25 @@ class WebConnectionTransportTest {
         }
     }
 
+    /** A connection over these two streams whose close does nothing. */
+    static WebConnection over(ServletInputStream in, ServletOutputStream out) {
+        return new WebConnection() {
+            @Override
+            public ServletInputStream getInputStream() {
+                return in;
+            }
+
+            @Override
+            public ServletOutputStream getOutputStream() {
+                return out;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
     final class Connection implements WebConnection {
         private final ServletInputStream input;
         boolean closed;
