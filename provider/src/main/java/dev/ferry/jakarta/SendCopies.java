@@ -12,10 +12,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Payloads under {@link #SMALLEST} bytes are copied into fresh arrays (cheap, and too many sizes to pool); larger
  * ones into arrays of the next power of two, up to {@link #LARGEST}, kept on one {@link Shelf} per size when given
- * back (keeping and taking allocate nothing), at most {@link #RETAINED} bytes in all; larger payloads are never pooled.
- * An array is given back only once its frame was written in full; a failed or cancelled send leaves it to the garbage
- * collector, since the transport may still hold it. One pool serves the JVM, like the protocol's receive memory: it holds plain byte arrays whose content is
- * overwritten before use and never shown to an application, and its bound caps what it keeps.
+ * back (keeping and taking allocate nothing), at most {@link #RETAINED} bytes in all; larger payloads are never
+ * pooled. An array is given back only once its frame was written in full; a failed or cancelled send leaves it to the
+ * garbage collector, since the transport may still hold it. One pool serves the JVM, like the protocol's receive
+ * memory: it holds plain byte arrays whose content is overwritten before use and never shown to an application, and
+ * its bound caps what it keeps.
  *
  * <p>Thread safe.
  */

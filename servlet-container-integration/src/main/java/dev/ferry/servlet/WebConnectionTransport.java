@@ -66,10 +66,11 @@ import java.util.concurrent.Executor;
  * copied into pooled direct pieces of {@link ScratchPool#PIECE} bytes, each written whole and counted as taken at
  * once; a piece the container still holds goes back to the pool when the stream is next found ready or the container
  * calls {@code onWritePossible}, so an idle connection keeps none. Each call ends with one {@code flush()} when the
- * stream allows, so nothing waits in a container's aggregation buffer; but for the connection's last bytes ({@link #writeLast}) on a container whose close sends what
- * the stream holds together with the end of the stream ({@link LastWrite#LEFT_TO_CLOSE}): the close that follows
- * sends them, in one pass instead of two. {@link #close()} waits for a pending write to finish before closing the
- * connection, for at most the close grace: a peer that stopped reading would otherwise keep the connection forever.
+ * stream allows, so nothing waits in a container's aggregation buffer; but for the connection's last bytes
+ * ({@link #writeLast}) on a container whose close sends what the stream holds together with the end of the stream
+ * ({@link LastWrite#LEFT_TO_CLOSE}): the close that follows sends them, in one pass instead of two. {@link #close()}
+ * waits for a pending write to finish before closing the connection, for at most the close grace: a peer that stopped
+ * reading would otherwise keep the connection forever.
  *
  * <h2>Closing</h2>
  * {@link #close()} may come on any thread: a container callback, the driver's timers, the application, the executor.

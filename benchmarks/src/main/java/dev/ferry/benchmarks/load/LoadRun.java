@@ -239,7 +239,8 @@ public final class LoadRun {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectError(logs.resolve(server.name() + ".stderr.log").toFile());
         Process process = builder.start();
-        BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader output = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         Writer input = process.outputWriter(StandardCharsets.UTF_8);
         String line = lineStartingWith(output, "LISTENING ");
         if (line == null) {
