@@ -1,14 +1,16 @@
 #!/bin/sh
 # The loopback load comparison in one command (see README.md, "Load run"):
-#   benchmarks/run-load.sh [seconds per row, default 5] [servers, default ferry,jetty,tomcat] [rounds, default 3]
+#   benchmarks/run-load.sh [seconds per row, default 5] [servers, default ferry,jetty,tomcat,bare] [rounds, default 3]
 # Builds Ferry, resolves one class path per server from load/*.xml, then runs LoadRun, which starts each
 # server in its own JVM on 127.0.0.1 and drives them in turn with the same JDK-only client, every timed row
-# in rounds whose server order rotates. The table of medians goes to stdout and to
-# benchmarks/results/load-<UTC time>.md, with the date, the machine and the load average.
+# in rounds whose server order rotates. "bare" is the control (BareEcho: a blocking echo with no
+# framework), measured on the one-connection rows only, for the latency the machine itself allows. The
+# table of medians goes to stdout and to benchmarks/results/load-<UTC time>.md, with the date, the
+# machine and the load average.
 set -eu
 cd "$(dirname "$0")/.."
 SECONDS_PER_ROW="${1:-5}"
-ONLY="${2:-ferry,jetty,tomcat}"   # which servers to run, for example "ferry" while diagnosing
+ONLY="${2:-ferry,jetty,tomcat,bare}"   # which servers to run, for example "ferry" while diagnosing
 ROUNDS="${3:-3}"
 
 mvn -B -q -pl benchmarks,examples -am package -DskipTests
@@ -34,6 +36,7 @@ java -Xmx1g ${LOAD_JAVA_OPTS:-} -cp "$load_classes" dev.ferry.benchmarks.load.Lo
     --log benchmarks/target/load-logs \
     $(case ",$ONLY," in *,ferry,*) echo "ferry=jetty=$load_classes:$ferry_classes:$(cp_of ferry-on-jetty)";; esac) \
     $(case ",$ONLY," in *,jetty,*) echo "jetty=jetty=$load_classes:$(cp_of jetty)";; esac) \
-    $(case ",$ONLY," in *,tomcat,*) echo "tomcat=tomcat=$load_classes:$(cp_of tomcat)";; esac) | tee -a "$out"
+    $(case ",$ONLY," in *,tomcat,*) echo "tomcat=tomcat=$load_classes:$(cp_of tomcat)";; esac) \
+    $(case ",$ONLY," in *,bare,*) echo "bare=bare=$load_classes";; esac) | tee -a "$out"
 echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out"
 echo "Written to $out"

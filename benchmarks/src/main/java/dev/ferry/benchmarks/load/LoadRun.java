@@ -33,8 +33,10 @@ import java.util.concurrent.atomic.LongAdder;
  * rounds' lowest and highest value beside it.
  *
  * <p>Usage: {@code LoadRun [--seconds S] [--rounds R] [--log DIR] name=container=classpath ...}, where container
- * is {@code jetty} or {@code tomcat}. Every row is bounded in time (warm-up plus {@code S} seconds) and count. The
- * system property {@code load.rows} limits the run to some rows (see {@link #runs}).
+ * is {@code jetty} or {@code tomcat} (a {@link LoadServer}), or {@code bare}: the control, {@link BareEcho}, measured
+ * on the one-connection rows only, to show the latency the machine itself allows. Every row is bounded in time
+ * (warm-up plus {@code S} seconds) and count. The system property {@code load.rows} limits the run to some rows (see
+ * {@link #runs}).
  */
 public final class LoadRun {
 
@@ -45,6 +47,8 @@ public final class LoadRun {
     private static final int HANDSHAKE_THREADS = 4;
     private static final int IDLE_CONNECTIONS = 2_000;
     private static final int MAX_LATENCY_SAMPLES = 5_000_000;
+    /** What the table shows for a row a server was not measured on. */
+    static final String NOT_MEASURED = "-";
 
     private final double seconds;
     private final Path logs;
@@ -57,6 +61,11 @@ public final class LoadRun {
     }
 
     record Server(String name, String container, String classPath) {
+
+        /** Whether this server takes part in a group of rows: the bare control only in the one-connection rows. */
+        boolean measures(String group) {
+            return !container.equals("bare") || group.equals("one");
+        }
     }
 
     /**
@@ -150,7 +159,7 @@ public final class LoadRun {
             }
             // Memory first, on fresh servers: after the load rows the heap's pages are resident already.
             if (runs("memory")) {
-                for (Running server : running.values()) {
+                for (Running server : taking(running.values(), "memory")) {
                     measure(server, failures, () -> {
                         double[] memory = idleMemory(server);
                         record(results, server, 6, memory[0]);
@@ -158,13 +167,13 @@ public final class LoadRun {
                     });
                 }
             }
-            List<Running> order = new ArrayList<>(running.values());
             for (String group : List.of("one", "many", "large", "handshakes")) {
                 if (!runs(group)) {
                     continue;
                 }
+                List<Running> taking = taking(running.values(), group);
                 for (int round = 0; round < rounds; round++) {
-                    for (Running server : order(order, round)) {
+                    for (Running server : order(taking, round)) {
                         System.err.println("== " + group + ", round " + (round + 1) + ": " + server.server().name());
                         measure(server, failures, () -> measureGroup(group, server, results));
                     }
@@ -179,6 +188,16 @@ public final class LoadRun {
         for (String failure : failures) {
             out.println("NOT MEASURED " + failure);
         }
+    }
+
+    private static List<Running> taking(Iterable<Running> running, String group) {
+        List<Running> taking = new ArrayList<>();
+        for (Running server : running) {
+            if (server.server().measures(group)) {
+                taking.add(server);
+            }
+        }
+        return taking;
     }
 
     /**
@@ -235,7 +254,9 @@ public final class LoadRun {
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
         }
-        command.addAll(List.of("-cp", server.classPath(), LoadServer.class.getName(), server.container()));
+        command.addAll(List.of("-cp", server.classPath()));
+        command.addAll(server.container().equals("bare") ? List.of(BareEcho.class.getName())
+                : List.of(LoadServer.class.getName(), server.container()));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectError(logs.resolve(server.name() + ".stderr.log").toFile());
         Process process = builder.start();
@@ -544,7 +565,8 @@ public final class LoadRun {
                 line.append(' ').append(format(r.median(row))).append(" |");
                 if (reference != null && r != reference) {
                     double ratio = r.median(row) / reference.median(row);
-                    line.append(' ').append(String.format(Locale.ROOT, "%.2f", ratio)).append(" |");
+                    line.append(' ').append(Double.isNaN(ratio) ? NOT_MEASURED
+                            : String.format(Locale.ROOT, "%.2f", ratio)).append(" |");
                 }
             }
             out.println(line);
@@ -552,7 +574,7 @@ public final class LoadRun {
         out.println();
         out.println("Medians of " + rounds + (rounds == 1 ? " round" : " rounds") + " (memory: one measurement, on the"
                 + " fresh server). Ratios are server / jetty; higher is better for rates, lower is better for latency"
-                + " and memory.");
+                + " and memory. " + NOT_MEASURED + ": not measured.");
         if (rounds > 1) {
             out.println();
             out.println("Lowest and highest of the rounds:");
@@ -563,7 +585,7 @@ public final class LoadRun {
                 StringBuilder line = new StringBuilder("| ").append(ROWS[row]).append(" |");
                 for (Result r : results) {
                     double[] values = r.sorted(row);
-                    line.append(' ').append(values.length == 0 ? "NaN"
+                    line.append(' ').append(values.length == 0 ? NOT_MEASURED
                             : format(values[0]) + " to " + format(values[values.length - 1])).append(" |");
                 }
                 out.println(line);
@@ -572,6 +594,9 @@ public final class LoadRun {
     }
 
     private static String format(double value) {
+        if (Double.isNaN(value)) {
+            return NOT_MEASURED;
+        }
         return Math.abs(value) >= 100 ? String.format(Locale.ROOT, "%,.0f", value)
                 : String.format(Locale.ROOT, "%.1f", value);
     }

@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.SplittableRandom;
 
@@ -38,6 +39,7 @@ final class WireClient implements Closeable {
     private final SplittableRandom random;
     private final byte[] header = new byte[14];
     private byte[] scratch = new byte[8192];
+    private int lastFrameLength;
 
     private WireClient(Socket socket, SplittableRandom random) throws IOException {
         this.socket = socket;
@@ -168,6 +170,7 @@ final class WireClient implements Closeable {
                 throw new IOException("expected a frame of at most " + EchoEndpoint.MAX_MESSAGE + " bytes, got " + length);
             }
             in.readFully(scratch((int) length), 0, (int) length);
+            lastFrameLength = (int) length;
             if (opcode == 0x9 || opcode == 0xA) {
                 continue;
             }
@@ -176,6 +179,11 @@ final class WireClient implements Closeable {
                 return total;
             }
         }
+    }
+
+    /** The payload of the last frame {@link #readMessage} read: the whole message when it came in one frame. */
+    byte[] lastFramePayload() {
+        return Arrays.copyOf(scratch, lastFrameLength);
     }
 
     /** Sends Close 1000, waits for the server's Close, then closes the socket. */

@@ -11,6 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The load run's bookkeeping: the order of the rounds and the table of medians. Measures nothing. */
@@ -56,6 +57,32 @@ class LoadRunTest {
         assertTrue(table.contains("Medians of 3 rounds"), table);
         assertTrue(table.contains("| row | ferry | jetty |"), table);
         assertTrue(table.contains("| " + LoadRun.ROWS[0] + " | 24,000 to 26,000 | 20,000 to 22,000 |"), table);
-        assertTrue(table.contains("| " + LoadRun.ROWS[5] + " | NaN | NaN |"), table);
+        assertTrue(table.contains("| " + LoadRun.ROWS[5] + " | - | - |"), table);
+    }
+
+    @Test
+    void theBareControlTakesPartInTheOneConnectionRowsAlone() {
+        LoadRun.Server bare = new LoadRun.Server("bare", "bare", "");
+        LoadRun.Server ferry = new LoadRun.Server("ferry", "jetty", "");
+        assertTrue(bare.measures("one"));
+        for (String group : List.of("memory", "many", "large", "handshakes")) {
+            assertFalse(bare.measures(group), group);
+            assertTrue(ferry.measures(group), group);
+        }
+        assertTrue(ferry.measures("one"));
+    }
+
+    @Test
+    void aServerNotMeasuredOnARowShowsADashAndNoRatio() {
+        LoadRun.Result jetty = LoadRun.Result.empty("jetty");
+        LoadRun.Result bare = LoadRun.Result.empty("bare");
+        jetty.rounds().get(1).add(50.0);
+        jetty.rounds().get(3).add(160_000.0);
+        bare.rounds().get(1).add(48.0);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        LoadRun.print(new ArrayList<>(List.of(jetty, bare)), 1, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String table = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(table.contains("| " + LoadRun.ROWS[1] + " | 50.0 | 48.0 | 0.96 |"), table);
+        assertTrue(table.contains("| " + LoadRun.ROWS[3] + " | 160,000 | - | - |"), table);
     }
 }
