@@ -30,35 +30,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LargeWritePiecesTest {
 
     /** The container's own stream: writes a ByteBuffer itself; turns not-ready after a number of writes. */
-    static final class BufferOutput extends ServletOutputStream {
+    static final class BufferOutput extends ScriptedStreams.BlockingOutput {
         final ByteArrayOutputStream written = new ByteArrayOutputStream();
         final List<Integer> bufferWrites = new ArrayList<>();
         final List<ByteBuffer> held = new ArrayList<>();
         int arrayWrites;
-        int acceptBeforeBlocking = Integer.MAX_VALUE;
-        boolean blocked;
-        boolean armed;
-        WriteListener listener;
 
         @Override
         public void write(ByteBuffer buffer) {
-            if (blocked) {
-                throw new IllegalStateException("write while not ready (servlet contract)");
-            }
+            checkReady();
             assertTrue(buffer.isDirect(), "pieces are direct");
             bufferWrites.add(buffer.remaining());
             held.add(buffer);
             byte[] bytes = new byte[buffer.remaining()];
             buffer.get(bytes); // consumes it, as a container writing it to the socket does
             written.write(bytes, 0, bytes.length);
-            blocked = --acceptBeforeBlocking <= 0;
+            accepted();
         }
 
         @Override
         public void write(byte[] b, int off, int len) {
-            if (blocked) {
-                throw new IllegalStateException("write while not ready (servlet contract)");
-            }
+            checkReady();
             arrayWrites++;
             written.write(b, off, len);
         }
@@ -67,30 +59,10 @@ class LargeWritePiecesTest {
         public void write(int b) {
             throw new AssertionError("the transport writes arrays and buffers");
         }
-
-        void unblock() throws IOException {
-            blocked = false;
-            acceptBeforeBlocking = Integer.MAX_VALUE;
-            if (armed) {
-                armed = false;
-                listener.onWritePossible();
-            }
-        }
-
-        @Override
-        public boolean isReady() {
-            armed |= blocked;
-            return !blocked;
-        }
-
-        @Override
-        public void setWriteListener(WriteListener writeListener) {
-            listener = writeListener;
-        }
     }
 
     /** A container's wrapper around its stream that inherits the API's {@code write(ByteBuffer)}, as Jetty's does. */
-    static final class Wrapper extends ServletOutputStream {
+    static class Wrapper extends ServletOutputStream {
         private final ServletOutputStream inner;
 
         Wrapper(ServletOutputStream inner) {
@@ -123,27 +95,13 @@ class LargeWritePiecesTest {
         }
     }
 
-    /** The same wrapper around a stream that does not write buffers itself (a route is found once per class). */
-    static final class ArrayWrapper extends ServletOutputStream {
-        private final ServletOutputStream inner;
-
+    /**
+     * The same wrapper as another class, for a stream that does not write buffers itself: {@link DirectOutput} finds a
+     * route once per class, so the two must not share one.
+     */
+    static final class ArrayWrapper extends Wrapper {
         ArrayWrapper(ServletOutputStream inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            inner.write(b);
-        }
-
-        @Override
-        public boolean isReady() {
-            return inner.isReady();
-        }
-
-        @Override
-        public void setWriteListener(WriteListener writeListener) {
-            inner.setWriteListener(writeListener);
+            super(inner);
         }
     }
 
@@ -186,7 +144,7 @@ class LargeWritePiecesTest {
 
     private static WebConnectionTransport transportOver(ServletOutputStream out) throws IOException {
         ServletInputStream in = new NoInput();
-        WebConnection connection = WebConnectionTransportTest.over(in, out);
+        WebConnection connection = ScriptedStreams.over(in, out);
         Scheduler timers = new WebConnectionTransportTest.Timers();
         WebConnectionTransport transport = new WebConnectionTransport(connection, false, Runnable::run,
                 ContainerTraits.JETTY, timers, Duration.ofSeconds(10));

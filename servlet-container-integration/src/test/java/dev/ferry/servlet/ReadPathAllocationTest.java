@@ -1,8 +1,6 @@
 package dev.ferry.servlet;
 
 import dev.ferry.transport.TransportListener;
-import jakarta.servlet.ReadListener;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.WebConnection;
 import java.io.IOException;
@@ -23,11 +21,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ReadPathAllocationTest {
 
     /** A stream that has one 64-byte message each time the test delivers one; not ready otherwise. */
-    static final class OneMessageInput extends ServletInputStream {
+    static final class OneMessageInput extends ScriptedStreams.ArrayInput {
         private final byte[] message = new byte[64];
         private boolean available;
         private boolean armed = true;
-        private ReadListener listener;
 
         void deliver() throws IOException {
             available = true;
@@ -46,16 +43,6 @@ class ReadPathAllocationTest {
         public boolean isReady() {
             armed |= !available;
             return available;
-        }
-
-        @Override
-        public void setReadListener(ReadListener readListener) {
-            listener = readListener;
-        }
-
-        @Override
-        public int read() {
-            throw new AssertionError("the transport reads arrays");
         }
 
         @Override
@@ -95,7 +82,7 @@ class ReadPathAllocationTest {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         OneMessageInput in = new OneMessageInput();
         ServletOutputStream out = new LargeWritePiecesTest.ArrayOnlyOutput();
-        WebConnection connection = WebConnectionTransportTest.over(in, out);
+        WebConnection connection = ScriptedStreams.over(in, out);
         WebConnectionTransport transport = new WebConnectionTransport(connection, false, Runnable::run,
                 ContainerTraits.SERVLET_CONTRACT, new WebConnectionTransportTest.Timers(), Duration.ofSeconds(10));
         Counting listener = new Counting();

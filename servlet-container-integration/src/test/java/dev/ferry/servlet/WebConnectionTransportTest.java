@@ -9,10 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.transport.Scheduler;
 import dev.ferry.transport.TransportListener;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.WebConnection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -402,25 +400,6 @@ class WebConnectionTransportTest {
         }
     }
 
-    /** A connection over these two streams whose close does nothing. */
-    static WebConnection over(ServletInputStream in, ServletOutputStream out) {
-        return new WebConnection() {
-            @Override
-            public ServletInputStream getInputStream() {
-                return in;
-            }
-
-            @Override
-            public ServletOutputStream getOutputStream() {
-                return out;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-    }
-
     final class Connection implements WebConnection {
         private final ServletInputStream input;
         boolean closed;
@@ -450,7 +429,7 @@ class WebConnectionTransportTest {
     }
 
     /** Input that is ready while it holds bytes; {@code isReady() == false} arms one onDataAvailable. */
-    static final class Input extends ServletInputStream {
+    static final class Input extends ScriptedStreams.ArrayInput {
         private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
         int position;
         private boolean ended;
@@ -458,7 +437,6 @@ class WebConnectionTransportTest {
         int callbacks;
         private boolean inCallback;
         private byte[] snapshot = new byte[0];
-        ReadListener listener;
 
         void deliver(String text) {
             deliver(text.getBytes(StandardCharsets.UTF_8));
@@ -515,16 +493,6 @@ class WebConnectionTransportTest {
         }
 
         @Override
-        public void setReadListener(ReadListener readListener) {
-            listener = readListener;
-        }
-
-        @Override
-        public int read() {
-            throw new AssertionError("the transport reads arrays");
-        }
-
-        @Override
         public int read(byte[] b, int off, int len) {
             insideCallback();
             if (position == pending.size()) {
@@ -547,14 +515,13 @@ class WebConnectionTransportTest {
      * from that buffer after a dispatch marked it ready: touching the socket there is what races with the next
      * dispatch.
      */
-    static final class TomcatLikeInput extends ServletInputStream {
+    static final class TomcatLikeInput extends ScriptedStreams.ArrayInput {
         final ByteArrayOutputStream socket = new ByteArrayOutputStream();
         private final ByteBuffer buffer = ByteBuffer.allocate(8 * 1024).flip();
         private int socketPosition;
         private Boolean ready = Boolean.TRUE;
         private boolean inDispatch;
         int taken;
-        ReadListener listener;
 
         int buffered() {
             return buffer.remaining();
@@ -601,16 +568,6 @@ class WebConnectionTransportTest {
         }
 
         @Override
-        public void setReadListener(ReadListener readListener) {
-            listener = readListener;
-        }
-
-        @Override
-        public int read() {
-            throw new AssertionError("the transport reads arrays");
-        }
-
-        @Override
         public int read(byte[] b, int off, int len) {
             if (ready == null || !ready) {
                 throw new IllegalStateException("read while not ready (Tomcat's upgrade.sis.read.ise)");
@@ -629,35 +586,11 @@ class WebConnectionTransportTest {
         }
     }
 
-    /** Output that turns not-ready after a number of writes, until the test unblocks it. */
-    static final class Output extends ServletOutputStream {
+    /** Output that turns not-ready after a number of writes, until the test unblocks it; keeps what was written. */
+    static final class Output extends ScriptedStreams.BlockingOutput {
         final ByteArrayOutputStream written = new ByteArrayOutputStream();
         final List<byte[]> arrays = new ArrayList<>();
-        int acceptBeforeBlocking = Integer.MAX_VALUE;
         int flushes;
-        private boolean blocked;
-        private boolean armed;
-        WriteListener listener;
-
-        void unblock() throws IOException {
-            blocked = false;
-            acceptBeforeBlocking = Integer.MAX_VALUE;
-            if (armed) {
-                armed = false;
-                listener.onWritePossible();
-            }
-        }
-
-        @Override
-        public boolean isReady() {
-            armed |= blocked;
-            return !blocked;
-        }
-
-        @Override
-        public void setWriteListener(WriteListener writeListener) {
-            listener = writeListener;
-        }
 
         @Override
         public void write(int b) {
@@ -666,15 +599,13 @@ class WebConnectionTransportTest {
 
         @Override
         public void write(byte[] b, int off, int len) {
-            if (blocked) {
-                throw new IllegalStateException("write while not ready (servlet contract)");
-            }
+            checkReady();
             arrays.add(java.util.Arrays.copyOfRange(b, off, off + len));
             if (off == 0 && len == b.length) {
                 arrays.set(arrays.size() - 1, b); // keep the very array, as a pending write may
             }
             written.write(b, off, len);
-            blocked = --acceptBeforeBlocking <= 0;
+            accepted();
         }
 
         @Override
