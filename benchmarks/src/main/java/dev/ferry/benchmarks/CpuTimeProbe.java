@@ -21,7 +21,6 @@ import java.util.function.LongSupplier;
  * java -cp target/benchmarks.jar dev.ferry.benchmarks.CpuTimeProbe messages   # the message benchmarks, no deflate
  * java -cp target/benchmarks.jar dev.ferry.benchmarks.CpuTimeProbe messages deflate   # with permessage-deflate
  * java -cp target/benchmarks.jar dev.ferry.benchmarks.CpuTimeProbe messages receive CLIENT 64   # one case (a filter)
- * java -cp target/benchmarks.jar dev.ferry.benchmarks.CpuTimeProbe locks      # LockVariantsBenchmark
  * java -cp target/benchmarks.jar dev.ferry.benchmarks.CpuTimeProbe idle       # IdleWakeBenchmark
  * </pre>
  *
@@ -56,27 +55,6 @@ public final class CpuTimeProbe {
             System.out.println("| 64 B message, server | awake ns/op | idle then wake ns/op | going idle costs ns |");
             System.out.println("|---|---:|---:|---:|");
             System.out.printf("| IdleWakeBenchmark | %.1f | %.1f | %.1f |%n", ns[0], ns[1], ns[1] - ns[0]);
-            return;
-        }
-        if (what.equals("locks")) {
-            System.out.println("| path | role | ReentrantLock ns | monitor ns | HandleLock ns | no lock ns |");
-            System.out.println("|---|---|---:|---:|---:|---:|");
-            for (String path : List.of("SEND", "RECEIVE")) {
-                for (String role : List.of("SERVER", "CLIENT")) {
-                    LockVariantsBenchmark b = new LockVariantsBenchmark();
-                    b.path = path;
-                    b.role = role;
-                    b.setUp();
-                    Map<String, LongSupplier> variants = new LinkedHashMap<>();
-                    variants.put("reentrantLock", b::reentrantLock);
-                    variants.put("monitor", b::monitor);
-                    variants.put("handleLock", b::handleLock);
-                    variants.put("none", b::none);
-                    double[] ns = measure(variants);
-                    b.tearDown();
-                    System.out.printf("| %s | %s | %.1f | %.1f | %.1f | %.1f |%n", path, role, ns[0], ns[1], ns[2], ns[3]);
-                }
-            }
             return;
         }
         System.out.println("| benchmark | role | size | Ferry ns/op | Jetty ns/op | Ferry / Jetty (throughput) "

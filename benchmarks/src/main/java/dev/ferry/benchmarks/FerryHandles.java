@@ -147,7 +147,7 @@ final class FerryHandles {
     }
 
     /** A client engine and a server engine after a handshake between them (diagnostic only). */
-    static Engine[] openEngines(boolean deflate) {
+    private static Engine[] openEngines(boolean deflate) {
         HandleProperties properties = properties(deflate);
         List<String> extensions = deflate ? List.of(PerMessageDeflate.NAME) : List.of();
         Engine client = new Engine(Role.CLIENT, properties, new SecureRandom());
