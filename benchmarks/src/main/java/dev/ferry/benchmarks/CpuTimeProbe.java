@@ -64,33 +64,16 @@ public final class CpuTimeProbe {
                 List.of("receive", "send"))) {
             for (String role : only(words, List.of("SERVER", "CLIENT"), List.of("SERVER", "CLIENT"))) {
                 for (int size : only(words, List.of(64, 65536), List.of("64", "65536"))) {
+                    MessageBenchmark b = benchmark.equals("MessageReceiveBenchmark")
+                            ? new MessageReceiveBenchmark() : new MessageSendBenchmark();
+                    b.setUp(role, size, deflate);
                     Map<String, LongSupplier> variants = new LinkedHashMap<>();
-                    Runnable tearDown;
-                    if (benchmark.equals("MessageReceiveBenchmark")) {
-                        MessageReceiveBenchmark b = new MessageReceiveBenchmark();
-                        b.role = role;
-                        b.size = size;
-                        b.deflate = deflate;
-                        b.setUp();
-                        variants.put("ferry", b::ferry);
-                        variants.put("jetty", b::jetty);
-                        variants.put("ferryUnlocked", b::ferryUnlocked);
-                        variants.put("ferryUnfused", b::ferryUnfused);
-                        tearDown = b::tearDown;
-                    } else {
-                        MessageSendBenchmark b = new MessageSendBenchmark();
-                        b.role = role;
-                        b.size = size;
-                        b.deflate = deflate;
-                        b.setUp();
-                        variants.put("ferry", b::ferry);
-                        variants.put("jetty", b::jetty);
-                        variants.put("ferryUnlocked", b::ferryUnlocked);
-                        variants.put("ferryUnfused", b::ferryUnfused);
-                        tearDown = b::tearDown;
-                    }
+                    variants.put("ferry", b::ferry);
+                    variants.put("jetty", b::jetty);
+                    variants.put("ferryUnlocked", b::ferryUnlocked);
+                    variants.put("ferryUnfused", b::ferryUnfused);
                     double[] ns = measure(variants);
-                    tearDown.run();
+                    b.tearDown();
                     System.out.printf("| %s | %s | %d | %.1f | %.1f | **%.2f** | %.1f | %.1f | %.2f |%n", benchmark,
                             role, size, ns[0], ns[1], ns[1] / ns[0], ns[2], ns[3], ns[1] / ns[3]);
                 }

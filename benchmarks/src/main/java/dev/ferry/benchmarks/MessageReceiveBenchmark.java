@@ -1,17 +1,10 @@
 package dev.ferry.benchmarks;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One whole binary message through the receive path, from bytes "read from the socket" to the last chunk
@@ -36,19 +29,7 @@ import java.util.concurrent.TimeUnit;
  * 4 KiB page. Every side meets the same spread of relative positions, as reads from a socket do, and what tells the
  * sides apart is no longer the addresses a fork drew.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-public class MessageReceiveBenchmark {
-
-    @Param({"SERVER", "CLIENT"})
-    public String role;
-
-    @Param({"64", "65536"})
-    public int size;
-
-    @Param({"false", "true"})
-    public boolean deflate;
+public class MessageReceiveBenchmark extends MessageBenchmark {
 
     /** How many copies of the wire bytes each side cycles through (a power of two: 64 / 8 offsets in a line). */
     static final int ALIGNMENTS = 8;
@@ -63,25 +44,26 @@ public class MessageReceiveBenchmark {
     private JettyPipeline jetty;
 
     @Setup
+    @Override
     public void setUp() {
-        boolean server = role.equals("SERVER");
         FerryHandles.Pair pair = FerryHandles.open(deflate);
-        ferry = new FerryHandles.Receiver(pair.get(server));
+        ferry = new FerryHandles.Receiver(pair.get(server()));
         // The first message of a connection: with context takeover it refers to no earlier message, so the
         // same bytes can be received again and again.
-        ByteBuffer wire = FerryHandles.wireOf(pair.get(!server), Inputs.payload(size, 4));
-        pair.get(!server).close();
+        ByteBuffer wire = FerryHandles.wireOf(pair.get(!server()), Inputs.payload(size, 4));
+        pair.get(!server()).close();
         byte[] copies = AlignedCopies.backing(wire);
         ferryWire = new AlignedCopies(copies, wire.remaining());
         jettyWire = new AlignedCopies(copies, wire.remaining());
         unlockedWire = new AlignedCopies(copies, wire.remaining());
         unfusedWire = new AlignedCopies(copies, wire.remaining());
-        ferryUnlocked = new FerryHandles.Receiver(FerryHandles.openUnlocked(deflate).get(server));
-        ferryUnfused = FerryHandles.open(deflate).get(server);
-        jetty = new JettyPipeline(!server, deflate);
+        ferryUnlocked = new FerryHandles.Receiver(FerryHandles.openUnlocked(deflate).get(server()));
+        ferryUnfused = FerryHandles.open(deflate).get(server());
+        jetty = new JettyPipeline(!server(), deflate);
     }
 
     @TearDown
+    @Override
     public void tearDown() {
         ferry.handle().close();
         ferryUnlocked.handle().close();
@@ -90,23 +72,27 @@ public class MessageReceiveBenchmark {
     }
 
     @Benchmark
+    @Override
     public long ferry() {
         return FerryHandles.receiveMessage(ferry, ferryWire.next());
     }
 
     /** Diagnostic: the same loop on the handle's engine, without the handle's lock (spec J9). */
     @Benchmark
+    @Override
     public long ferryUnlocked() {
         return FerryHandles.receiveMessage(ferryUnlocked, unlockedWire.next());
     }
 
     /** Diagnostic: the loop with the calls of spec §8.1 only, as before the fused calls (five per small message). */
     @Benchmark
+    @Override
     public long ferryUnfused() {
         return FerryHandles.receiveMessageUnfused(ferryUnfused, unfusedWire.next());
     }
 
     @Benchmark
+    @Override
     public long jetty() {
         return jetty.receive(jettyWire.next());
     }

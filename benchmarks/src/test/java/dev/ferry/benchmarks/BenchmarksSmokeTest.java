@@ -2,7 +2,11 @@ package dev.ferry.benchmarks;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,15 +41,16 @@ class BenchmarksSmokeTest {
         assertTrue(ferry >= (long) FrameGenerateBenchmark.FRAMES * benchmark.expectedHeaderLength() - 16L * 128);
     }
 
+    /** Every parameter set of the message benchmarks: role, size, deflate. */
+    static Stream<Arguments> messageCases() {
+        return Stream.of("SERVER", "CLIENT").flatMap(role -> Stream.of(64, 65536).flatMap(size ->
+                Stream.of(false, true).map(deflate -> Arguments.of(role, size, deflate))));
+    }
+
     @ParameterizedTest
-    @CsvSource({"SERVER, 64, false", "SERVER, 64, true", "SERVER, 65536, false", "SERVER, 65536, true",
-        "CLIENT, 64, false", "CLIENT, 64, true", "CLIENT, 65536, false", "CLIENT, 65536, true"})
+    @MethodSource("messageCases")
     void sendPutsOneMessageOnTheWire(String role, int size, boolean deflate) {
-        MessageSendBenchmark benchmark = new MessageSendBenchmark();
-        benchmark.role = role;
-        benchmark.size = size;
-        benchmark.deflate = deflate;
-        benchmark.setUp();
+        MessageBenchmark benchmark = new MessageSendBenchmark().setUp(role, size, deflate);
         try {
             for (int i = 0; i < 3; i++) {
                 long ferry = benchmark.ferry();
@@ -69,14 +74,9 @@ class BenchmarksSmokeTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"SERVER, 64, false", "SERVER, 64, true", "SERVER, 65536, false", "SERVER, 65536, true",
-        "CLIENT, 64, false", "CLIENT, 64, true", "CLIENT, 65536, false", "CLIENT, 65536, true"})
+    @MethodSource("messageCases")
     void receiveDeliversTheWholeMessageOnBothSides(String role, int size, boolean deflate) {
-        MessageReceiveBenchmark benchmark = new MessageReceiveBenchmark();
-        benchmark.role = role;
-        benchmark.size = size;
-        benchmark.deflate = deflate;
-        benchmark.setUp();
+        MessageBenchmark benchmark = new MessageReceiveBenchmark().setUp(role, size, deflate);
         try {
             for (int i = 0; i < 3; i++) {
                 assertEquals(size, benchmark.ferry(), "Ferry, run " + i);
