@@ -1,10 +1,8 @@
 package dev.ferry.jakarta.server;
 
-import dev.ferry.jakarta.InstalledExtensions;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DecodeException;
 import jakarta.websocket.Decoder;
-import jakarta.websocket.DeploymentException;
 import jakarta.websocket.EncodeException;
 import jakarta.websocket.Encoder;
 import jakarta.websocket.EndpointConfig;
@@ -17,20 +15,20 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static dev.ferry.jakarta.server.OpenConnections.deploy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -44,28 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AnnotatedEndpointTest {
 
-    private final List<Connection> connections = new ArrayList<>();
-
-    @AfterEach
-    void closeConnections() {
-        connections.forEach(Connection::close);
-    }
-
-    private Connection connect(JakartaServerContainer container, String uri) {
-        Connection connection = Connection.open(container, uri);
-        connections.add(connection);
-        return connection;
-    }
-
-    private static JakartaServerContainer deploy(Class<?>... endpoints) throws DeploymentException {
-        JakartaServerContainer container = new JakartaServerContainer(new InstalledExtensions(), () -> {
-            throw new AssertionError("no client in these tests");
-        });
-        for (Class<?> endpoint : endpoints) {
-            container.addEndpoint(endpoint);
-        }
-        return container;
-    }
+    @RegisterExtension
+    final OpenConnections connections = new OpenConnections();
 
     // ---- whole messages and return values -----------------------------------------------------------------
 
@@ -86,7 +64,7 @@ class AnnotatedEndpointTest {
 
     @Test
     void stringAndByteBufferMessagesAndTheirReturnValues() throws Exception {
-        Connection c = connect(deploy(TextEcho.class), "/text");
+        Connection c = connections.open(deploy(TextEcho.class), "/text");
         c.client.getBasicRemote().sendText("hello");
         c.expectText("hello|false");
         c.client.getBasicRemote().sendBinary(ByteBuffer.wrap(new byte[] {1, 2}));
@@ -112,7 +90,7 @@ class AnnotatedEndpointTest {
 
     @Test
     void primitivesAreDecodedFromTextAndReturnedAsTextAndByteArraysAsBinary() throws Exception {
-        Connection c = connect(deploy(Primitive.class), "/primitive");
+        Connection c = connections.open(deploy(Primitive.class), "/primitive");
         c.client.getBasicRemote().sendText("41");
         c.expectText("42");
         c.client.getBasicRemote().sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}));
@@ -129,7 +107,7 @@ class AnnotatedEndpointTest {
 
     @Test
     void boxedPrimitivesToo() throws Exception {
-        Connection c = connect(deploy(Boxed.class), "/boxed");
+        Connection c = connections.open(deploy(Boxed.class), "/boxed");
         c.client.getBasicRemote().sendText("true");
         c.expectText("false");
     }
@@ -154,7 +132,7 @@ class AnnotatedEndpointTest {
 
     @Test
     void readerAndInputStreamReceiveWholeMessages() throws Exception {
-        Connection c = connect(deploy(Streams.class), "/streams");
+        Connection c = connections.open(deploy(Streams.class), "/streams");
         c.client.getBasicRemote().sendText("streamed text");
         c.expectText("reader:streamed text");
         c.client.getBasicRemote().sendBinary(ByteBuffer.wrap(new byte[1000]));
@@ -194,7 +172,7 @@ class AnnotatedEndpointTest {
 
     @Test
     void partialMessagesArriveWithTheirLastFlag() throws Exception {
-        Connection c = connect(deploy(Partial.class), "/partial");
+        Connection c = connections.open(deploy(Partial.class), "/partial");
         c.client.getBasicRemote().sendText("ab", false);
         c.client.getBasicRemote().sendText("cd", false);
         c.client.getBasicRemote().sendText("ef", true);
@@ -220,7 +198,7 @@ class AnnotatedEndpointTest {
 
     @Test
     void pongMessagesReachThePongMethodAndItsResultIsSent() throws Exception {
-        Connection c = connect(deploy(Pong.class), "/pong");
+        Connection c = connections.open(deploy(Pong.class), "/pong");
         c.client.getBasicRemote().sendPong(ByteBuffer.wrap("p1".getBytes(StandardCharsets.UTF_8)));
         c.expectText("got pong p1");
     }
@@ -269,7 +247,7 @@ class AnnotatedEndpointTest {
 
     @Test
     void decodedParametersAndEncodedReturnValues() throws Exception {
-        Connection c = connect(deploy(Points.class), "/points");
+        Connection c = connections.open(deploy(Points.class), "/points");
         c.client.getBasicRemote().sendText("1,2");
         c.expectText("(2 1)");
         c.client.getBasicRemote().sendText("1,x");
@@ -304,7 +282,7 @@ class AnnotatedEndpointTest {
 
     @Test
     void aReturnedValueWhoseStreamEncoderThrowsReachesOnErrorAndNothingOfItIsSent() throws Exception {
-        Connection c = connect(deploy(Breaking.class), "/breaking");
+        Connection c = connections.open(deploy(Breaking.class), "/breaking");
         c.client.getBasicRemote().sendText("5,1");
         c.expectText("error EncodeException: broken after 5");
         c.client.getBasicRemote().sendText("3,-1");
@@ -314,7 +292,7 @@ class AnnotatedEndpointTest {
 
     @Test
     void aStreamEncoderThatThrowsAfterAFragmentLeftClosesWith1011() throws Exception {
-        Connection c = connect(deploy(Breaking.class), "/breaking");
+        Connection c = connections.open(deploy(Breaking.class), "/breaking");
         c.client.getBasicRemote().sendText("20000,1"); // more than the send writer's 8192-character fragment
         c.expectClose(CloseReason.CloseCodes.UNEXPECTED_CONDITION);
     }
@@ -351,7 +329,7 @@ class AnnotatedEndpointTest {
 
     @Test
     void aPathParamNameNotInTheTemplateIsNull() throws Exception {
-        Connection c = connect(deploy(UnmatchedName.class), "/unused/u");
+        Connection c = connections.open(deploy(UnmatchedName.class), "/unused/u");
         c.client.getBasicRemote().sendText("hi");
         c.expectText("hi null u");
     }
@@ -366,7 +344,7 @@ class AnnotatedEndpointTest {
 
     @Test
     void aPathParamNameWrittenWithBracesNamesTheVariable() throws Exception {
-        Connection c = connect(deploy(BracedName.class), "/flags/false");
+        Connection c = connections.open(deploy(BracedName.class), "/flags/false");
         c.client.getBasicRemote().sendText("true");
         c.expectText("truefalse");
     }
@@ -381,14 +359,14 @@ class AnnotatedEndpointTest {
 
     @Test
     void getPathParametersIteratesInTheTemplatesOrder() throws Exception {
-        Connection c = connect(deploy(ManyVariables.class), "/order/1/2/3/4/5/6/7/8");
+        Connection c = connections.open(deploy(ManyVariables.class), "/order/1/2/3/4/5/6/7/8");
         c.client.getBasicRemote().sendText("keys?");
         c.expectText("f,e,d,c,b,a,g,h");
     }
 
     @Test
     void pathParametersAreDecodedAndConverted() throws Exception {
-        Connection c = connect(deploy(Room.class), "/rooms/blue%20room/7");
+        Connection c = connections.open(deploy(Room.class), "/rooms/blue%20room/7");
         c.expectText("open blue room 7 /rooms/{room}/{seat}");
         c.client.getBasicRemote().sendText("hi");
         c.expectText("hi@8");
@@ -396,7 +374,7 @@ class AnnotatedEndpointTest {
 
     @Test
     void aPathParameterThatDoesNotConvertGoesToOnError() throws Exception {
-        Connection c = connect(deploy(Room.class), "/rooms/red/seven");
+        Connection c = connections.open(deploy(Room.class), "/rooms/red/seven");
         c.expectText("error in red: DecodeException");
         c.client.getBasicRemote().sendText("hi");
         c.expectText("error in red: DecodeException");
@@ -440,7 +418,7 @@ class AnnotatedEndpointTest {
         ServerEndpointConfig config = ServerEndpointConfig.Builder.create(Lifecycle.class, "/lifecycle").build();
         config.getUserProperties().put("log", log);
         container.addEndpoint(config);
-        Connection c = connect(container, "/lifecycle");
+        Connection c = connections.open(container, "/lifecycle");
         assertEquals("open", log.poll(Connection.TIMEOUT_SECONDS, TimeUnit.SECONDS));
         c.client.getBasicRemote().sendText("x");
         assertEquals("message x", log.poll(Connection.TIMEOUT_SECONDS, TimeUnit.SECONDS));
@@ -465,7 +443,7 @@ class AnnotatedEndpointTest {
 
     @Test
     void anExceptionWithoutOnErrorIsLoggedAndTheSessionGoesOn() throws Exception {
-        Connection c = connect(deploy(Unhandled.class), "/unhandled");
+        Connection c = connections.open(deploy(Unhandled.class), "/unhandled");
         c.client.getBasicRemote().sendText("throw");
         c.client.getBasicRemote().sendText("after");
         c.expectText("echo after");
@@ -487,7 +465,7 @@ class AnnotatedEndpointTest {
 
     @Test
     void anExceptionInOnOpenGoesToOnError() throws Exception {
-        Connection c = connect(deploy(OpenFails.class), "/open-fails");
+        Connection c = connections.open(deploy(OpenFails.class), "/open-fails");
         CloseReason reason = c.expectClose(CloseReason.CloseCodes.CANNOT_ACCEPT);
         assertEquals("cannot open", reason.getReasonPhrase());
     }
@@ -504,7 +482,7 @@ class AnnotatedEndpointTest {
 
     @Test
     void aMessageOverMaxMessageSizeClosesWith1009() throws Exception {
-        Connection c = connect(deploy(Limited.class), "/limited");
+        Connection c = connections.open(deploy(Limited.class), "/limited");
         c.client.getBasicRemote().sendText("12345678");
         c.expectText("ok 12345678");
         c.client.getBasicRemote().sendText("123456789");
@@ -523,7 +501,7 @@ class AnnotatedEndpointTest {
 
     @Test
     void aBinaryMessageOverMaxMessageSizeClosesWith1009() throws Exception {
-        Connection c = connect(deploy(LimitedBinary.class), "/limited-binary");
+        Connection c = connections.open(deploy(LimitedBinary.class), "/limited-binary");
         c.client.getBasicRemote().sendBinary(ByteBuffer.wrap(new byte[100]));
         c.expectText("done");
         c.client.getBasicRemote().sendBinary(ByteBuffer.wrap(new byte[101]));
@@ -560,7 +538,7 @@ class AnnotatedEndpointTest {
 
     @Test
     void annotatedMethodsOfSuperclassesCountAndOverridesWin() throws Exception {
-        Connection c = connect(deploy(Derived.class), "/derived");
+        Connection c = connections.open(deploy(Derived.class), "/derived");
         c.expectText("derived open");
         c.client.getBasicRemote().sendText("x");
         c.expectText("base x");
@@ -573,7 +551,7 @@ class AnnotatedEndpointTest {
         container.setDefaultMaxTextMessageBufferSize(1000);
         container.setDefaultMaxBinaryMessageBufferSize(2000);
         container.setAsyncSendTimeout(7_000);
-        Connection c = connect(container, "/text");
+        Connection c = connections.open(container, "/text");
         assertEquals(123_456, c.server.getMaxIdleTimeout());
         assertEquals(1000, c.server.getMaxTextMessageBufferSize());
         assertEquals(2000, c.server.getMaxBinaryMessageBufferSize());
@@ -584,8 +562,8 @@ class AnnotatedEndpointTest {
     @Test
     void shutdownClosesEverySessionWithGoingAway() throws Exception {
         JakartaServerContainer container = deploy(TextEcho.class, Primitive.class);
-        Connection first = connect(container, "/text");
-        Connection second = connect(container, "/primitive");
+        Connection first = connections.open(container, "/text");
+        Connection second = connections.open(container, "/primitive");
         container.shutdown();
         first.expectClose(CloseReason.CloseCodes.GOING_AWAY);
         second.expectClose(CloseReason.CloseCodes.GOING_AWAY);
@@ -618,7 +596,7 @@ class AnnotatedEndpointTest {
 
     @Test
     void whatModifyHandshakeStoresReachesTheSessionAndTheServerCanClose() throws Exception {
-        Connection c = connect(deploy(HandedOn.class), "/handed-on");
+        Connection c = connections.open(deploy(HandedOn.class), "/handed-on");
         c.expectText("localhost localhost");
         c.client.getBasicRemote().sendText("4001");
         CloseReason reason = c.expectClose(CloseReason.CloseCodes.getCloseCode(4001));
@@ -640,11 +618,9 @@ class AnnotatedEndpointTest {
     @Test
     void theSessionReportsTheHandshakesFacts() throws Exception {
         JakartaServerContainer container = deploy(Facts.class);
-        Connection c = Connection.open(container, "/facts?a=1&a=2", List.of("chat"));
-        connections.add(c);
+        Connection c = connections.open(container, "/facts?a=1&a=2", List.of("chat"));
         c.expectText("ws://localhost/facts?a=1&a=2 a=1&a=2 [1, 2] chat 1"); // complete: scheme to query
-        Connection second = Connection.open(container, "/facts", List.of());
-        connections.add(second);
+        Connection second = connections.open(container, "/facts");
         Object event = second.next();
         assertNotNull(event);
         assertInstanceOf(String.class, event);

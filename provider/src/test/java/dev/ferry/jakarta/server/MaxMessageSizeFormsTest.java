@@ -1,22 +1,20 @@
 package dev.ferry.jakarta.server;
 
-import dev.ferry.jakarta.InstalledExtensions;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DecodeException;
 import jakarta.websocket.Decoder;
-import jakarta.websocket.DeploymentException;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
+
+import static dev.ferry.jakarta.server.OpenConnections.deploy;
 
 /**
  * {@code @OnMessage(maxMessageSize)} in one unit for every form: bytes, UTF-8 for text (the annotation's Javadoc
@@ -30,22 +28,8 @@ class MaxMessageSizeFormsTest {
     private static final String TEN_BYTES = "\u00e9".repeat(5);
     private static final String TWELVE_BYTES = "\u00e9".repeat(6);
 
-    private final List<Connection> connections = new ArrayList<>();
-
-    @AfterEach
-    void closeConnections() {
-        connections.forEach(Connection::close);
-    }
-
-    private Connection connect(Class<?> endpoint, String uri) throws DeploymentException {
-        JakartaServerContainer container = new JakartaServerContainer(new InstalledExtensions(), () -> {
-            throw new AssertionError("no client in these tests");
-        });
-        container.addEndpoint(endpoint);
-        Connection connection = Connection.open(container, uri);
-        connections.add(connection);
-        return connection;
-    }
+    @RegisterExtension
+    final OpenConnections connections = new OpenConnections();
 
     /** A decoded type. */
     public record Word(String text) { }
@@ -143,7 +127,7 @@ class MaxMessageSizeFormsTest {
     }
 
     private void tenBytesPassTwelveClose(Class<?> endpoint, String uri) throws Exception {
-        Connection c = connect(endpoint, uri);
+        Connection c = connections.open(deploy(endpoint), uri);
         c.client.getBasicRemote().sendText(TEN_BYTES);
         c.expectText("got " + TEN_BYTES);
         c.client.getBasicRemote().sendText(TWELVE_BYTES);
@@ -177,14 +161,14 @@ class MaxMessageSizeFormsTest {
 
     @Test
     void aTextStreamDecodersParameterIsBoundedWhenTheMessageIsFarLarger() throws Exception {
-        Connection c = connect(DecodedTextStream.class, "/decoded-stream");
+        Connection c = connections.open(deploy(DecodedTextStream.class), "/decoded-stream");
         c.client.getBasicRemote().sendText("a".repeat(200_000));
         c.expectClose(CloseReason.CloseCodes.TOO_BIG);
     }
 
     @Test
     void aBinaryStreamDecodersParameterGetsMessagesUpToTheLimitAndALargerOneClosesWith1009() throws Exception {
-        Connection c = connect(DecodedBinaryStream.class, "/decoded-binary-stream");
+        Connection c = connections.open(deploy(DecodedBinaryStream.class), "/decoded-binary-stream");
         c.client.getBasicRemote().sendBinary(ByteBuffer.allocate(2000));
         c.expectText("got 2000");
         c.client.getBasicRemote().sendBinary(ByteBuffer.allocate(100_000));

@@ -16,8 +16,8 @@ import jakarta.websocket.Session;
 import jakarta.websocket.WebSocketContainer;
 import jakarta.websocket.server.ServerEndpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.lang.reflect.Proxy;
 import java.net.URI;
@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import static dev.ferry.jakarta.server.OpenConnections.serverOnly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -46,24 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ServerContainerApiTest {
 
-    private final List<Connection> connections = new ArrayList<>();
-
-    @AfterEach
-    void closeConnections() {
-        connections.forEach(Connection::close);
-    }
-
-    private Connection connect(JakartaServerContainer container, String uri) {
-        Connection connection = Connection.open(container, uri);
-        connections.add(connection);
-        return connection;
-    }
-
-    private static JakartaServerContainer container(InstalledExtensions extensions) {
-        return new JakartaServerContainer(extensions, () -> {
-            throw new AssertionError("no client in this test");
-        });
-    }
+    @RegisterExtension
+    final OpenConnections connections = new OpenConnections();
 
     static final BlockingQueue<String> CLOSING = new LinkedBlockingQueue<>();
 
@@ -91,13 +76,13 @@ class ServerContainerApiTest {
 
     @Test
     void getOpenSessionsListsTheOpenSessionsOfTheSameEndpointOnly() throws Exception {
-        JakartaServerContainer container = container(new InstalledExtensions());
+        JakartaServerContainer container = serverOnly(new InstalledExtensions());
         container.addEndpoint(Room.class);
         container.addEndpoint(Lobby.class);
         CLOSING.clear();
-        Connection one = connect(container, "/room/1");
-        Connection two = connect(container, "/room/2"); // another path, the same endpoint
-        Connection lobby = connect(container, "/lobby");
+        Connection one = connections.open(container, "/room/1");
+        Connection two = connections.open(container, "/room/2"); // another path, the same endpoint
+        Connection lobby = connections.open(container, "/lobby");
         one.client.getBasicRemote().sendText("count");
         one.expectText("2 true");
         lobby.client.getBasicRemote().sendText("count");
@@ -115,10 +100,10 @@ class ServerContainerApiTest {
     void sessionIdsDifferAcrossSessionsAndContainers() throws Exception {
         Set<String> ids = new HashSet<>();
         for (int c = 0; c < 2; c++) {
-            JakartaServerContainer container = container(new InstalledExtensions());
+            JakartaServerContainer container = serverOnly(new InstalledExtensions());
             container.addEndpoint(Lobby.class);
             for (int i = 0; i < 3; i++) {
-                Connection connection = connect(container, "/lobby");
+                Connection connection = connections.open(container, "/lobby");
                 String id = connection.server.getId();
                 assertTrue(ids.add(id), "id " + id + " handed out twice; already: " + ids);
                 connection.client.close();
@@ -134,7 +119,7 @@ class ServerContainerApiTest {
         InstalledExtensions installed = new InstalledExtensions();
         installed.install(PerMessageDeflate.defaults());
         installed.install(InstalledExtensions.noOp("x-test"));
-        Set<String> names = container(installed).getInstalledExtensions().stream().map(Extension::getName)
+        Set<String> names = serverOnly(installed).getInstalledExtensions().stream().map(Extension::getName)
                 .collect(Collectors.toSet());
         assertEquals(Set.of("permessage-deflate", "x-test"), names);
         assertTrue(new JakartaServerContainer().getInstalledExtensions().stream()
@@ -149,7 +134,7 @@ class ServerContainerApiTest {
 
     @Test
     void upgradeHttpToWebSocketWithoutABridgeIsAnIllegalState() {
-        JakartaServerContainer container = container(new InstalledExtensions());
+        JakartaServerContainer container = serverOnly(new InstalledExtensions());
         ServerEndpointConfig config = ServerEndpointConfig.Builder.create(Quiet.class, "/quiet").build();
         IllegalStateException failure = assertThrows(IllegalStateException.class,
                 () -> container.upgradeHttpToWebSocket(new Object(), new Object(), config, Map.of()));
@@ -198,7 +183,7 @@ class ServerContainerApiTest {
 
     /** Upgrades a request (over TLS or not) and reports the opened server session's {@code isSecure()}. */
     private static boolean openedSecure(boolean secure) throws DeploymentException {
-        JakartaServerContainer container = container(new InstalledExtensions());
+        JakartaServerContainer container = serverOnly(new InstalledExtensions());
         container.addEndpoint(Secure.class);
         WebSocketHandle client = WebSocketHandle.createClient(HandleProperties.defaults());
         List<HttpHeader> headers = new ArrayList<>(List.of(new HttpHeader("Host", "localhost")));

@@ -1,19 +1,17 @@
 package dev.ferry.jakarta.server;
 
-import dev.ferry.jakarta.InstalledExtensions;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.DeploymentException;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.server.ServerEndpoint;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
+
+import static dev.ferry.jakarta.server.OpenConnections.deploy;
 
 /**
  * {@code @OnMessage(maxMessageSize)} on the streamed forms, {@code Reader} and {@code InputStream}: the limit holds
@@ -22,22 +20,8 @@ import java.util.List;
  */
 class StreamedMaxMessageSizeTest {
 
-    private final List<Connection> connections = new ArrayList<>();
-
-    @AfterEach
-    void closeConnections() {
-        connections.forEach(Connection::close);
-    }
-
-    private Connection connect(String uri) throws DeploymentException {
-        JakartaServerContainer container = new JakartaServerContainer(new InstalledExtensions(), () -> {
-            throw new AssertionError("no client in these tests");
-        });
-        container.addEndpoint(LimitedStreams.class);
-        Connection connection = Connection.open(container, uri);
-        connections.add(connection);
-        return connection;
-    }
+    @RegisterExtension
+    final OpenConnections connections = new OpenConnections();
 
     @ServerEndpoint("/limited-streams")
     public static final class LimitedStreams {
@@ -58,7 +42,7 @@ class StreamedMaxMessageSizeTest {
 
     @Test
     void aReaderGetsMessagesUpToTheLimitAndALargerOneClosesWith1009() throws Exception {
-        Connection c = connect("/limited-streams");
+        Connection c = connections.open(deploy(LimitedStreams.class), "/limited-streams");
         c.client.getBasicRemote().sendText("a".repeat(1000));
         c.expectText("read 1000");
         c.client.getBasicRemote().sendText("a".repeat(100_000));
@@ -67,7 +51,7 @@ class StreamedMaxMessageSizeTest {
 
     @Test
     void anInputStreamGetsMessagesUpToTheLimitAndALargerOneClosesWith1009() throws Exception {
-        Connection c = connect("/limited-streams");
+        Connection c = connections.open(deploy(LimitedStreams.class), "/limited-streams");
         c.client.getBasicRemote().sendBinary(ByteBuffer.allocate(2000));
         c.expectText("read 2000");
         c.client.getBasicRemote().sendBinary(ByteBuffer.allocate(100_000));
