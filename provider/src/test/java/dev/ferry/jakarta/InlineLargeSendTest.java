@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -21,14 +21,8 @@ class InlineLargeSendTest {
 
     private static final int MIB = 1 << 20;
 
+    @AutoClose
     private SessionPair pair;
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        if (pair != null) {
-            pair.close();
-        }
-    }
 
     /** Echoes every binary message from onMessage, then scribbles over the buffer it was handed. */
     private static RecordingEndpoint scribblingEcho() {

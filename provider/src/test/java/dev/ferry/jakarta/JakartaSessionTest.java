@@ -17,20 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Session semantics over an in-memory connection: messages both ways, the close handshake, abrupt ends. */
 class JakartaSessionTest {
 
+    @AutoClose
     private SessionPair pair;
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        if (pair != null) {
-            pair.close();
-        }
-    }
 
     /** A server endpoint that echoes text and binary messages with the basic remote. */
     static RecordingEndpoint echo() {

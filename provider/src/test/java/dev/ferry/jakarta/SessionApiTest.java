@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -36,14 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SessionApiTest {
 
+    @AutoClose
     private SessionPair pair;
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        if (pair != null) {
-            pair.close();
-        }
-    }
 
     private static <T> T poll(BlockingQueue<T> queue) throws InterruptedException {
         T value = queue.poll(RecordingEndpoint.WAIT_SECONDS, TimeUnit.SECONDS);

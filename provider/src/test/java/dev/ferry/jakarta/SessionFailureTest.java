@@ -20,20 +20,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** How sessions end badly: violations, silence, slow peers, oversized messages, timers. */
 class SessionFailureTest {
 
+    @AutoClose
     private SessionPair pair;
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        if (pair != null) {
-            pair.close();
-        }
-    }
 
     /** A pair whose client is a session and whose server is played by the test. */
     private RawPeer rawServer(RecordingEndpoint client, int capacity) {

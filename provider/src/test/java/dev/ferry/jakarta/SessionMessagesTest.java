@@ -30,20 +30,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Messages through a session pair: every handler form, encoders and decoders, the remotes' send forms. */
 class SessionMessagesTest {
 
+    @AutoClose
     private SessionPair pair;
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        if (pair != null) {
-            pair.close();
-        }
-    }
 
     private static String text(int length, long seed) {
         Random random = new Random(seed);
