@@ -8,6 +8,7 @@ import dev.ferry.protocol.HandleProperties;
 import dev.ferry.protocol.HttpHeader;
 import dev.ferry.protocol.WebSocketHandle;
 import dev.ferry.transport.ExecutorScheduler;
+import dev.ferry.transport.MemoryTransport;
 import dev.ferry.transport.Scheduler;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.CloseReason;
@@ -49,7 +50,8 @@ final class Connection implements AutoCloseable {
     final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
     final JakartaSession server;
     final JakartaSession client;
-    private final MemoryTransport[] pair;
+    private final ExecutorService wireExecutor = daemonPool("memory-transport");
+    private final MemoryTransport.Pair wires;
     private final ExecutorService clientExecutor;
     private final ExecutorScheduler clientScheduler;
 
@@ -65,15 +67,15 @@ final class Connection implements AutoCloseable {
         UpgradeResult result = container.upgrade(UpgradeRequest.get(URI.create(uri)).headers(headers).build());
         UpgradeResult.Accepted accepted = assertInstanceOf(UpgradeResult.Accepted.class, result, result::toString);
         handle.endClientHandshake(accepted.responseHeaders());
-        pair = MemoryTransport.pair();
-        clientExecutor = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "test-client");
-            thread.setDaemon(true);
-            return thread;
-        });
+        wires = MemoryTransport.pair(task -> {
+            if (!wireExecutor.isShutdown()) { // a callback after the test is over has nothing to do
+                wireExecutor.execute(task);
+            }
+        }, 1 << 16);
+        clientExecutor = daemonPool("test-client");
         clientScheduler = new ExecutorScheduler("test-client");
-        server = accepted.open(pair[1]);
-        client = JakartaSession.open(new ClientHost(container), handle, pair[0], new Recorder(),
+        server = accepted.open(wires.server());
+        client = JakartaSession.open(new ClientHost(container), handle, wires.client(), new Recorder(),
                 ClientEndpointConfig.Builder.create().build(), SessionSpec.of(URI.create("ws://localhost" + uri),
                         Map.of(), null, Map.of(), accepted.subprotocol(), accepted.extensions(), false));
     }
@@ -115,10 +117,17 @@ final class Connection implements AutoCloseable {
         } catch (Exception e) {
             // closing is best effort at the end of a test
         }
-        pair[0].shutdown();
-        pair[1].shutdown();
+        wireExecutor.shutdownNow();
         clientExecutor.shutdownNow();
         clientScheduler.shutdown();
+    }
+
+    private static ExecutorService daemonPool(String name) {
+        return Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     private final class Recorder extends Endpoint {

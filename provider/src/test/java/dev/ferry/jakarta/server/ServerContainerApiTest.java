@@ -5,6 +5,7 @@ import dev.ferry.protocol.extension.PerMessageDeflate;
 import dev.ferry.protocol.HandleProperties;
 import dev.ferry.protocol.HttpHeader;
 import dev.ferry.protocol.WebSocketHandle;
+import dev.ferry.transport.MemoryTransport;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
@@ -27,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -191,13 +194,12 @@ class ServerContainerApiTest {
         UpgradeResult result = container.upgrade(UpgradeRequest.get(URI.create("/secure")).headers(headers)
                 .secure(secure).build());
         UpgradeResult.Accepted accepted = assertInstanceOf(UpgradeResult.Accepted.class, result, result::toString);
-        MemoryTransport[] wires = MemoryTransport.pair();
+        ExecutorService callbacks = Executors.newSingleThreadExecutor();
         try {
-            return accepted.open(wires[1]).isSecure();
+            return accepted.open(MemoryTransport.pair(callbacks, 1 << 16).server()).isSecure();
         } finally {
             container.shutdown();
-            wires[0].shutdown();
-            wires[1].shutdown();
+            callbacks.shutdownNow();
             client.close();
         }
     }
