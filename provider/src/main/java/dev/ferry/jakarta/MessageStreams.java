@@ -47,30 +47,65 @@ final class MessageStreams {
         return new MessageWriter(session);
     }
 
-    /** {@link MessageStream#abandon} for both streams: {@code started} says whether a fragment was sent. */
-    private static void abandon(JakartaSession session, boolean started, boolean text) {
-        if (!started) {
-            session.abandonPartialMessage();
-            return;
+    /**
+     * How far one message has come, kept the same way by both streams: whether a fragment has been sent, and whether
+     * the message is over (sent whole or abandoned).
+     */
+    private static final class Progress {
+        private final JakartaSession session;
+        private final boolean text;
+        private boolean started;
+        private boolean over;
+
+        private Progress(JakartaSession session, boolean text) {
+            this.session = session;
+            this.text = text;
         }
-        try {
-            session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION,
-                    "the encoder failed in the middle of a " + (text ? "text" : "binary") + " message"));
-        } catch (IOException | RuntimeException e) {
-            // the connection is already going away; the caller reports the encoder's failure
+
+        void ensureOpen() throws IOException {
+            if (over) {
+                throw new IOException("the message " + (text ? "writer" : "stream")
+                        + " is closed; its message has been sent or abandoned");
+            }
         }
-        session.abandonPartialMessage(); // after the close: messages that waited for it are refused, not sent
+
+        /** Ends the message; false when it was over already (a second close, or a close after abandon). */
+        boolean end() {
+            if (over) {
+                return false;
+            }
+            over = true;
+            return true;
+        }
+
+        /** {@link MessageStream#abandon}, once. */
+        void abandon() {
+            if (!end()) {
+                return;
+            }
+            if (!started) {
+                session.abandonPartialMessage();
+                return;
+            }
+            try {
+                session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION,
+                        "the encoder failed in the middle of a " + (text ? "text" : "binary") + " message"));
+            } catch (IOException | RuntimeException e) {
+                // the connection is already going away; the caller reports the encoder's failure
+            }
+            session.abandonPartialMessage(); // after the close: messages that waited for it are refused, not sent
+        }
     }
 
     static final class MessageOutputStream extends OutputStream implements MessageStream {
         private final JakartaSession session;
+        private final Progress message;
         private byte[] buffer = new byte[FRAGMENT];
         private int length;
-        private boolean started;
-        private boolean closed;
 
         private MessageOutputStream(JakartaSession session) {
             this.session = session;
+            this.message = new Progress(session, false);
         }
 
         @Override
@@ -81,7 +116,7 @@ final class MessageStreams {
         @Override
         public void write(byte[] src, int offset, int count) throws IOException {
             Objects.checkFromIndexSize(offset, count, src.length);
-            ensureOpen();
+            message.ensureOpen();
             while (count > 0) {
                 if (length == buffer.length) {
                     sendFragment();
@@ -96,7 +131,7 @@ final class MessageStreams {
 
         @Override
         public void flush() throws IOException {
-            ensureOpen();
+            message.ensureOpen();
             if (length > 0) {
                 sendFragment();
             }
@@ -104,32 +139,21 @@ final class MessageStreams {
 
         @Override
         public void close() throws IOException {
-            if (closed) {
-                return;
+            if (message.end()) {
+                session.sendBlocking(BufferType.BINARY_MESSAGE, ByteBuffer.wrap(buffer, 0, length), true);
             }
-            closed = true;
-            session.sendBlocking(BufferType.BINARY_MESSAGE, ByteBuffer.wrap(buffer, 0, length), true);
         }
 
         @Override
         public void abandon() {
-            if (!closed) {
-                closed = true;
-                MessageStreams.abandon(session, started, false);
-            }
+            message.abandon();
         }
 
         private void sendFragment() throws IOException {
-            started = true;
+            message.started = true;
             session.sendBlocking(BufferType.BINARY_FRAGMENT, ByteBuffer.wrap(buffer, 0, length));
             buffer = new byte[FRAGMENT];
             length = 0;
-        }
-
-        private void ensureOpen() throws IOException {
-            if (closed) {
-                throw new IOException("the message stream is closed; its message has been sent or abandoned");
-            }
         }
     }
 
@@ -137,17 +161,17 @@ final class MessageStreams {
         private final JakartaSession session;
         private final Utf8Parts utf8 = new Utf8Parts();
         private final StringBuilder buffer = new StringBuilder(FRAGMENT);
-        private boolean started;
-        private boolean closed;
+        private final Progress message;
 
         private MessageWriter(JakartaSession session) {
             this.session = session;
+            this.message = new Progress(session, true);
         }
 
         @Override
         public void write(char[] src, int offset, int count) throws IOException {
             Objects.checkFromIndexSize(offset, count, src.length);
-            ensureOpen();
+            message.ensureOpen();
             while (count > 0) {
                 if (buffer.length() >= FRAGMENT) {
                     sendFragment();
@@ -161,7 +185,7 @@ final class MessageStreams {
 
         @Override
         public void flush() throws IOException {
-            ensureOpen();
+            message.ensureOpen();
             if (buffer.length() > 0) {
                 sendFragment();
             }
@@ -169,32 +193,21 @@ final class MessageStreams {
 
         @Override
         public void close() throws IOException {
-            if (closed) {
-                return;
+            if (message.end()) {
+                session.sendBlocking(BufferType.UTF8_MESSAGE, utf8.encode(buffer, true), true);
             }
-            closed = true;
-            session.sendBlocking(BufferType.UTF8_MESSAGE, utf8.encode(buffer, true), true);
         }
 
         @Override
         public void abandon() {
-            if (!closed) {
-                closed = true;
-                MessageStreams.abandon(session, started, true);
-            }
+            message.abandon();
         }
 
         private void sendFragment() throws IOException {
-            started = true;
+            message.started = true;
             ByteBuffer bytes = utf8.encode(buffer, false);
             buffer.setLength(0);
             session.sendBlocking(BufferType.UTF8_FRAGMENT, bytes);
-        }
-
-        private void ensureOpen() throws IOException {
-            if (closed) {
-                throw new IOException("the message writer is closed; its message has been sent or abandoned");
-            }
         }
     }
 }
