@@ -1,8 +1,12 @@
 package dev.ferry.examples.interop;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.ferry.examples.EchoEndpoint;
+import dev.ferry.servlet.fixture.ServletContainerFixture;
+import dev.ferry.servlet.fixture.WebApplication;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * Finds the real peers (Node with the {@code ws} package, Python with {@code websockets}, Chromium) and
@@ -138,6 +144,34 @@ final class Peers {
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
+        }
+    }
+
+    /** The cases of the echo client tests: every container, with permessage-deflate offered and not. */
+    static Stream<Arguments> everyContainerWithAndWithoutDeflate() {
+        List<Arguments> cases = new ArrayList<>();
+        for (ServletContainerFixture.Kind kind : ServletContainerFixture.Kind.values()) {
+            cases.add(Arguments.of(kind, false));
+            cases.add(Arguments.of(kind, true));
+        }
+        return cases.stream();
+    }
+
+    /**
+     * Runs a peer's echo client, {@code interpreter script URI [--deflate]}, against Ferry's echo endpoint on a new
+     * container of {@code kind}, and checks that it ended with exit code 0; what it printed is the caller's to check.
+     */
+    static Run echoClient(ServletContainerFixture.Kind kind, boolean deflate, Path interpreter, String script)
+            throws Exception {
+        try (ServletContainerFixture container = kind.create()) {
+            container.start(WebApplication.of(EchoEndpoint.class));
+            List<Object> command = new ArrayList<>(List.of(interpreter, script, container.uri("ws", "/echo")));
+            if (deflate) {
+                command.add("--deflate");
+            }
+            Run run = run(Duration.ofSeconds(60), command.toArray());
+            assertEquals(0, run.exitCode(), run::describe);
+            return run;
         }
     }
 }
