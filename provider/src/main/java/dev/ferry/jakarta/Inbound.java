@@ -123,7 +123,7 @@ final class Inbound {
         if (length == 0 && last) {
             // A message in one piece, most are: copied once, and the session keeps no buffer for it.
             bytes = new byte[data.remaining()];
-            data.duplicate().get(bytes);
+            data.get(data.position(), bytes); // absolute: no view of data to allocate
         } else {
             append(data, limit);
             if (!last) {
@@ -174,7 +174,7 @@ final class Inbound {
             part = decoded;
         } else {
             byte[] bytes = new byte[data.remaining()];
-            data.duplicate().get(bytes);
+            data.get(data.position(), bytes);
             part = target.form() == Form.BYTE_ARRAY ? bytes : ByteBuffer.wrap(bytes);
         }
         session.deliver(() -> handler.onMessage(part, last), true);
@@ -259,7 +259,7 @@ final class Inbound {
         if (needed > buffer.length) {
             buffer = Arrays.copyOf(buffer, capacity(needed, limit));
         }
-        data.duplicate().get(buffer, length, n);
+        data.get(data.position(), buffer, length, n);
         length = needed;
     }
 

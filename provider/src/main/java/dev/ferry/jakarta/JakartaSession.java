@@ -610,8 +610,10 @@ public final class JakartaSession implements Session {
      * running an endpoint callback inline (the connection's own I/O thread, see {@link #deliver}) the frame is
      * written at once as far as the transport takes it, and the call returns without waiting for the rest: the
      * transport may hold back its "writable again" callback until that very thread returns, so waiting there could
-     * only end in the timeout. The payload is copied then, since the frame may outlive the call (a large one into an
-     * array of {@link SendCopies}, given back once the frame is written). A small data frame
+     * only end in the timeout. The payload must then outlive the call: a small data frame's payload is lent to the
+     * driver ({@link SendRequest#lent}), which copies the frame aside before the call returns (or has the payload
+     * copied, should it not get to it); any other payload is copied first (a large one into an array of
+     * {@link SendCopies}, given back once the frame is written). A small data frame
      * sent there is deferred ({@link SendRequest#deferrable}): it goes out with the replies to the other messages of
      * the same read, in one write, before the connection reads again or this thread returns to the container (at
      * most {@code ConnectionDriver}'s deferred-write bound later, should the callback block). When the send queue
@@ -636,7 +638,10 @@ public final class JakartaSession implements Session {
         long timeout = blockingTimeoutNanos();
         long deadline = System.nanoTime() + timeout;
         boolean inline = callbacks.isInlineThread();
-        ByteBuffer payload = inline && data != null && !owned ? SendCopies.SHARED.copyOf(data) : data;
+        // A small data frame's payload is lent to the driver, which copies the frame aside (see SendRequest.lent).
+        boolean lent = inline && type != null && type.isData() && data != null && !owned
+                && data.remaining() <= SendRequest.LENDABLE;
+        ByteBuffer payload = inline && data != null && !owned && !lent ? SendCopies.SHARED.copyOf(data) : data;
         CompletableFuture<Void> done = new CompletableFuture<>();
         SendRequest.Callback completion = payload == data || payload.capacity() < SendCopies.SMALLEST
                 ? failure -> complete(done, failure)
@@ -647,8 +652,21 @@ public final class JakartaSession implements Session {
                     complete(done, failure);
                 };
         SendRequest request = type == null ? SendRequest.flush(completion)
+                : lent ? SendRequest.lent(type, payload, completion)
                 : inline && type.isData() ? SendRequest.deferrable(type, payload, completion)
                 : SendRequest.of(type, payload, completion);
+        try {
+            sendAndWait(request, partial, deadline, timeout, inline, done);
+        } finally {
+            if (lent) {
+                request.settle(); // the caller may change its buffer once this returns
+            }
+        }
+    }
+
+    private void sendAndWait(SendRequest request, boolean partial, long deadline, long timeout, boolean inline,
+                             CompletableFuture<Void> done) throws IOException {
+        BufferType type = request.type();
         boolean queued = false;
         try {
             if (type != null && type.isData()) {

@@ -66,7 +66,7 @@ final class SendCopies {
         } else {
             array = new byte[n];
         }
-        data.duplicate().get(array, 0, n);
+        data.get(data.position(), array, 0, n); // absolute: no view of data to allocate
         return ByteBuffer.wrap(array, 0, n);
     }
 

@@ -55,8 +55,8 @@ public sealed interface Action {
          */
         public long totalBytes() {
             long total = 0;
-            for (ByteBuffer b : buffers) {
-                total += b.limit();
+            for (int i = 0; i < buffers.size(); i++) { // indexed: called per frame, and an iterator is an object
+                total += buffers.get(i).limit();
             }
             return total;
         }

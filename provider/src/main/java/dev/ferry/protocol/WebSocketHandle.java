@@ -25,9 +25,10 @@ import java.util.random.RandomGenerator;
  * not be: the handle never calls back into caller code while holding it, except an {@link ExtensionFactory}'s
  * {@link Extension}, which must not call its handle.
  *
- * <p>Buffers: a send's payload is on loan to the handle until its {@code INDICATE_SEND_COMPLETE}; a
- * server puts a read-only view of it on the wire, a client a masked copy in handle memory. Every buffer
- * in an {@link Action} is read-only and on loan to the caller until that action is completed; received
+ * <p>Buffers: a send's payload is on loan to the handle until its {@code INDICATE_SEND_COMPLETE}. The handle reads
+ * it from position to limit and leaves both where they are (an extension's {@code encode} may move the position
+ * and puts it back); a server puts a read-only view of it on the wire, a client a masked copy in handle memory.
+ * Every buffer in an {@link Action} is read-only and on loan to the caller until that action is completed; received
  * data points into handle memory and must be copied out before completing. An action whose content did
  * not change may be handed out again as the same object (no allocation per frame or chunk). The receive
  * buffer is lent to the handle by a pool that all handles share, from the first read until a read is handed

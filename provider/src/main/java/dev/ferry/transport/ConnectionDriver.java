@@ -700,12 +700,23 @@ public final class ConnectionDriver {
             writes.flushBatch(null);
         }
         try {
-            handle.send(next.type(), next.data().slice(), next);
+            // The handle leaves the payload's position alone (on loan until the request completes).
+            handle.send(next.type(), next.payloadForHandle(copiedAsideNow()), next);
             current = next;
         } catch (IllegalStateException | IllegalArgumentException misuse) {
             queue.release(next);
             next.complete(misuse);
         }
+    }
+
+    /**
+     * Whether a data frame handed to the handle now is certain to be copied aside (deferred or batched) before this
+     * loop run ends, so a {@linkplain SendRequest#lent lent} payload may go to the handle as it is: the connection is
+     * open and nothing holds the wire (R5), so the frame's {@code SEND_TO_NETWORK} comes at the next poll of the send
+     * pipeline, and {@link #handleAction} copies a lent frame aside whatever the write path holds by then.
+     */
+    private boolean copiedAsideNow() {
+        return state == State.OPEN && !sendPipelineBusy && sendNext == null && receiveNext == null && writes.isEmpty();
     }
 
     private boolean pollSend() throws IOException {
@@ -790,7 +801,7 @@ public final class ConnectionDriver {
                 sendPipelineBusy = false;
                 sendNext = next(handle.completeAndGetAction(send, send.totalBytes(), ActionQueue.SEND));
             } else if (sendPipeline && !batching && state == State.OPEN && isDeferrable(send)
-                    && writes.mayDefer(send)) {
+                    && (writes.mayDefer(send) || isLentToHandle(send))) {
                 defer(send);
                 sendPipelineBusy = false;
                 sendNext = next(handle.completeAndGetAction(send, send.totalBytes(), ActionQueue.SEND));
@@ -841,6 +852,11 @@ public final class ConnectionDriver {
         return send.context() instanceof SendRequest request && request.isDeferrable();
     }
 
+    /** Whether the frame is read from a payload its sender lent: it is deferred even when it would not be otherwise. */
+    private static boolean isLentToHandle(Action.SendToNetwork send) {
+        return send.context() instanceof SendRequest request && request.isLentToHandle();
+    }
+
     /** Holds a deferred frame (see "Deferred writes"); the first one held arms the deferred-write timer. */
     private void defer(Action.SendToNetwork send) {
         long now = scheduler.nanoTime();
@@ -850,7 +866,7 @@ public final class ConnectionDriver {
         if (!writes.isHolding()) {
             deferredSince = now;
             deferredHeld = true; // before the timer can look
-            timers().armDeferredWrite(DEFERRED_WAIT.minusNanos(Math.floorMod(now, DEFERRED_GRID)));
+            timers().armDeferredWrite(now);
         }
         writes.addDeferred(send);
     }

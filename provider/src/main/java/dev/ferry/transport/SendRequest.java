@@ -2,6 +2,7 @@ package dev.ferry.transport;
 
 import dev.ferry.protocol.BufferType;
 import dev.ferry.protocol.CloseStatus;
+import dev.ferry.protocol.frame.FrameHeader;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
@@ -23,10 +24,19 @@ public final class SendRequest {
         void completed(Throwable failure);
     }
 
+    /** The largest payload that may be {@linkplain #lent}: the size of a frame that is deferred. */
+    public static final int LENDABLE = WritePath.DEFERRED_FRAME - FrameHeader.MAX_LENGTH;
+
     private final BufferType type;
-    private final ByteBuffer data;
     private final Callback callback;
     private final boolean deferrable;
+    private final long size;
+    // Guarded by this while lent (see lent): the lent payload, or the copy that replaced it.
+    private ByteBuffer data;
+    /** The sender, while its payload is lent and not copied; guarded by this. */
+    private Thread lender;
+    /** The lent payload itself went to the handle, on the lender's thread; guarded by this. */
+    private boolean lentToHandle;
     private boolean done;
 
     private SendRequest(BufferType type, ByteBuffer data, Callback callback, boolean deferrable) {
@@ -34,6 +44,7 @@ public final class SendRequest {
         this.data = data;
         this.callback = Objects.requireNonNull(callback, "callback");
         this.deferrable = deferrable;
+        this.size = type != null && type.isData() ? data.remaining() : 0;
     }
 
     /**
@@ -72,6 +83,79 @@ public final class SendRequest {
     }
 
     /**
+     * A {@linkplain #deferrable deferrable} data part whose payload, of at most {@link #LENDABLE} bytes, is lent only
+     * until the sender calls {@link #settle()}, which it must do, on the thread that made this request, before it
+     * returns from the call that sent it (the caller may change the buffer after that). Meanwhile the driver either
+     * copies the frame aside on that thread, when the sender runs its loop ({@link ConnectionDriver#drive()}) and
+     * nothing stands before the frame, or copies the payload before it hands it to the handle; {@link #settle()}
+     * copies it when neither has happened yet. A sender on the connection's own callback thread, whose small reply
+     * is nearly always copied aside at once, so spares a copy of its own.
+     *
+     * @throws IllegalArgumentException for a type other than {@code UTF8_*} or {@code BINARY_*}, or a payload over
+     *                                  {@link #LENDABLE} bytes
+     */
+    public static SendRequest lent(BufferType type, ByteBuffer data, Callback callback) {
+        if (data.remaining() > LENDABLE) {
+            throw new IllegalArgumentException("a lent payload is at most " + LENDABLE + " bytes, got "
+                    + data.remaining());
+        }
+        SendRequest request = deferrable(type, data, callback);
+        request.lender = Thread.currentThread();
+        return request;
+    }
+
+    /**
+     * The sender of a {@linkplain #lent lent} payload is about to return: copies the payload unless the driver has
+     * taken it already (then the frame has been copied aside, see {@link #lent}). Does nothing for other requests.
+     *
+     * @throws IllegalStateException on a thread other than the sender's
+     */
+    public synchronized void settle() {
+        if (lender == null) {
+            return;
+        }
+        if (lender != Thread.currentThread()) {
+            throw new IllegalStateException("a lent payload is settled by its sender's thread " + lender.getName()
+                    + ", not by " + Thread.currentThread().getName());
+        }
+        if (lentToHandle && !done) {
+            // The driver copies a frame it took on the sender's thread aside in that loop run, before drive() returns.
+            throw new IllegalStateException("the driver still holds the lent payload of " + this);
+        }
+        if (!lentToHandle) {
+            data = copyOf(data);
+        }
+        lender = null;
+    }
+
+    /**
+     * The payload to hand to the handle. For a {@linkplain #lent lent} one: the lent buffer itself when the driver
+     * runs on the sender's thread and {@code copiedAsideNow} (it will copy the frame aside before its loop run ends,
+     * see {@link #isLentToHandle()}), else a copy made now.
+     */
+    synchronized ByteBuffer payloadForHandle(boolean copiedAsideNow) {
+        if (lender != null) {
+            if (copiedAsideNow && lender == Thread.currentThread()) {
+                lentToHandle = true;
+            } else {
+                data = copyOf(data);
+                lender = null;
+            }
+        }
+        return data;
+    }
+
+    /** Whether the handle holds the lent payload itself: the driver must copy this frame aside, whatever its size. */
+    synchronized boolean isLentToHandle() {
+        return lentToHandle;
+    }
+
+    private static ByteBuffer copyOf(ByteBuffer payload) {
+        ByteBuffer copy = ByteBuffer.allocate(payload.remaining());
+        return copy.put(0, payload, payload.position(), payload.remaining());
+    }
+
+    /**
      * A marker that goes through the data queue in order: when the driver reaches it, everything batched
      * before it is written, then {@code callback} runs.
      */
@@ -94,14 +178,14 @@ public final class SendRequest {
         return type;
     }
 
-    /** The payload (read from position to limit). */
-    public ByteBuffer data() {
+    /** The payload (read from position to limit); for a {@linkplain #lent lent} one, see {@link #payloadForHandle}. */
+    public synchronized ByteBuffer data() {
         return data;
     }
 
     /** Payload bytes counted against the send queue's bound. */
     long size() {
-        return type != null && type.isData() ? data.remaining() : 0;
+        return size;
     }
 
     /** Completes once; later calls are ignored. Returns whether this call completed it. */
@@ -118,6 +202,6 @@ public final class SendRequest {
 
     @Override
     public String toString() {
-        return "SendRequest[" + (type == null ? "FLUSH" : type) + ", " + data.remaining() + " bytes]";
+        return "SendRequest[" + (type == null ? "FLUSH" : type) + ", " + data().remaining() + " bytes]";
     }
 }

@@ -47,11 +47,15 @@ final class Timers {
     }
 
     /**
-     * Makes sure the driver is told to write its deferred frames within {@code wait}: arms the timer unless it is
-     * armed already (it then fires sooner, which only writes them early).
+     * Makes sure the driver is told to write its deferred frames within {@link ConnectionDriver#DEFERRED_WAIT} of
+     * {@code heldAt} (the scheduler's clock), on the {@link ConnectionDriver#DEFERRED_GRID}: arms the timer unless it
+     * is armed already (it then fires sooner, which only writes them early). The wait is worked out only when the
+     * timer is armed: on a busy connection it mostly is already.
      */
-    synchronized void armDeferredWrite(Duration wait) {
+    synchronized void armDeferredWrite(long heldAt) {
         if (!cancelled && deferredWrite == null) {
+            Duration wait = ConnectionDriver.DEFERRED_WAIT.minusNanos(
+                    Math.floorMod(heldAt, ConnectionDriver.DEFERRED_GRID));
             deferredWrite = scheduler.schedule(this::deferredWriteDue, wait);
         }
     }

@@ -201,7 +201,9 @@ final class WritePath {
             }
             batch = bigger;
         }
-        for (ByteBuffer b : action.buffers()) {
+        List<ByteBuffer> buffers = action.buffers();
+        for (int i = 0; i < buffers.size(); i++) { // indexed: no iterator to allocate per frame
+            ByteBuffer b = buffers.get(i);
             int n = b.remaining();
             batch.put(batch.position(), b, b.position(), n); // absolute: no view of b to allocate
             batch.position(batch.position() + n);
