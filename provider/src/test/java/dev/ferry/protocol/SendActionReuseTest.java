@@ -53,6 +53,28 @@ class SendActionReuseTest {
         assertEquals("828200000000" + HEX.formatHex("Hi".getBytes()), other.hex());
     }
 
+    /**
+     * A driver hands its callers' payloads to the handle as they are, without a view of its own to spare (it counts
+     * queued bytes by their remaining length): the handle reads from position to limit and moves neither.
+     */
+    @Test
+    void aSendLeavesThePayloadsPositionAndLimitWhereTheyWere() {
+        WebSocketHandle server = Handles.server(HandleProperties.defaults(), 1);
+        WebSocketHandle client = Handles.client(HandleProperties.builder().sendBufferSize(256).build(), 1);
+        for (WebSocketHandle handle : new WebSocketHandle[] {server, client}) {
+            ByteBuffer payload = ByteBuffer.allocate(1000).position(3).limit(900); // the client's goes in 4 chunks
+            handle.send(BufferType.BINARY_MESSAGE, payload, "ctx");
+            Action action;
+            while ((action = handle.getAction(ActionQueue.SEND)) instanceof Action.SendToNetwork s) {
+                s.buffers().forEach(b -> b.position(b.limit())); // as a channel write leaves them
+                handle.completeAction(s, s.totalBytes());
+            }
+            handle.completeAction(assertInstanceOf(Action.IndicateSendComplete.class, action), 0);
+            assertEquals(3, payload.position(), handle.role() + ": position");
+            assertEquals(900, payload.limit(), handle.role() + ": limit");
+        }
+    }
+
     @Test
     void aClientFrameInSeveralChunksReusesOneActionForTheFirstAndOneForTheOthers() {
         WebSocketHandle client = Handles.client(HandleProperties.builder().sendBufferSize(256).build(), 1);

@@ -16,6 +16,8 @@ import java.util.Queue;
 import java.util.concurrent.Executor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -264,6 +266,79 @@ class ConnectionDriverDeferredWriteTest {
     void onlyDataFramesMayBeDeferred() {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> SendRequest.deferrable(BufferType.PING, utf8("p"), failure -> { }));
+    }
+
+    @Test
+    void aLentPayloadIsCopiedAsideBeforeItsSendReturnsAndNotCopiedAgain() throws IOException {
+        handlerRuns();
+        ByteBuffer payload = utf8("lent");
+        List<Throwable> outcomes = new ArrayList<>();
+        SendRequest request = SendRequest.lent(BufferType.UTF8_MESSAGE, payload, outcomes::add);
+        send(request); // runs the loop on this thread, the sender's
+        assertEquals(java.util.Collections.singletonList(null), outcomes, "copied aside (held) before send returned");
+        request.settle();
+        assertSame(payload, request.data(), "no copy of the payload: the frame is in the held batch already");
+        payload.put(0, (byte) 'X'); // the sender may change its buffer once its call has returned
+        driver.flushDeferred();
+        runCallbacks();
+        assertEquals(List.of("1 lent"), peerReceives());
+    }
+
+    @Test
+    void aLentPayloadQueuedBehindAFrameBeingWrittenIsCopiedWhenItsSenderReturns() throws IOException {
+        handlerRuns();
+        int large = 100_000; // more than the transport takes before the peer reads (64 KiB)
+        send(SendRequest.of(BufferType.BINARY_MESSAGE, ByteBuffer.allocate(large), failure -> { }));
+        ByteBuffer payload = utf8("lent");
+        SendRequest request = SendRequest.lent(BufferType.UTF8_MESSAGE, payload, failure -> { });
+        send(request);
+        request.settle();
+        assertNotSame(payload, request.data(), "copied: the frame still waits for the large one");
+        payload.put(0, (byte) 'X');
+        ByteBuffer wire = ByteBuffer.allocate(large + 10 + 6); // the large frame has a 10-byte header, then "lent"
+        for (int i = 0; i < 100 && wire.hasRemaining(); i++) {
+            client.read(wire);
+            runCallbacks();
+            driver.flushDeferred();
+            runCallbacks();
+        }
+        assertEquals(0, wire.remaining(), "every byte of both frames arrived");
+        assertEquals("\u0081\u0004lent", new String(wire.array(), large + 10, 6, StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void aLentPayloadThatALoopOnAnotherThreadReachesIsCopiedThere() throws Exception {
+        handlerRuns();
+        ByteBuffer payload = utf8("lent");
+        SendRequest request = SendRequest.lent(BufferType.UTF8_MESSAGE, payload, failure -> { });
+        driver.enqueue(request); // queued without running the loop
+        Thread other = new Thread(driver::drive, "another-sender");
+        other.start();
+        other.join(10_000);
+        assertNotSame(payload, request.data(), "copied by the other thread before the handle got it");
+        request.settle();
+        payload.put(0, (byte) 'X');
+        driver.flushDeferred();
+        runCallbacks();
+        assertEquals(List.of("1 lent"), peerReceives());
+    }
+
+    @Test
+    void aLentPayloadIsSmallAndSettledByItsSender() throws Exception {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> SendRequest.lent(
+                BufferType.BINARY_MESSAGE, ByteBuffer.allocate(SendRequest.LENDABLE + 1), failure -> { }));
+        SendRequest request = SendRequest.lent(BufferType.BINARY_MESSAGE, ByteBuffer.allocate(1), failure -> { });
+        Throwable[] thrown = new Throwable[1];
+        Thread other = new Thread(() -> {
+            try {
+                request.settle();
+            } catch (IllegalStateException expected) {
+                thrown[0] = expected;
+            }
+        });
+        other.start();
+        other.join(10_000);
+        assertTrue(thrown[0] instanceof IllegalStateException, "settled by another thread: " + thrown[0]);
     }
 
     /** Bytes the peer can read now (and drops). */
