@@ -31,7 +31,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
@@ -76,6 +75,8 @@ import java.util.function.Consumer;
 public final class JakartaSession implements Session {
 
     private static final System.Logger LOG = System.getLogger(JakartaSession.class.getName());
+    /** The callback of a blocking send whose payload is not a copy of {@link SendCopies}: the sender awaits it. */
+    private static final SendRequest.Callback NOTHING_TO_GIVE_BACK = failure -> { };
     /** The wait of a sender that must not wait for a partial message of another thread ({@link #mayGo}). */
     private static final long NO_WAIT = Long.MIN_VALUE;
     private static final VarHandle BASIC;
@@ -642,21 +643,19 @@ public final class JakartaSession implements Session {
         boolean lent = inline && type != null && type.isData() && data != null && !owned
                 && data.remaining() <= SendRequest.LENDABLE;
         ByteBuffer payload = inline && data != null && !owned && !lent ? SendCopies.SHARED.copyOf(data) : data;
-        CompletableFuture<Void> done = new CompletableFuture<>();
         SendRequest.Callback completion = payload == data || payload.capacity() < SendCopies.SMALLEST
-                ? failure -> complete(done, failure)
+                ? NOTHING_TO_GIVE_BACK
                 : failure -> {
                     if (failure == null) {
                         SendCopies.SHARED.giveBack(payload); // written in full: nothing refers to the copy any more
                     }
-                    complete(done, failure);
                 };
         SendRequest request = type == null ? SendRequest.flush(completion)
                 : lent ? SendRequest.lent(type, payload, completion)
                 : inline && type.isData() ? SendRequest.deferrable(type, payload, completion)
                 : SendRequest.of(type, payload, completion);
         try {
-            sendAndWait(request, partial, deadline, timeout, inline, done);
+            sendAndWait(request, partial, deadline, timeout, inline);
         } finally {
             if (lent) {
                 request.settle(); // the caller may change its buffer once this returns
@@ -664,10 +663,11 @@ public final class JakartaSession implements Session {
         }
     }
 
-    private void sendAndWait(SendRequest request, boolean partial, long deadline, long timeout, boolean inline,
-                             CompletableFuture<Void> done) throws IOException {
+    private void sendAndWait(SendRequest request, boolean partial, long deadline, long timeout, boolean inline)
+            throws IOException {
         BufferType type = request.type();
         boolean queued = false;
+        Throwable failure;
         try {
             if (type != null && type.isData()) {
                 enqueueInOrder(request, partial, deadline, timeout, inline);
@@ -677,10 +677,10 @@ public final class JakartaSession implements Session {
                 driver.send(request, timeout);
                 queued = true;
             }
-            if (inline && !done.isDone()) {
+            if (inline && !request.isDone()) {
                 return; // written when this callback returns (see above)
             }
-            done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            failure = request.await(Math.max(0, deadline - System.nanoTime()));
         } catch (InterruptedException e) {
             if (queued) {
                 driver.cancel(request, e);
@@ -692,15 +692,15 @@ public final class JakartaSession implements Session {
                     + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms (the peer is not reading)");
             driver.cancel(request, timedOut);
             throw timedOut;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw new IOException(io.getMessage(), io);
-            }
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IOException(cause);
+        }
+        if (failure instanceof IOException io) {
+            throw new IOException(io.getMessage(), io);
+        }
+        if (failure instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failure != null) {
+            throw new IOException(failure);
         }
     }
 
@@ -796,14 +796,6 @@ public final class JakartaSession implements Session {
     boolean withdraw(SendRequest request) {
         CancellationException cancelled = new CancellationException("the send was cancelled before it started");
         return unhold(request, cancelled) || driver.withdraw(request, cancelled);
-    }
-
-    private static void complete(CompletableFuture<Void> done, Throwable failure) {
-        if (failure == null) {
-            done.complete(null);
-        } else {
-            done.completeExceptionally(failure);
-        }
     }
 
     void checkNotClosed() {

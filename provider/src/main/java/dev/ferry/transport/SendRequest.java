@@ -5,6 +5,8 @@ import dev.ferry.protocol.CloseStatus;
 import dev.ferry.protocol.frame.FrameHeader;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One frame's worth of work for a {@link ConnectionDriver}: a message part, a ping or pong, or a Close.
@@ -13,7 +15,8 @@ import java.util.Objects;
  * <p>Buffers: {@link #data()} is on loan to the driver from {@link ConnectionDriver#send} until the
  * callback runs; the sender must not touch it meanwhile.
  *
- * <p>Thread contract: immutable but for the one-shot completion, which the driver guards.
+ * <p>Thread contract: immutable but for the one-shot completion and a {@linkplain #lent lent} payload, both guarded by
+ * the request; one thread at a time may {@link #await} it.
  */
 public final class SendRequest {
 
@@ -38,6 +41,9 @@ public final class SendRequest {
     /** The lent payload itself went to the handle, on the lender's thread; guarded by this. */
     private boolean lentToHandle;
     private boolean done;
+    private Throwable failure; // guarded by this: why it failed, once done
+    /** The thread in {@link #await}, if any: unparked when the request completes. */
+    private volatile Thread waiter;
 
     private SendRequest(BufferType type, ByteBuffer data, Callback callback, boolean deferrable) {
         this.type = type;
@@ -195,9 +201,49 @@ public final class SendRequest {
                 return false;
             }
             done = true;
+            this.failure = failure;
+        }
+        Thread sender = waiter;
+        if (sender != null) {
+            LockSupport.unpark(sender);
         }
         callback.completed(failure);
         return true;
+    }
+
+    /** Whether the request has completed: its frame was written (or batched, or deferred), or it failed. */
+    public synchronized boolean isDone() {
+        return done;
+    }
+
+    /**
+     * Waits up to {@code nanos} for the request to complete, on the one thread that waits for it (its sender); its
+     * callback may still be running when this returns.
+     *
+     * @return null when its frame was written (or batched, or deferred), else why it was not
+     * @throws TimeoutException     when it did not complete in time
+     * @throws InterruptedException when the thread was interrupted while it waited
+     */
+    public Throwable await(long nanos) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + nanos;
+        waiter = Thread.currentThread();
+        try {
+            while (!isDone()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new TimeoutException("the send did not complete within " + nanos + " ns");
+                }
+                LockSupport.parkNanos(this, left);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("interrupted while waiting for a send to complete");
+                }
+            }
+        } finally {
+            waiter = null;
+        }
+        synchronized (this) {
+            return failure;
+        }
     }
 
     @Override

@@ -178,6 +178,18 @@ class SessionFailureTest {
     }
 
     @Test
+    void aBlockingSendThePeerDoesNotReadTimesOutAndEndsTheConnection() throws Exception {
+        RecordingEndpoint client = JakartaSessionTest.collecting();
+        pair = SessionPair.create(256);
+        pair.clientHost.blockingSendTimeout = 100;
+        pair.openClient(client, SessionPair.config());
+        new RawPeer(pair.wires.server()); // never reads: the frame is stuck mid-write
+        assertThrows(java.net.SocketTimeoutException.class,
+                () -> pair.client.getBasicRemote().sendBinary(ByteBuffer.allocate(10_000)));
+        assertEquals(1006, client.awaitClose().getCloseCode().getCode(), "a frame cut short ends the connection");
+    }
+
+    @Test
     void aBlockedSendFailsWhenTheConnectionDies() throws Exception {
         RecordingEndpoint client = JakartaSessionTest.collecting();
         pair = SessionPair.create(256);
