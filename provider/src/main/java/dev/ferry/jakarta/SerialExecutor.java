@@ -36,13 +36,19 @@ final class SerialExecutor implements Executor {
      */
     private static final ThreadLocal<int[]> RUNNING = ThreadLocal.withInitial(() -> new int[1]);
 
-    private record Task(Runnable body, boolean elsewhere) { }
+    /** A task that must not run on a thread draining inline ({@link #executeElsewhere}); the others are queued bare. */
+    private record Elsewhere(Runnable body) implements Runnable {
+        @Override
+        public void run() {
+            body.run();
+        }
+    }
 
     private final Executor underlying;
     // Guarded by this object's monitor: the queue, made by the first task submitted (onOpen, run by runFirst, is not
     // queued, so an idle session has none), whether a drainer owns the queue (or has claimed it), and the thread that
     // claimed the idle queue and has not started draining.
-    private ArrayDeque<Task> tasks;
+    private ArrayDeque<Runnable> tasks;
     private boolean running;
     private Thread claimant;
     private volatile Thread inlineThread; // the thread draining a claimed queue, while it does
@@ -55,12 +61,12 @@ final class SerialExecutor implements Executor {
     /** Queues {@code task}; an idle queue starts draining on the underlying executor. */
     @Override
     public void execute(Runnable task) {
-        submit(new Task(task, false), false);
+        submit(task, false);
     }
 
     /** As {@link #execute}, for a task that must not run on a thread draining inline (see the class comment). */
     void executeElsewhere(Runnable task) {
-        submit(new Task(task, true), false);
+        submit(new Elsewhere(task), false);
     }
 
     /**
@@ -68,10 +74,10 @@ final class SerialExecutor implements Executor {
      * {@link #runClaimed()} when it is free to run application code. Until then queued tasks wait.
      */
     void claim(Runnable task) {
-        submit(new Task(task, false), !inlineRefused);
+        submit(task, !inlineRefused);
     }
 
-    private void submit(Task task, boolean claim) {
+    private void submit(Runnable task, boolean claim) {
         synchronized (this) {
             if (tasks == null) {
                 tasks = new ArrayDeque<>(2);
@@ -185,20 +191,20 @@ final class SerialExecutor implements Executor {
 
     private void drainTasks(boolean inline) {
         while (true) {
-            Task task;
+            Runnable task;
             synchronized (this) {
                 task = tasks.peek(); // not null: drained only once a task was submitted
                 if (task == null) {
                     running = false;
                     return;
                 }
-                if (inline && (task.elsewhere() || inlineRefused)) {
+                if (inline && (task instanceof Elsewhere || inlineRefused)) {
                     break; // still running: the executor takes over the rest
                 }
                 tasks.poll();
             }
             try {
-                task.body().run();
+                task.run();
             } catch (Throwable t) {
                 LOG.log(System.Logger.Level.ERROR, "a session callback task failed", t);
             }

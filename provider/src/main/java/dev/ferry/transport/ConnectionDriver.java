@@ -129,6 +129,11 @@ public final class ConnectionDriver {
     /** A held frame this old is written with the next frame deferred after it, rather than wait on. */
     static final long DEFERRED_AGE = 1_000_000L;
     private static final Object CLOSE_CONTEXT = new Object();
+    /**
+     * The context of every queued request handed to the handle: the request itself is {@code current}, one at a time
+     * (R3). One context for all lets the handle hand out the same completion action again (no allocation per frame).
+     */
+    private static final Object REQUEST_CONTEXT = new Object();
     private static final byte[] KEEPALIVE_PAYLOAD = "ferry-keepalive".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** What the driver tells its owner. Called on the loop's thread; must not block. */
@@ -701,7 +706,7 @@ public final class ConnectionDriver {
         }
         try {
             // The handle leaves the payload's position alone (on loan until the request completes).
-            handle.send(next.type(), next.payloadForHandle(copiedAsideNow()), next);
+            handle.send(next.type(), next.payloadForHandle(copiedAsideNow()), REQUEST_CONTEXT);
             current = next;
         } catch (IllegalStateException | IllegalArgumentException misuse) {
             queue.release(next);
@@ -848,13 +853,13 @@ public final class ConnectionDriver {
         }
     }
 
-    private static boolean isDeferrable(Action.SendToNetwork send) {
-        return send.context() instanceof SendRequest request && request.isDeferrable();
+    private boolean isDeferrable(Action.SendToNetwork send) {
+        return send.context() == REQUEST_CONTEXT && current.isDeferrable();
     }
 
     /** Whether the frame is read from a payload its sender lent: it is deferred even when it would not be otherwise. */
-    private static boolean isLentToHandle(Action.SendToNetwork send) {
-        return send.context() instanceof SendRequest request && request.isLentToHandle();
+    private boolean isLentToHandle(Action.SendToNetwork send) {
+        return send.context() == REQUEST_CONTEXT && current.isLentToHandle();
     }
 
     /** Holds a deferred frame (see "Deferred writes"); the first one held arms the deferred-write timer. */

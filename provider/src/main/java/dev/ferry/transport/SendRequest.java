@@ -10,7 +10,6 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One frame's worth of work for a {@link ConnectionDriver}: a message part, a ping or pong, or a Close.
- * Its identity is the context handed to the handle, so every request is a distinct object.
  *
  * <p>Buffers: {@link #data()} is on loan to the driver from {@link ConnectionDriver#send} until the
  * callback runs; the sender must not touch it meanwhile.
