@@ -46,6 +46,8 @@ public final class AnnotatedEndpoint extends Endpoint {
     private Session session;
     private EndpointConfig config;
     private Map<String, String> pathParameters = Map.of();
+    /** The event of {@code @OnOpen} and of every message (with the message), made by {@link #onOpen}. */
+    private EndpointMethod.Event connectionEvent;
 
     /**
      * @param model    the class's model
@@ -76,15 +78,16 @@ public final class AnnotatedEndpoint extends Endpoint {
         this.config = config;
         Map<String, String> parameters = session.getPathParameters();
         this.pathParameters = parameters == null ? Map.of() : parameters;
+        this.connectionEvent = event(null, null);
         for (MessageMethod message : model.messages()) {
             register(message);
         }
-        model.onOpen().ifPresent(method -> callApplication(method, event(null, null, null, false)));
+        model.onOpen().ifPresent(method -> callApplication(method, connectionEvent));
     }
 
     @Override
     public void onClose(Session session, CloseReason closeReason) {
-        model.onClose().ifPresent(method -> callApplication(method, event(closeReason, null, null, false)));
+        model.onClose().ifPresent(method -> callApplication(method, event(closeReason, null)));
     }
 
     @Override
@@ -199,7 +202,7 @@ public final class AnnotatedEndpoint extends Endpoint {
     private void deliver(MessageMethod message, Object payload, boolean last) {
         Object result;
         try {
-            result = message.method().invoke(instance, event(null, null, payload, last));
+            result = message.method().invoke(instance, connectionEvent, payload, last);
         } catch (Throwable failure) {
             applicationError(failure);
             return;
@@ -247,7 +250,7 @@ public final class AnnotatedEndpoint extends Endpoint {
 
     private void callErrorHandler(Throwable error) {
         try {
-            model.onError().orElseThrow().invoke(instance, event(null, error, null, false));
+            model.onError().orElseThrow().invoke(instance, event(null, error));
         } catch (Throwable failure) {
             failure.addSuppressed(error);
             LOG.log(System.Logger.Level.ERROR, () -> "the @OnError method of " + model.type().getName()
@@ -255,8 +258,8 @@ public final class AnnotatedEndpoint extends Endpoint {
         }
     }
 
-    private EndpointMethod.Event event(CloseReason closeReason, Throwable error, Object payload, boolean last) {
-        return new EndpointMethod.Event(session, config, closeReason, error, payload, last, pathParameters);
+    private EndpointMethod.Event event(CloseReason closeReason, Throwable error) {
+        return new EndpointMethod.Event(session, config, closeReason, error, pathParameters);
     }
 
     private static int clamp(long size) {

@@ -21,9 +21,12 @@ import java.util.Objects;
  */
 public record EndpointMethod(Method method, MethodHandle invoker, List<Argument> arguments) {
 
-    /** The values available when an event arrives; unavailable ones are null. */
+    /**
+     * The values available when an event arrives, but for a message's own ({@link #invoke(Object, Event, Object,
+     * boolean)}): one event serves every message of a connection. Unavailable values are null.
+     */
     public record Event(Session session, EndpointConfig config, CloseReason closeReason, Throwable error,
-                        Object payload, boolean last, Map<String, String> pathParameters) {
+                        Map<String, String> pathParameters) {
     }
 
     public EndpointMethod {
@@ -45,21 +48,34 @@ public record EndpointMethod(Method method, MethodHandle invoker, List<Argument>
      * @throws Throwable       whatever the method throws, unwrapped
      */
     public Object invoke(Object target, Event event) throws Throwable {
+        return invoke(target, event, null, false);
+    }
+
+    /**
+     * Calls the method on {@code target} for a message: {@code payload} and {@code last} are the message's,
+     * {@code event} has the rest.
+     *
+     * @return what the method returned (null for void)
+     * @throws DecodeException when a path parameter cannot be converted (the method is not called)
+     * @throws Throwable       whatever the method throws, unwrapped
+     */
+    public Object invoke(Object target, Event event, Object payload, boolean last) throws Throwable {
         Object[] values = new Object[arguments.size()];
         for (int i = 0; i < values.length; i++) {
-            values[i] = resolve(arguments.get(i), event);
+            values[i] = resolve(arguments.get(i), event, payload, last);
         }
         return (Object) invoker.invokeExact(target, values);
     }
 
-    private static Object resolve(Argument argument, Event event) throws DecodeException {
+    private static Object resolve(Argument argument, Event event, Object payload, boolean last)
+            throws DecodeException {
         return switch (argument.source()) {
             case SESSION -> event.session();
             case ENDPOINT_CONFIG -> event.config();
             case CLOSE_REASON -> event.closeReason();
             case THROWABLE -> event.error();
-            case PAYLOAD -> event.payload();
-            case LAST -> event.last();
+            case PAYLOAD -> payload;
+            case LAST -> last;
             case PATH_PARAMETER -> PathParameters.convert(argument.name(),
                     event.pathParameters() == null ? null : event.pathParameters().get(argument.name()),
                     argument.type());
