@@ -18,9 +18,10 @@ import java.util.List;
  * into the batch buffer and its action completes at once; the batch joins the FIFO on {@link #flushBatch}. A deferred
  * data frame ({@link #addDeferred}) goes into the same batch, which then waits ({@link #isHolding()}) until the driver
  * flushes it; past {@link #DEFERRED_BATCH} held bytes (or the send queue's limit, when smaller) it goes out by itself.
- * A written batch buffer of up to {@link #SPARE} bytes is kept for the next batch while the connection is busy, and
+ * A written batch of up to {@link #SPARE} bytes (its buffer, and the {@code Write} that carried it, queued again as
+ * it is when the next batch in that buffer goes out) is kept for the next batch while the connection is busy, and
  * handed to {@link Spares} when it waits for its peer, so an idle connection holds none and a connection that
- * alternates between one reply and waiting (one message in flight) takes its next batch buffer there rather than
+ * alternates between one reply and waiting (one message in flight) takes its next batch there rather than
  * allocating one per reply.
  *
  * <p>Thread contract: not thread safe; owned by the driver's loop. {@link #writableAgain()} may be called from the
@@ -40,8 +41,13 @@ final class WritePath {
      * A pending write: a handle action, or a batch (flush markers complete when it is written); {@code last}: the
      * connection's last bytes ({@link Transport#writeLast}).
      */
-    private record Write(ByteBuffer[] buffers, Action.SendToNetwork action, boolean sendPipeline,
-                         List<SendRequest> flushes, boolean last) {
+    record Write(ByteBuffer[] buffers, Action.SendToNetwork action, boolean sendPipeline, List<SendRequest> flushes,
+                 boolean last) {
+        /** A batch: its buffer, written on the send pipeline's behalf; {@code flushes} complete once it is written. */
+        static Write batch(ByteBuffer bytes, List<SendRequest> flushes) {
+            return new Write(new ByteBuffer[] {bytes}, null, true, flushes, false);
+        }
+
         boolean hasRemaining() {
             for (ByteBuffer b : buffers) {
                 if (b.hasRemaining()) {
@@ -82,8 +88,10 @@ final class WritePath {
     private ByteBuffer batch;
     /** The batch holds deferred frames only, waiting for {@link #flushBatch} (not for an application's flush). */
     private boolean holding;
-    /** A written batch buffer of deferred frames, kept for the next one until the connection goes idle. */
-    private ByteBuffer spare;
+    /** A written batch of deferred frames, whose buffer is kept for the next one until the connection goes idle. */
+    private Write spare;
+    /** The written batch whose buffer {@link #batch} is, to queue again while the batch is in that buffer. */
+    private Write batchWrite;
 
     /**
      * @param sendQueueLimit the send queue's bound: deferred bytes held never add up past it (nor past
@@ -169,7 +177,7 @@ final class WritePath {
     }
 
     /**
-     * The connection waits for its peer: hands the buffer kept for deferred frames to {@link Spares}, so an idle one
+     * The connection waits for its peer: hands the batch kept for deferred frames to {@link Spares}, so an idle one
      * holds none.
      */
     void idle() {
@@ -186,13 +194,14 @@ final class WritePath {
 
     private void copy(Action.SendToNetwork action, int firstCapacity) {
         long total = action.totalBytes();
-        if (batch == null && spare != null && spare.capacity() >= total) {
-            batch = spare.clear();
+        if (batch == null && spare != null && spare.buffers()[0].capacity() >= total) {
+            reuse(spare);
             spare = null;
         } else if (batch == null && spare == null && total <= SPARE) {
-            batch = spares.take(total);
+            reuse(spares.take(total));
         }
         if (batch == null || batch.remaining() < total) {
+            batchWrite = null; // a new buffer: a new write
             long needed = (batch == null ? 0 : batch.position()) + total;
             long capacity = Math.max(needed, batch == null ? firstCapacity : 2L * batch.capacity());
             ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, capacity));
@@ -210,6 +219,14 @@ final class WritePath {
         }
     }
 
+    /** Starts a batch in the buffer of a written one (none: nothing to reuse). */
+    private void reuse(Write written) {
+        if (written != null) {
+            batch = written.buffers()[0].clear();
+            batchWrite = written;
+        }
+    }
+
     /**
      * Queues the batch (if any) for writing; {@code marker}, if given, completes once everything queued before it
      * is written.
@@ -219,8 +236,10 @@ final class WritePath {
         List<SendRequest> flushes = marker == null ? List.of() : List.of(marker);
         if (hasBatch()) {
             ByteBuffer bytes = batch.flip();
+            Write write = batchWrite != null && marker == null ? batchWrite : Write.batch(bytes, flushes);
             batch = null;
-            queue(new Write(new ByteBuffer[] {bytes}, null, true, flushes, false));
+            batchWrite = null;
+            queue(write);
         } else if (marker != null) {
             if (isEmpty()) {
                 marker.complete(null);
@@ -254,13 +273,15 @@ final class WritePath {
             progress = true;
             if (write.action() == null && write.buffers().length == 1
                     && write.buffers()[0].capacity() <= SPARE) {
-                spare = write.buffers()[0]; // written in full: the transport keeps none of it (Transport contract)
+                // Written in full: the transport keeps none of it (Transport contract). A spare refers to no marker.
+                spare = write.flushes().isEmpty() ? write : Write.batch(write.buffers()[0], List.of());
             }
             if (write.action() != null) {
                 completion.written(write.action(), write.sendPipeline());
             }
-            for (SendRequest flush : write.flushes()) {
-                flush.complete(null);
+            List<SendRequest> flushes = write.flushes();
+            for (int i = 0; i < flushes.size(); i++) { // indexed: most writes have none, and an iterator is an object
+                flushes.get(i).complete(null);
             }
         }
         return progress;
@@ -288,15 +309,17 @@ final class WritePath {
             writes.clear();
         }
         batch = null;
+        batchWrite = null;
         spare = null;
         holding = false;
         return unwritten;
     }
 
     /**
-     * Batch buffers of at most {@link #SPARE} bytes that connections waiting for their peer leave for the next one that
-     * defers a frame: at most {@link #SLOTS} kept, on a {@link Shelf} (no lock, and no allocation to keep or take one).
-     * A buffer that finds no free slot is left to the garbage collector.
+     * Written batches of at most {@link #SPARE} bytes (a buffer and the write that carried it) that connections
+     * waiting for their peer leave for the next one that defers a frame: at most {@link #SLOTS} kept, on a
+     * {@link Shelf} (no lock, and no allocation to keep or take one). A batch that finds no free slot is left to the
+     * garbage collector.
      *
      * <p>Thread safe.
      */
@@ -304,22 +327,22 @@ final class WritePath {
         static final int SLOTS = 16;
         static final Spares SHARED = new Spares();
 
-        private final Shelf<ByteBuffer> shelf = new Shelf<>(SLOTS);
+        private final Shelf<Write> shelf = new Shelf<>(SLOTS);
 
-        /** A cleared buffer of at least {@code bytes} bytes, or null when the one kept first is smaller, or none is. */
-        ByteBuffer take(long bytes) {
-            ByteBuffer kept = shelf.take();
-            if (kept != null && kept.capacity() < bytes) {
+        /** A batch with room for {@code bytes} bytes; null when the one kept first is smaller, or none is kept. */
+        Write take(long bytes) {
+            Write kept = shelf.take();
+            if (kept != null && kept.buffers()[0].capacity() < bytes) {
                 shelf.put(kept);
                 return null;
             }
-            return kept == null ? null : kept.clear();
+            return kept;
         }
 
-        /** Keeps {@code buffer} (nothing refers to it any more) if a slot is free and it is small enough. */
-        void put(ByteBuffer buffer) {
-            if (buffer.capacity() <= SPARE) {
-                shelf.put(buffer);
+        /** Keeps {@code written} (nothing refers to it any more) if a slot is free and its buffer is small enough. */
+        void put(Write written) {
+            if (written.buffers()[0].capacity() <= SPARE) {
+                shelf.put(written);
             }
         }
     }

@@ -118,7 +118,7 @@ class InlineSmallSendTest {
      */
     @Test
     void aBlockingSendOf64BytesFromOnMessageAllocatesNoCopyOfThePayloadOnceWarm() throws Exception {
-        assumeTrue(AllThreadsAllocation.currentThreadBytes() >= 0, "this JVM does not count allocated bytes per thread");
+        assumeTrue(AllThreadsAllocation.currentThreadBytes() >= 0, "this JVM does not count bytes per thread");
         long[] sent = new long[2]; // sends counted, bytes they allocated: written by the server's handler thread only
         RecordingEndpoint client = collecting();
         pair = SessionPair.create().open(client, new RecordingEndpoint(s -> s.addMessageHandler(ByteBuffer.class,

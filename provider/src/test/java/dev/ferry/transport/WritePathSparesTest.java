@@ -20,8 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
  */
 class WritePathSparesTest {
 
-    /** A transport that takes everything and records each buffer it was handed, and the bytes. */
+    /** A transport that takes everything and records each array and buffer it was handed, and the bytes. */
     private static final class Recording implements Transport {
+        final List<ByteBuffer[]> arrays = new ArrayList<>();
         final List<ByteBuffer> buffers = new ArrayList<>();
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
@@ -36,6 +37,7 @@ class WritePathSparesTest {
 
         @Override
         public long write(ByteBuffer[] srcs) {
+            arrays.add(srcs);
             long n = 0;
             for (ByteBuffer src : srcs) {
                 buffers.add(src);
@@ -108,20 +110,42 @@ class WritePathSparesTest {
     }
 
     @Test
+    void aBatchGoesOutInTheWriteThatCarriedItsBufferLastTimeWithoutItsMarker() throws Exception {
+        Recording wire = new Recording();
+        WritePath one = new WritePath(wire, 1 << 16, 1 << 22, NOTHING, new WritePath.Spares());
+        int[] flushed = new int[1];
+        one.addDeferred(frame((byte) 1));
+        one.flushBatch(SendRequest.flush(failure -> flushed[0]++));
+        one.flush();
+        reply(one, frame((byte) 2)); // busy: the kept batch
+        one.idle();
+        reply(one, frame((byte) 3)); // back from the spares
+        assertSame(wire.arrays.get(1), wire.arrays.get(2), "the same write, queued again: nothing allocated for it");
+        assertEquals(1, flushed[0], "the marker of the first batch completed once, and stayed behind");
+        assertArrayEquals(new byte[] {(byte) 0x82, 1, 1, (byte) 0x82, 1, 2, (byte) 0x82, 1, 3},
+                wire.bytes.toByteArray());
+    }
+
+    @Test
     void theSparesKeepAtMostTheirSlotsAndNothingLarge() {
         WritePath.Spares spares = new WritePath.Spares();
-        spares.put(ByteBuffer.allocate(WritePath.SPARE + 1));
+        spares.put(written(WritePath.SPARE + 1));
         assertNull(spares.take(1), "a buffer over the spare size is not kept");
         for (int i = 0; i < WritePath.Spares.SLOTS + 3; i++) {
-            spares.put(ByteBuffer.allocate(256));
+            spares.put(written(256));
         }
         int taken = 0;
         while (spares.take(1) != null) {
             taken++;
         }
         assertEquals(WritePath.Spares.SLOTS, taken);
-        spares.put(ByteBuffer.allocate(256));
+        spares.put(written(256));
         assertNull(spares.take(257), "none large enough");
         assertNotNull(spares.take(256));
     }
+
+    private static WritePath.Write written(int capacity) {
+        return WritePath.Write.batch(ByteBuffer.allocate(capacity), List.of());
+    }
+
 }
