@@ -85,7 +85,9 @@ import java.lang.invoke.VarHandle;
  *       when the application blocks in a callback after it sent.</li>
  * </ul>
  * An application batch ({@link #setBatching}) is never mixed with deferred frames: while batching, frames are batched
- * as usual and written on its flush.
+ * as usual and written on its flush. A {@linkplain SendRequest#lent lent} payload goes to the handle as it is only
+ * when the loop runs on its sender's thread and nothing stands before its frame ({@code copiedAsideNow}): its frame is
+ * then copied aside in that loop run, before the sender's {@link #drive()} returns; otherwise it is copied first.
  *
  * <p>Thread contract: every public method may be called from any thread. The listener is called from the
  * thread running the loop, never concurrently with itself, and must not block (but for

@@ -12,7 +12,8 @@ import java.util.concurrent.locks.LockSupport;
  * One frame's worth of work for a {@link ConnectionDriver}: a message part, a ping or pong, or a Close.
  *
  * <p>Buffers: {@link #data()} is on loan to the driver from {@link ConnectionDriver#send} until the
- * callback runs; the sender must not touch it meanwhile.
+ * callback runs (a {@linkplain #lent lent} payload only until {@link #settle()}); the sender must not touch it
+ * meanwhile.
  *
  * <p>Thread contract: immutable but for the one-shot completion and a {@linkplain #lent lent} payload, both guarded by
  * the request; one thread at a time may {@link #await} it.
@@ -93,8 +94,8 @@ public final class SendRequest {
      * returns from the call that sent it (the caller may change the buffer after that). Meanwhile the driver either
      * copies the frame aside on that thread, when the sender runs its loop ({@link ConnectionDriver#drive()}) and
      * nothing stands before the frame, or copies the payload before it hands it to the handle; {@link #settle()}
-     * copies it when neither has happened yet. A sender on the connection's own callback thread, whose small reply
-     * is nearly always copied aside at once, so spares a copy of its own.
+     * copies it when neither has happened yet. For a sender on the connection's own callback thread, whose small reply
+     * is nearly always copied aside at once: it spares a copy of its own.
      *
      * @throws IllegalArgumentException for a type other than {@code UTF8_*} or {@code BINARY_*}, or a payload over
      *                                  {@link #LENDABLE} bytes
@@ -227,15 +228,15 @@ public final class SendRequest {
         long deadline = System.nanoTime() + nanos;
         waiter = Thread.currentThread();
         try {
-            while (!isDone()) {
+            while (!isDone()) { // a request done by then is reported, and an interrupt left for the caller to see
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("interrupted while waiting for a send to complete");
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new TimeoutException("the send did not complete within " + nanos + " ns");
                 }
                 LockSupport.parkNanos(this, left);
-                if (Thread.interrupted()) {
-                    throw new InterruptedException("interrupted while waiting for a send to complete");
-                }
             }
         } finally {
             waiter = null;

@@ -58,6 +58,15 @@ class SendRequestTest {
     }
 
     @Test
+    void anInterruptedSenderWhoseRequestIsDoneHearsTheOutcomeAndKeepsTheInterrupt() throws Exception {
+        SendRequest request = request();
+        request.complete(null);
+        Thread.currentThread().interrupt();
+        assertNull(request.await(SAFETY));
+        assertTrue(Thread.interrupted(), "still interrupted (and cleared here)");
+    }
+
+    @Test
     void anInterruptedSenderStopsWaiting() {
         SendRequest request = request();
         Thread.currentThread().interrupt();
