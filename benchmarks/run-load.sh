@@ -1,6 +1,6 @@
 #!/bin/sh
 # The loopback load comparison in one command (see README.md, "Load run"):
-#   benchmarks/run-load.sh [seconds per row, default 5] [servers, default ferry,jetty,tomcat,bare] [rounds, default 3]
+#   benchmarks/run-load.sh [seconds per row, default 5] [servers, default ferry,jetty,tomcat,bare] [rounds, default 4]
 # Builds Ferry, resolves one class path per server from load/*.xml, then runs LoadRun, which starts each
 # server in its own JVM on 127.0.0.1 and drives them in turn with the same JDK-only client, every timed row
 # in rounds whose server order rotates. "bare" is the control (BareEcho: a blocking echo with no
@@ -11,7 +11,7 @@ set -eu
 cd "$(dirname "$0")/.."
 SECONDS_PER_ROW="${1:-5}"
 ONLY="${2:-ferry,jetty,tomcat,bare}"   # which servers to run, for example "ferry" while diagnosing
-ROUNDS="${3:-3}"
+ROUNDS="${3:-4}"   # 4: on the one-connection rows, each of the four servers comes at every position once
 
 mvn -B -q -pl benchmarks,examples -am package -DskipTests
 for server in ferry-on-jetty jetty tomcat; do

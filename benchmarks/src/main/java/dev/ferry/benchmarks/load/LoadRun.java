@@ -116,7 +116,7 @@ public final class LoadRun {
 
     public static void main(String[] args) throws Exception {
         double seconds = 5;
-        int rounds = 3;
+        int rounds = 4;
         Path logs = Path.of("benchmarks/target/load-logs");
         List<Server> servers = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
