@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -14,12 +14,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Small blocking sends made from {@code onMessage} on the connection's own thread: the call returns before the frame
- * is written, and the application may change its buffer at once, yet the frame carries the bytes of the call. The
- * session lends the payload to the driver ({@link SendRequest#lent}), which copies the frame aside at once when
- * nothing stands before it, or has the payload copied before the call returns when something does.
+ * Blocking sends made from {@code onMessage} on the connection's own thread: the call returns before the frame is
+ * written, and the application may change its buffer at once, yet the frame carries the bytes of the call. A small
+ * payload is lent to the driver ({@link SendRequest#lent}), which copies the frame aside at once when nothing stands
+ * before it, or has the payload copied before the call returns when something does; a large one is copied into an
+ * array of {@link SendCopies}, given back once the frame is written, so an echo server allocates no copy per message.
  */
-class InlineSmallSendTest {
+class InlineSendTest {
 
     private static final int MIB = 1 << 20;
     /**
@@ -29,14 +30,8 @@ class InlineSmallSendTest {
      */
     private static final long SEND_BOUND = 216;
 
+    @AutoClose
     private SessionPair pair;
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        if (pair != null) {
-            pair.close();
-        }
-    }
 
     /**
      * Echoes every binary message from onMessage, first sending {@code before} bytes when that is not 0, then
@@ -152,5 +147,36 @@ class InlineSmallSendTest {
         }
         assertTrue(perSend <= SEND_BOUND, "expected at most " + SEND_BOUND + " bytes allocated by a blocking send of 64"
                 + " bytes from onMessage, allocated " + perSend);
+    }
+
+    @Test
+    void echoesOfManySizesArriveIntactThoughTheServerReusesItsBufferAndItsCopies() throws Exception {
+        RecordingEndpoint client = collecting();
+        pair = SessionPair.create().open(client, scribblingEcho(0));
+        // Sizes that share shelves and sizes that do not, large after small and back, so arrays are reused.
+        int[] sizes = {MIB, 100_000, SendCopies.SMALLEST, SendCopies.SMALLEST - 1, MIB, 70_000, 2 * MIB, MIB / 2 + 1,
+            MIB};
+        for (int i = 0; i < sizes.length; i++) {
+            byte[] message = bytes(sizes[i], i);
+            assertArrayEquals(message, arrayOf(echo(client, message)), "message " + i + " of " + sizes[i] + " bytes");
+        }
+    }
+
+    @Test
+    void aMebibyteEchoAllocatesNoCopyOnceWarm() throws Exception {
+        assumeTrue(AllThreadsAllocation.bytes() >= 0, "this JVM does not count allocated bytes per thread");
+        RecordingEndpoint client = collecting();
+        pair = SessionPair.create().open(client, scribblingEcho(0));
+        byte[] message = bytes(MIB, 5);
+        for (int i = 0; i < 3; i++) { // warm up: classes loaded, a copy array made and given back
+            echo(client, message);
+        }
+        long before = AllThreadsAllocation.bytes();
+        Object echoed = echo(client, message);
+        long allocated = AllThreadsAllocation.bytes() - before;
+        assertArrayEquals(message, arrayOf(echoed));
+        // The server's message and the client's echo are 1 MiB each; a fresh copy per send made it 3 MiB.
+        assertTrue(allocated < 2 * MIB + MIB / 2, "expected no copy allocated by the server's send, allocated "
+                + allocated + " bytes for one echo of " + MIB + " bytes");
     }
 }
