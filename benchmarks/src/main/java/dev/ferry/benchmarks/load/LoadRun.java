@@ -348,35 +348,52 @@ public final class LoadRun {
     /** 64 connections, each keeping 16 messages of 64 bytes in flight: echoes per second. */
     private double manyConnections(int port) throws Exception {
         byte[] payload = payload(SMALL, 2);
-        LongAdder echoes = new LongAdder();
+        return timed(CONNECTIONS, 1, "each", (c, stop, echoes) -> {
+            try (WireClient client = WireClient.connect(port, "/echo", 100 + c)) {
+                for (int i = 0; i < IN_FLIGHT; i++) {
+                    client.sendBinary(payload, payload.length);
+                }
+                client.flush();
+                int outstanding = IN_FLIGHT;
+                while (outstanding > 0) {
+                    client.readMessage();
+                    echoes.increment();
+                    outstanding--;
+                    if (!stop.get()) {
+                        client.sendBinary(payload, payload.length);
+                        client.flush();
+                        outstanding++;
+                    }
+                }
+            }
+        });
+    }
+
+    /** One client thread of a timed row: works until {@code stop} is set, counting what it did in {@code counter}. */
+    private interface Worker {
+        void run(int index, AtomicBoolean stop, LongAdder counter) throws Exception;
+    }
+
+    /**
+     * Runs {@code workers} copies of {@code worker}, each on a thread of its own (numbered from 0), counts their work
+     * over the measured window ({@link #window(LongAdder, long, String)}), then stops them and waits for each to end.
+     *
+     * @return the count per second over the window
+     */
+    private double timed(int workers, long unit, String unitName, Worker worker) throws Exception {
+        LongAdder counter = new LongAdder();
         AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService threads = Executors.newFixedThreadPool(CONNECTIONS);
+        ExecutorService threads = Executors.newFixedThreadPool(workers);
         try {
             List<Future<?>> work = new ArrayList<>();
-            for (int c = 0; c < CONNECTIONS; c++) {
-                long seed = 100 + c;
+            for (int i = 0; i < workers; i++) {
+                int index = i;
                 work.add(threads.submit(() -> {
-                    try (WireClient client = WireClient.connect(port, "/echo", seed)) {
-                        for (int i = 0; i < IN_FLIGHT; i++) {
-                            client.sendBinary(payload, payload.length);
-                        }
-                        client.flush();
-                        int outstanding = IN_FLIGHT;
-                        while (outstanding > 0) {
-                            client.readMessage();
-                            echoes.increment();
-                            outstanding--;
-                            if (!stop.get()) {
-                                client.sendBinary(payload, payload.length);
-                                client.flush();
-                                outstanding++;
-                            }
-                        }
-                    }
+                    worker.run(index, stop, counter);
                     return null;
                 }));
             }
-            double rate = window(echoes);
+            double rate = window(counter, unit, unitName);
             stop.set(true);
             for (Future<?> f : work) {
                 f.get(60, TimeUnit.SECONDS);
@@ -387,14 +404,10 @@ public final class LoadRun {
         }
     }
 
-    /** Waits out the warm-up, then counts {@code counter}'s increments over the measured window, per second. */
-    private double window(LongAdder counter) throws InterruptedException {
-        return window(counter, 1, "each");
-    }
-
     /**
-     * As {@link #window(LongAdder)}, printing the server's CPU time per {@code unit} counts of the counter (for a
-     * counter of bytes, per MiB), named {@code unitName}.
+     * Waits out the warm-up, then counts {@code counter}'s increments over the measured window, per second, printing
+     * the server's CPU time per {@code unit} counts of the counter (for a counter of bytes, per MiB), named
+     * {@code unitName}.
      */
     private double window(LongAdder counter, long unit, String unitName) throws InterruptedException {
         Thread.sleep(warmUpNanos() / 1_000_000);
@@ -428,56 +441,26 @@ public final class LoadRun {
     /** 1 MiB binary messages echoed one at a time on one connection: MB (10^6 bytes) echoed per second. */
     private double largeMessages(int port) throws Exception {
         byte[] payload = payload(LARGE, 3);
-        LongAdder bytes = new LongAdder();
-        AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService thread = Executors.newSingleThreadExecutor();
-        try {
-            Future<?> work = thread.submit(() -> {
-                try (WireClient client = WireClient.connect(port, "/echo", 12)) {
-                    while (!stop.get()) {
-                        client.sendBinary(payload, payload.length);
-                        client.flush();
-                        bytes.add(client.readMessage());
-                    }
+        return timed(1, 1 << 20, "per MiB", (i, stop, bytes) -> {
+            try (WireClient client = WireClient.connect(port, "/echo", 12)) {
+                while (!stop.get()) {
+                    client.sendBinary(payload, payload.length);
+                    client.flush();
+                    bytes.add(client.readMessage());
                 }
-                return null;
-            });
-            double rate = window(bytes, 1 << 20, "per MiB") / 1e6;
-            stop.set(true);
-            work.get(60, TimeUnit.SECONDS);
-            return rate;
-        } finally {
-            thread.shutdownNow();
-        }
+            }
+        }) / 1e6;
     }
 
     /** Opening handshake, then the closing handshake, over and over from 4 threads: handshakes per second. */
     private double handshakes(int port) throws Exception {
-        LongAdder done = new LongAdder();
-        AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService threads = Executors.newFixedThreadPool(HANDSHAKE_THREADS);
-        try {
-            List<Future<?>> work = new ArrayList<>();
-            for (int t = 0; t < HANDSHAKE_THREADS; t++) {
-                long seed = 1000L * t;
-                work.add(threads.submit(() -> {
-                    long n = 0;
-                    while (!stop.get() && n < 200_000) {
-                        WireClient.connect(port, "/echo", seed + n++).closeHandshake();
-                        done.increment();
-                    }
-                    return null;
-                }));
+        return timed(HANDSHAKE_THREADS, 1, "each", (t, stop, done) -> {
+            long seed = 1000L * t;
+            for (long n = 0; !stop.get() && n < 200_000; n++) {
+                WireClient.connect(port, "/echo", seed + n).closeHandshake();
+                done.increment();
             }
-            double rate = window(done);
-            stop.set(true);
-            for (Future<?> f : work) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-            return rate;
-        } finally {
-            threads.shutdownNow();
-        }
+        });
     }
 
     /** Heap after GC and RSS of the server, before and with 2,000 idle connections: [heap, RSS] bytes each. */
@@ -501,7 +484,8 @@ public final class LoadRun {
             }
             Thread.sleep(1000);
             long[] after = memory(server.input(), server.output());
-            System.err.printf(Locale.ROOT, "  heap %d -> %d, RSS kB %d -> %d%n", before[0], after[0], before[1], after[1]);
+            System.err.printf(Locale.ROOT, "  heap %d -> %d, RSS kB %d -> %d%n", before[0], after[0], before[1],
+                    after[1]);
             return new double[] {(after[0] - before[0]) / (double) IDLE_CONNECTIONS,
                 (after[1] - before[1]) * 1024.0 / IDLE_CONNECTIONS};
         } finally {
