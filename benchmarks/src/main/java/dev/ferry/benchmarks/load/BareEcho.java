@@ -11,9 +11,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.Locale;
 
 /**
@@ -34,7 +31,6 @@ import java.util.Locale;
  */
 public final class BareEcho {
 
-    private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final int MAX_PAYLOAD = 1 << 16;
     private static final int MAX_HEAD = 8192;
     private static final int OPCODE_CLOSE = 0x8;
@@ -119,15 +115,8 @@ public final class BareEcho {
     }
 
     private static byte[] switchingProtocols(String key) {
-        String accept;
-        try {
-            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            accept = Base64.getEncoder().encodeToString(sha1.digest((key + GUID).getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("expected SHA-1 in every JDK", e);
-        }
         return ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                + "Sec-WebSocket-Accept: " + WireClient.accept(key) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /**

@@ -93,7 +93,8 @@ final class WireClient implements Closeable {
         }
     }
 
-    private static String accept(String key) {
+    /** The {@code Sec-WebSocket-Accept} value for {@code key} (RFC 6455 §4.2.2); {@link BareEcho} answers with it. */
+    static String accept(String key) {
         try {
             MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
             return Base64.getEncoder().encodeToString(sha1.digest((key + GUID).getBytes(StandardCharsets.US_ASCII)));
