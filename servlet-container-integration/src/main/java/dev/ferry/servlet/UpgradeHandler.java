@@ -36,6 +36,8 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
     private ContainerTraits traits;
     /** The upgraded request, kept until {@code init} only on a container that runs it asynchronously (Jetty). */
     private HttpServletRequest asyncRequest;
+    /** The connection's bytes as the container's adapter hands them over, or null: read the servlet input stream. */
+    private ConnectionInput input;
     private WebConnectionTransport transport;
 
     /** For the servlet container only. */
@@ -55,6 +57,7 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
         this.executor = executor;
         this.traits = traits;
         this.asyncRequest = traits.runsAsynchronously() ? request : null;
+        this.input = request.getAttribute(ConnectionInput.ATTRIBUTE) instanceof ConnectionInput given ? given : null;
     }
 
     @Override
@@ -77,7 +80,7 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
             }
         }
         try {
-            transport = new WebConnectionTransport(connection, secure, executor, traits,
+            transport = new WebConnectionTransport(connection, input, secure, executor, traits,
                     accepted.container().scheduler(), accepted.container().driverSettings().closeTimeout());
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not take over the upgraded connection of "

@@ -40,7 +40,12 @@ import java.util.concurrent.Executor;
  *     ^                                                   |
  *     +------ onDataAvailable: one read into the inbox ---+
  * </pre>
- * On a container that calls back whenever the socket has bytes ({@link ReadResumption#CONTAINER_REDISPATCHES}),
+ * Where the container's adapter hands over the connection's bytes as a {@link ConnectionInput} (Jetty 12.1, through
+ * {@code dev.ferry.servlet.jetty.UpgradedInputFix}), the transport reads that instead of the servlet input stream, in
+ * the same way: a read that finds nothing demands the connection's next callback, which reads once. The servlet
+ * stream and its {@code ReadListener} stay unused, and with them the container's locks and state machine around
+ * each read, which another thread's callback would otherwise wait on when the peer answers quickly.
+ * <p>On a container that calls back whenever the socket has bytes ({@link ReadResumption#CONTAINER_REDISPATCHES}),
  * only its callbacks read: {@code onDataAvailable} pulls until the stream is not ready or {@link #PAUSE_AT} unread
  * bytes wait; then the pull stops (without asking {@code isReady()}), and when the driver has taken the inbox below
  * {@link #RESUME_BELOW}, reading resumes:
@@ -153,6 +158,10 @@ final class WebConnectionTransport implements Transport {
 
     private final WebConnection connection;
     private final ServletInputStream in;
+    /** The connection's bytes from the container's adapter, read instead of {@link #in}; null when none. */
+    private final ConnectionInput connectionInput;
+    /** What {@link #connectionInput} calls back when its demand is met. */
+    private final Runnable connectionReadable;
     private final ServletOutputStream out;
     private final boolean secure;
     private final Executor executor;
@@ -209,20 +218,34 @@ final class WebConnectionTransport implements Transport {
      * @param scheduler  runs the close grace
      * @param closeGrace how long {@link #close()} waits for a pending write before it closes the connection anyway
      */
-    WebConnectionTransport(WebConnection connection, boolean secure, Executor executor, ContainerTraits traits,
-                           Scheduler scheduler, Duration closeGrace) throws IOException {
+    WebConnectionTransport(WebConnection connection, ConnectionInput connectionInput, boolean secure, Executor executor,
+                           ContainerTraits traits, Scheduler scheduler, Duration closeGrace) throws IOException {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.secure = secure;
         this.executor = Objects.requireNonNull(executor, "executor");
-        this.resumption = traits.readResumption();
+        this.connectionInput = connectionInput;
+        this.resumption = connectionInput != null ? ReadResumption.CALLER_READS : traits.readResumption();
         this.lastWrite = traits.lastWrite();
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.closeGrace = Objects.requireNonNull(closeGrace, "closeGrace");
         this.in = connection.getInputStream();
         this.out = connection.getOutputStream();
         this.direct = DirectOutput.of(out, traits.unwrapsOutput());
-        in.setReadListener(new Reading());
+        Reading reading = new Reading();
+        this.connectionReadable = connectionInput == null ? null : () -> {
+            try {
+                reading.onDataAvailable();
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+            }
+        };
+        if (connectionInput == null) {
+            in.setReadListener(reading);
+        }
         out.setWriteListener(new Writing());
+        if (connectionInput != null) {
+            connectionInput.demand(connectionReadable); // the first callback, as setReadListener brings the stream's
+        }
     }
 
     @Override
@@ -267,6 +290,7 @@ final class WebConnectionTransport implements Transport {
      * it is recorded and thrown, never reported through the listener from inside {@link #read}.
      */
     private int pullThenTake(ByteBuffer dst) throws IOException {
+        boolean demand = false;
         synchronized (pulling) {
             boolean pull;
             synchronized (lock) {
@@ -274,7 +298,7 @@ final class WebConnectionTransport implements Transport {
             }
             if (pull) {
                 try {
-                    pullOnce();
+                    demand = pullOnce();
                 } catch (IOException | RuntimeException e) {
                     synchronized (lock) {
                         if (failure == null && !closed) {
@@ -286,6 +310,9 @@ final class WebConnectionTransport implements Transport {
                 }
             }
         }
+        if (demand) {
+            connectionInput.demand(connectionReadable);
+        }
         synchronized (lock) {
             int n = take(dst);
             return n == 0 && inbox == null && endOfInput ? -1 : n;
@@ -296,22 +323,56 @@ final class WebConnectionTransport implements Transport {
      * One step of pulling on demand: the end of the stream, one read into the inbox when the stream is ready, or,
      * when it is not, a note that the container's callback is armed (asking {@code isReady()} armed it). Under
      * {@link #pulling}, so a callback armed here waits for the note before it clears it.
+     *
+     * @return whether the caller must now ask {@link #connectionInput} for its next callback, once out of
+     *         {@link #pulling}: that callback may come on another thread at once, and must not wait for this one
      */
-    private void pullOnce() throws IOException {
+    private boolean pullOnce() throws IOException {
+        if (connectionInput != null) {
+            return pullConnectionOnce();
+        }
         if (in.isFinished()) {
             markEnd();
-            return;
+            return false;
         }
         if (!in.isReady()) {
             synchronized (lock) {
                 readArmed = true;
             }
-            return;
+            return false;
         }
         byte[] next = readOnce(ScratchPool.borrow());
         if (next != null) {
             ScratchPool.giveBack(next);
         }
+        return false;
+    }
+
+    /** {@link #pullOnce} from {@link #connectionInput}: one read; one that finds nothing arms the next callback. */
+    private boolean pullConnectionOnce() throws IOException {
+        byte[] scratch = ScratchPool.borrow();
+        int n;
+        try {
+            n = connectionInput.read(scratch);
+        } catch (IOException | RuntimeException e) {
+            ScratchPool.giveBack(scratch);
+            throw e;
+        }
+        if (n <= 0) {
+            ScratchPool.giveBack(scratch);
+            if (n < 0) {
+                markEnd();
+                return false;
+            }
+            synchronized (lock) {
+                readArmed = true; // before the demand: its callback clears it
+            }
+            return true;
+        }
+        synchronized (lock) {
+            ScratchPool.giveBack(keep(scratch, n));
+        }
+        return false;
     }
 
     /** Moves unread bytes into {@code dst}; an emptied inbox goes back to the pool. Under lock. */
@@ -797,6 +858,7 @@ final class WebConnectionTransport implements Transport {
         @Override
         public void onDataAvailable() throws IOException {
             if (resumption == ReadResumption.CALLER_READS) {
+                boolean demand = false;
                 synchronized (pulling) {
                     boolean pull;
                     synchronized (lock) {
@@ -804,8 +866,11 @@ final class WebConnectionTransport implements Transport {
                         pull = inbox == null;
                     }
                     if (pull) {
-                        pullOnce(); // one read; the driver reads on itself once it has taken it
+                        demand = pullOnce(); // one read; the driver reads on itself once it has taken it
                     }
+                }
+                if (demand) {
+                    connectionInput.demand(connectionReadable);
                 }
                 arrived();
                 return;

@@ -319,6 +319,7 @@ public final class LoadRun {
                 roundTrip(client, payload);
             }
             long cpuBefore = serverCpuNanos();
+            long switchesBefore = serverContextSwitches();
             long start = System.nanoTime();
             long end = start + measureNanos();
             long now = start;
@@ -329,10 +330,18 @@ public final class LoadRun {
                 now = after;
             }
             long cpu = serverCpuNanos() - cpuBefore;
+            long switches = serverContextSwitches() - switchesBefore;
             double rate = count / ((now - start) / 1e9);
             Arrays.sort(samples, 0, count);
-            System.err.printf(Locale.ROOT, "  round trips: %d in %.1f s; server CPU %.2f us each%n", count,
-                    (now - start) / 1e9, cpu / 1e3 / count);
+            if (Boolean.getBoolean("load.percentiles")) { // for diagnosis: where the fast and slow round trips part
+                StringBuilder line = new StringBuilder("  latency (us):");
+                for (double q : new double[] {0.1, 0.25, 0.5, 0.75, 0.8, 0.9, 0.95, 0.99, 0.999}) {
+                    line.append(String.format(Locale.ROOT, " p%s %.1f", q * 100, samples[(int) (count * q)] / 1e3));
+                }
+                System.err.println(line);
+            }
+            System.err.printf(Locale.ROOT, "  round trips: %d in %.1f s; server CPU %.2f us, %.2f thread switches each%n",
+                    count, (now - start) / 1e9, cpu / 1e3 / count, (double) switches / count);
             return new double[] {rate, samples[count / 2] / 1e3, samples[(int) (count * 0.99)] / 1e3};
         }
     }
@@ -433,6 +442,31 @@ public final class LoadRun {
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
             return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Context switches of all the server process's threads so far (voluntary and not, from {@code /proc}), or 0 where
+     * there is no {@code /proc}. Per round trip, it counts how often a server thread blocked and was woken again: on
+     * a virtual machine each wake-up of a halted vCPU is a trip through the hypervisor, which sets the latency tail.
+     */
+    private long serverContextSwitches() {
+        try (var tasks = java.nio.file.Files.list(Path.of("/proc", String.valueOf(serverPid), "task"))) {
+            long sum = 0;
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    for (String line : java.nio.file.Files.readAllLines(task.resolve("status"))) {
+                        if (line.contains("ctxt_switches:")) {
+                            sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        }
+                    }
+                } catch (IOException threadEnded) {
+                    // A thread that ended between the listing and the read counts no more.
+                }
+            }
+            return sum;
         } catch (IOException | RuntimeException e) {
             return 0;
         }
