@@ -7,6 +7,10 @@
 # framework), measured on the one-connection rows only, for the latency the machine itself allows. The
 # table of medians goes to stdout and to benchmarks/results/load-<UTC time>.md, with the date, the
 # machine and the load average.
+# LOAD_BUSY_CPUS=1 keeps every CPU busy with a spinner of the lowest priority (SCHED_IDLE, `chrt -i 0`), which
+# gives way at once to any other thread: no CPU ever goes idle, so on a virtual machine no vCPU halts and has to be
+# woken through the hypervisor. The one-connection rows then show what the servers themselves cost, as on a busy
+# server or a machine kept out of deep idle states, instead of this VM's wake-up latency, which every server pays.
 set -eu
 cd "$(dirname "$0")/.."
 SECONDS_PER_ROW="${1:-5}"
@@ -24,12 +28,19 @@ load_classes="$PWD/benchmarks/target/classes"
 ferry_classes="$PWD/provider/target/classes:$PWD/servlet-container-integration/target/classes:$PWD/examples/target/classes"
 cp_of() { cat "$PWD/benchmarks/target/classpath-$1.txt"; }
 
+busy=""
+if [ "${LOAD_BUSY_CPUS:-0}" = 1 ]; then
+    for _ in $(seq "$(nproc)"); do chrt -i 0 sh -c 'while :; do :; done' & busy="$busy $!"; done
+    trap 'kill $busy 2>/dev/null' EXIT INT TERM
+fi
+
 out="benchmarks/results/load-$(date -u +%Y%m%dT%H%M%SZ).md"
 mkdir -p benchmarks/results
 {
     echo "Load run of $(date -u '+%Y-%m-%d %H:%M UTC'), $SECONDS_PER_ROW s per row after a warm-up, $ROUNDS rounds"
     echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GB, $(java -version 2>&1 | head -1)"
     echo "Load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    [ -z "$busy" ] || echo "CPUs kept busy: $(nproc) spinners at SCHED_IDLE (LOAD_BUSY_CPUS=1), so no vCPU halts"
     echo
 } > "$out"
 java -Xmx1g ${LOAD_JAVA_OPTS:-} -cp "$load_classes" dev.ferry.benchmarks.load.LoadRun --seconds "$SECONDS_PER_ROW" --rounds "$ROUNDS" \

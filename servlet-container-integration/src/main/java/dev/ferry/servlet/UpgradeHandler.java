@@ -36,7 +36,10 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
     private ContainerTraits traits;
     /** The upgraded request, kept until {@code init} only on a container that runs it asynchronously (Jetty). */
     private HttpServletRequest asyncRequest;
-    /** The connection's bytes as the container's adapter hands them over, or null: read the servlet input stream. */
+    /**
+     * The connection's bytes as the container's adapter hands them over, with callbacks in the application's scope, or
+     * null: the servlet input stream is read.
+     */
     private ConnectionInput input;
     private WebConnectionTransport transport;
 
@@ -57,7 +60,9 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
         this.executor = executor;
         this.traits = traits;
         this.asyncRequest = traits.runsAsynchronously() ? request : null;
-        this.input = request.getAttribute(ConnectionInput.ATTRIBUTE) instanceof ConnectionInput given ? given : null;
+        // On the request's thread, in the web application's scope: its class loader is what the callbacks get.
+        this.input = request.getAttribute(ConnectionInput.ATTRIBUTE) instanceof ConnectionInput given
+                ? new ScopedConnectionInput(given, Thread.currentThread().getContextClassLoader()) : null;
     }
 
     @Override
