@@ -74,6 +74,27 @@ class UpgradeIT {
 
     @ParameterizedTest
     @EnumSource(ServletContainerFixture.Kind.class)
+    void onJettyABodylessUpgradeIsReadFromTheConnectionItself(ServletContainerFixture.Kind kind) throws Exception {
+        // UpgradedInputFix hands Jetty's connection over as a ConnectionInput for an upgrade request without a body;
+        // the JDK's client sends Content-Length: 0, and Tomcat has no such adapter: the servlet input stream then.
+        try (ServletContainerFixture container = kind.create()) {
+            container.start(WebApplication.of(TestEndpoints.ReadRoute.class));
+            try (RawClient raw = RawClient.connect(container.port())) {
+                raw.write(RawClient.upgradeRequest("/route"));
+                assertEquals(101, raw.readResponse().status());
+                raw.write(RawClient.frame(0x1, true, "which way?".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                assertEquals(kind == ServletContainerFixture.Kind.JETTY ? "connection input" : "servlet input stream",
+                        raw.readFrame().text());
+            }
+            try (JdkClient client = JdkClient.connect(container.uri("ws", "/route"))) {
+                client.sendText("which way?", true);
+                assertEquals("servlet input stream", client.next());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServletContainerFixture.Kind.class)
     void failedHandshakesGetTheirStatus(ServletContainerFixture.Kind kind) throws Exception {
         try (ServletContainerFixture container = kind.create()) {
             container.start(WebApplication.of(TestEndpoints.Echo.class, TestEndpoints.OriginChecked.class));
