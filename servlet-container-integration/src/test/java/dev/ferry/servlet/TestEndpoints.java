@@ -39,20 +39,6 @@ final class TestEndpoints {
         }
     }
 
-    /**
-     * Answers each message with the way its bytes were read: {@code "connection input"} when the call came through
-     * the container's {@link ConnectionInput} (its callback is on the stack), {@code "servlet input stream"} otherwise.
-     */
-    @ServerEndpoint("/route")
-    public static final class ReadRoute {
-        @OnMessage
-        public String route(String ignored) {
-            return StackWalker.getInstance().walk(frames -> frames.anyMatch(
-                    frame -> frame.getClassName().equals(ScopedConnectionInput.class.getName())))
-                    ? "connection input" : "servlet input stream";
-        }
-    }
-
     /** Another annotated endpoint, for the ServerApplicationConfig rules. */
     @ServerEndpoint("/other")
     public static final class Other {
