@@ -239,7 +239,17 @@ class UpgradeIT {
     void withoutAConfigProgrammaticEndpointsAreNotDeployed(ServletContainerFixture.Kind kind) throws Exception {
         try (ServletContainerFixture container = kind.create()) {
             container.start(WebApplication.of(TestEndpoints.Other.class, TestEndpoints.ProgrammaticEcho.class));
-            assertEquals(101, status(container, RawClient.upgradeRequest("/other")));
+            assertEquals(404, status(container, RawClient.upgradeRequest("/programmatic")));
+            // The annotated one is deployed. A whole session, closing handshake included, before the container
+            // stops: a connection still opening when Tomcat stops leaves its connector thread in the application.
+            try (RawClient raw = RawClient.connect(container.port())) {
+                raw.write(RawClient.upgradeRequest("/other"));
+                assertEquals(101, raw.readResponse().status());
+                raw.write(RawClient.frame(0x1, true, "hi".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                assertEquals("other: hi", raw.readFrame().text());
+                raw.write(RawClient.frame(0x8, true, new byte[] {0x03, (byte) 0xe8}));
+                assertEquals(0x8, raw.readFrame().opcode());
+            }
         }
     }
 
