@@ -319,7 +319,7 @@ public final class LoadRun {
                 roundTrip(client, payload);
             }
             long cpuBefore = serverCpuNanos();
-            long switchesBefore = serverContextSwitches();
+            long[] switchesBefore = serverContextSwitches();
             long start = System.nanoTime();
             long end = start + measureNanos();
             long now = start;
@@ -330,7 +330,9 @@ public final class LoadRun {
                 now = after;
             }
             long cpu = serverCpuNanos() - cpuBefore;
-            long switches = serverContextSwitches() - switchesBefore;
+            long[] switchesAfter = serverContextSwitches();
+            long blocked = switchesAfter[0] - switchesBefore[0];
+            long preempted = switchesAfter[1] - switchesBefore[1];
             double rate = count / ((now - start) / 1e9);
             Arrays.sort(samples, 0, count);
             if (Boolean.getBoolean("load.percentiles")) { // for diagnosis: where the fast and slow round trips part
@@ -340,8 +342,9 @@ public final class LoadRun {
                 }
                 System.err.println(line);
             }
-            System.err.printf(Locale.ROOT, "  round trips: %d in %.1f s; server CPU %.2f us, %.2f thread switches each%n",
-                    count, (now - start) / 1e9, cpu / 1e3 / count, (double) switches / count);
+            System.err.printf(Locale.ROOT, "  round trips: %d in %.1f s; server CPU %.2f us, %.2f thread switches each"
+                    + " (%.2f blocked, %.2f preempted)%n", count, (now - start) / 1e9, cpu / 1e3 / count,
+                    (double) (blocked + preempted) / count, (double) blocked / count, (double) preempted / count);
             return new double[] {rate, samples[count / 2] / 1e3, samples[(int) (count * 0.99)] / 1e3};
         }
     }
@@ -448,18 +451,21 @@ public final class LoadRun {
     }
 
     /**
-     * Context switches of all the server process's threads so far (voluntary and not, from {@code /proc}), or 0 where
-     * there is no {@code /proc}. Per round trip, it counts how often a server thread blocked and was woken again: on
-     * a virtual machine each wake-up of a halted vCPU is a trip through the hypervisor, which sets the latency tail.
+     * Context switches of all the server process's threads so far, from {@code /proc}: {voluntary, involuntary}, or
+     * zeros where there is no {@code /proc}. Per round trip, a voluntary switch is a server thread that blocked and had
+     * to be woken again (on a virtual machine, each wake-up of a halted vCPU is a trip through the hypervisor, which sets
+     * the latency tail); an involuntary one is a thread preempted while it could still run, as the thread that wrote
+     * the echo is when the client it woke takes the CPU, which costs far less.
      */
-    private long serverContextSwitches() {
+    private long[] serverContextSwitches() {
+        long[] sum = new long[2];
         try (var tasks = java.nio.file.Files.list(Path.of("/proc", String.valueOf(serverPid), "task"))) {
-            long sum = 0;
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
                     for (String line : java.nio.file.Files.readAllLines(task.resolve("status"))) {
                         if (line.contains("ctxt_switches:")) {
-                            sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                            sum[line.startsWith("nonvoluntary") ? 1 : 0] +=
+                                    Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
                         }
                     }
                 } catch (IOException threadEnded) {
@@ -468,7 +474,7 @@ public final class LoadRun {
             }
             return sum;
         } catch (IOException | RuntimeException e) {
-            return 0;
+            return new long[2];
         }
     }
 
