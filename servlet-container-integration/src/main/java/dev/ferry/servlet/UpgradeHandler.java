@@ -1,6 +1,7 @@
 package dev.ferry.servlet;
 
 import dev.ferry.jakarta.server.UpgradeResult;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpUpgradeHandler;
 import jakarta.servlet.http.WebConnection;
@@ -41,6 +42,8 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
      * null: the servlet input stream is read.
      */
     private ConnectionInput input;
+    /** The stream that writes the connection straight, from the container's adapter, or null: the upgraded output. */
+    private ServletOutputStream output;
     private WebConnectionTransport transport;
 
     /** For the servlet container only. */
@@ -63,6 +66,8 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
         // On the request's thread, in the web application's scope: its class loader is what the callbacks get.
         this.input = request.getAttribute(ConnectionInput.ATTRIBUTE) instanceof ConnectionInput given
                 ? new ScopedConnectionInput(given, Thread.currentThread().getContextClassLoader()) : null;
+        this.output = request.getAttribute(ConnectionOutput.ATTRIBUTE) instanceof ConnectionOutput given
+                ? given.stream() : null;
     }
 
     @Override
@@ -85,7 +90,7 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
             }
         }
         try {
-            transport = new WebConnectionTransport(connection, input, secure, executor, traits,
+            transport = new WebConnectionTransport(connection, input, output, secure, executor, traits,
                     accepted.container().scheduler(), accepted.container().driverSettings().closeTimeout());
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not take over the upgraded connection of "

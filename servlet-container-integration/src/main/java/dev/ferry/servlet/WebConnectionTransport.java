@@ -44,7 +44,9 @@ import java.util.concurrent.Executor;
  * {@code dev.ferry.servlet.jetty.UpgradedInputFix}), the transport reads that instead of the servlet input stream, in
  * the same way: a read that finds nothing demands the connection's next callback, which reads once. The servlet
  * stream and its {@code ReadListener} stay unused, and with them the container's locks and state machine around
- * each read, which another thread's callback would otherwise wait on when the peer answers quickly.
+ * each read, which another thread's callback would otherwise wait on when the peer answers quickly. Where it also
+ * hands over a {@link ConnectionOutput}, the transport writes that stream instead of the upgraded output stream, with
+ * the same non-blocking contract and none of the servlet response's write path.
  * <p>On a container that calls back whenever the socket has bytes ({@link ReadResumption#CONTAINER_REDISPATCHES}),
  * only its callbacks read: {@code onDataAvailable} pulls until the stream is not ready or {@link #PAUSE_AT} unread
  * bytes wait; then the pull stops (without asking {@code isReady()}), and when the driver has taken the inbox below
@@ -211,6 +213,10 @@ final class WebConnectionTransport implements Transport {
      * Takes over {@code connection}'s streams. Call from {@code HttpUpgradeHandler.init}, on the container's
      * thread: it installs the read and write listeners.
      *
+     * @param connectionInput  the connection's bytes from the container's adapter ({@link ConnectionInput}), or null:
+     *                   the upgraded input stream is read
+     * @param connectionOutput the stream that writes the connection straight ({@link ConnectionOutput}), or null: the
+     *                   upgraded output stream is written
      * @param secure     whether the upgraded request came over TLS
      * @param executor   runs readiness found by a demand (never the demanding thread) and read resumptions
      * @param traits     the container's: how its read callback comes back after a pause, whether its close sends the
@@ -218,7 +224,8 @@ final class WebConnectionTransport implements Transport {
      * @param scheduler  runs the close grace
      * @param closeGrace how long {@link #close()} waits for a pending write before it closes the connection anyway
      */
-    WebConnectionTransport(WebConnection connection, ConnectionInput connectionInput, boolean secure, Executor executor,
+    WebConnectionTransport(WebConnection connection, ConnectionInput connectionInput,
+                           ServletOutputStream connectionOutput, boolean secure, Executor executor,
                            ContainerTraits traits, Scheduler scheduler, Duration closeGrace) throws IOException {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.secure = secure;
@@ -229,7 +236,7 @@ final class WebConnectionTransport implements Transport {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.closeGrace = Objects.requireNonNull(closeGrace, "closeGrace");
         this.in = connection.getInputStream();
-        this.out = connection.getOutputStream();
+        this.out = connectionOutput != null ? connectionOutput : connection.getOutputStream();
         this.direct = DirectOutput.of(out, traits.unwrapsOutput());
         Reading reading = new Reading();
         this.connectionReadable = connectionInput == null ? null : () -> {

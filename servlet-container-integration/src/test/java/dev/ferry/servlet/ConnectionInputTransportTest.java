@@ -33,7 +33,7 @@ class ConnectionInputTransportTest {
     @BeforeEach
     void open() throws IOException {
         transport = new WebConnectionTransport(ScriptedStreams.over(new Untouched(), new WebConnectionTransportTest.Output()),
-                input, false, executor::add, ContainerTraits.JETTY, new WebConnectionTransportTest.Timers(),
+                input, null, false, executor::add, ContainerTraits.JETTY, new WebConnectionTransportTest.Timers(),
                 Duration.ofSeconds(10));
         transport.start(listener);
     }

@@ -146,7 +146,7 @@ class LargeWritePiecesTest {
         ServletInputStream in = new NoInput();
         WebConnection connection = ScriptedStreams.over(in, out);
         Scheduler timers = new WebConnectionTransportTest.Timers();
-        WebConnectionTransport transport = new WebConnectionTransport(connection, null, false, Runnable::run,
+        WebConnectionTransport transport = new WebConnectionTransport(connection, null, null, false, Runnable::run,
                 ContainerTraits.JETTY, timers, Duration.ofSeconds(10));
         transport.start(new WebConnectionTransportTest.Recorder());
         return transport;

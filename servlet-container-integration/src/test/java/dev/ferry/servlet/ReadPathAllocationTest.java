@@ -83,7 +83,7 @@ class ReadPathAllocationTest {
         OneMessageInput in = new OneMessageInput();
         ServletOutputStream out = new LargeWritePiecesTest.ArrayOnlyOutput();
         WebConnection connection = ScriptedStreams.over(in, out);
-        WebConnectionTransport transport = new WebConnectionTransport(connection, null, false, Runnable::run,
+        WebConnectionTransport transport = new WebConnectionTransport(connection, null, null, false, Runnable::run,
                 ContainerTraits.SERVLET_CONTRACT, new WebConnectionTransportTest.Timers(), Duration.ofSeconds(10));
         Counting listener = new Counting();
         transport.start(listener);

@@ -51,7 +51,8 @@ class UpgradeHandlerTest {
         UpgradeHandler handler = new UpgradeHandler();
         handler.prepare(accepted(), request(), Runnable::run, ContainerTraits.JETTY);
         handler.init(refusingConnection());
-        assertEquals(List.of("isSecure", "getAttribute", "isAsyncStarted", "getAsyncContext", "setTimeout 0"), asked);
+        assertEquals(List.of("isSecure", "getAttribute", "getAttribute", "isAsyncStarted", "getAsyncContext",
+                "setTimeout 0"), asked);
     }
 
     @Test
@@ -59,7 +60,7 @@ class UpgradeHandlerTest {
         UpgradeHandler handler = new UpgradeHandler();
         handler.prepare(accepted(), request(), Runnable::run, ContainerTraits.TOMCAT);
         handler.init(refusingConnection());
-        assertEquals(List.of("isSecure", "getAttribute"), asked, "nothing asked in init");
+        assertEquals(List.of("isSecure", "getAttribute", "getAttribute"), asked, "nothing asked in init");
     }
 
     @Test
@@ -75,7 +76,7 @@ class UpgradeHandlerTest {
                 });
         handler.prepare(accepted(), refusing, Runnable::run, ContainerTraits.JETTY);
         handler.init(refusingConnection()); // no exception: init goes on to take over the connection
-        assertEquals(List.of("isSecure", "getAttribute", "isAsyncStarted"), asked);
+        assertEquals(List.of("isSecure", "getAttribute", "getAttribute", "isAsyncStarted"), asked);
     }
 
     private UpgradeResult.Accepted accepted() throws DeploymentException {
@@ -104,7 +105,7 @@ class UpgradeHandlerTest {
                     asked.add(method.getName());
                     return switch (method.getName()) {
                         case "isSecure" -> false;
-                        case "getAttribute" -> null; // no ConnectionInput: the servlet stream is read
+                        case "getAttribute" -> null; // no ConnectionInput or ConnectionOutput: the servlet streams
                         case "isAsyncStarted" -> true;
                         case "getAsyncContext" -> async;
                         default -> throw new AssertionError("unexpected call " + method.getName());

@@ -74,17 +74,18 @@ class UpgradeIT {
 
     @ParameterizedTest
     @EnumSource(ServletContainerFixture.Kind.class)
-    void onJettyABodylessUpgradeRequestCarriesTheConnectionAsItsInput(ServletContainerFixture.Kind kind)
+    void onJettyABodylessUpgradeRequestCarriesTheConnectionAsItsInputAndOutput(ServletContainerFixture.Kind kind)
             throws Exception {
-        // UpgradedInputFix hands Jetty's connection over as a ConnectionInput for an upgrade request without a body,
-        // which the upgrade then reads instead of the servlet input stream. The JDK's client sends Content-Length: 0,
-        // and Tomcat has no such adapter. A servlet at a path with no endpoint answers 200 when the request carries
-        // one, 204 when not.
+        // UpgradedInputFix hands Jetty's connection over as a ConnectionInput and a ConnectionOutput for an upgrade
+        // request without a body, which the upgrade then reads and writes instead of the servlet streams. The JDK's
+        // client sends Content-Length: 0, and Tomcat has no such adapter. A servlet at a path with no endpoint
+        // answers 200 when the request carries both, 204 when it carries neither, 500 for one without the other.
         ServletContainerInitializer probe = (classes, context) -> context.addServlet("probe", new HttpServlet() {
             @Override
             protected void doGet(HttpServletRequest request, HttpServletResponse response) {
-                response.setStatus(request.getAttribute(ConnectionInput.ATTRIBUTE) instanceof ConnectionInput
-                        ? 200 : 204);
+                boolean input = request.getAttribute(ConnectionInput.ATTRIBUTE) instanceof ConnectionInput;
+                boolean output = request.getAttribute(ConnectionOutput.ATTRIBUTE) instanceof ConnectionOutput;
+                response.setStatus(input && output ? 200 : !input && !output ? 204 : 500);
             }
         }).addMapping("/probe");
         try (ServletContainerFixture container = kind.create()) {
@@ -96,6 +97,9 @@ class UpgradeIT {
                 assertEquals(101, raw.readResponse().status());
                 raw.write(RawClient.frame(0x1, true, "read".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                 assertEquals("read", raw.readFrame().text());
+                String large = "0123456789abcdef".repeat(3_750); // 60,000 bytes, many socket writes' worth
+                raw.write(RawClient.frame(0x1, true, large.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                assertEquals(large, raw.readFrame().text());
             }
         }
     }

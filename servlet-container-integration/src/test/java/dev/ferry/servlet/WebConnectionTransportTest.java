@@ -45,7 +45,7 @@ class WebConnectionTransportTest {
 
     @BeforeEach
     void open() throws IOException {
-        transport = new WebConnectionTransport(connection, null, false, executor::add,
+        transport = new WebConnectionTransport(connection, null, null, false, executor::add,
                 ContainerTraits.SERVLET_CONTRACT, timers, CLOSE_GRACE);
         transport.start(listener);
     }
@@ -146,8 +146,8 @@ class WebConnectionTransportTest {
     void onARedispatchingContainerAPauseLeavesTheBytesInTheContainerAndReadsOnlyWhatItOffered() throws IOException {
         TomcatLikeInput tomcat = new TomcatLikeInput();
         Queue<Runnable> tasks = new ArrayDeque<>();
-        WebConnectionTransport redispatched = new WebConnectionTransport(new Connection(tomcat), null, false, tasks::add,
-                ContainerTraits.TOMCAT, timers, CLOSE_GRACE);
+        WebConnectionTransport redispatched = new WebConnectionTransport(new Connection(tomcat), null, null, false,
+                tasks::add, ContainerTraits.TOMCAT, timers, CLOSE_GRACE);
         redispatched.start(new Recorder());
         byte[] burst = burst(300 * 1024 + 11);
         tomcat.socket.writeBytes(burst);
@@ -276,7 +276,7 @@ class WebConnectionTransportTest {
 
     @Test
     void onAContainerWhoseCloseSendsWhatItHoldsTheLastWriteIsLeftToTheClose() throws IOException {
-        WebConnectionTransport jetty = new WebConnectionTransport(connection, null, false, executor::add,
+        WebConnectionTransport jetty = new WebConnectionTransport(connection, null, null, false, executor::add,
                 ContainerTraits.JETTY, timers, CLOSE_GRACE);
         jetty.start(listener);
         byte[] close = {(byte) 0x88, 2, 0x03, (byte) 0xE8};
@@ -289,7 +289,7 @@ class WebConnectionTransportTest {
 
     @Test
     void onAContainerWhoseCloseSendsWhatItHoldsAPendingLastWriteStillEndsBeforeTheClose() throws IOException {
-        WebConnectionTransport jetty = new WebConnectionTransport(connection, null, false, executor::add,
+        WebConnectionTransport jetty = new WebConnectionTransport(connection, null, null, false, executor::add,
                 ContainerTraits.JETTY, timers, CLOSE_GRACE);
         jetty.start(listener);
         out.acceptBeforeBlocking = 1;
