@@ -19,7 +19,8 @@ public interface ConnectionOutput {
      * The stream to write the connection with, non-blocking as Servlet's {@code ServletOutputStream} is once a
      * {@code WriteListener} is set: a write starts at once and may finish later, {@code isReady()} is false until it
      * has, and {@code onWritePossible} follows a false {@code isReady()}. It keeps nothing back, so {@code flush()}
-     * has nothing to do, and no {@code onWritePossible} comes before the first write. One writer at a time.
+     * has nothing to do, and no {@code onWritePossible} comes before the first write. {@code write(ByteBuffer)} writes
+     * the buffer whole, in one go, so a large frame goes to it as direct pieces. One writer at a time.
      */
     ServletOutputStream stream();
 }

@@ -177,6 +177,8 @@ final class WebConnectionTransport implements Transport {
     private volatile TransportListener listener;
     /** The stream large writes go to as direct pieces ({@link DirectOutput}); null: none. */
     private final ServletOutputStream direct;
+    /** Whether {@link #out} is a {@link ConnectionOutput}'s stream rather than the container's upgraded output. */
+    private final boolean writesConnectionOutput;
     /** Written by {@link #write} only (never concurrent with itself). */
     private Lent lent;
     /** Whether the last piece {@link #write} wrote is still being written by the container; by {@code write} only. */
@@ -236,8 +238,11 @@ final class WebConnectionTransport implements Transport {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.closeGrace = Objects.requireNonNull(closeGrace, "closeGrace");
         this.in = connection.getInputStream();
-        this.out = connectionOutput != null ? connectionOutput : connection.getOutputStream();
-        this.direct = DirectOutput.of(out, traits.unwrapsOutput());
+        this.writesConnectionOutput = connectionOutput != null;
+        this.out = writesConnectionOutput ? connectionOutput : connection.getOutputStream();
+        // A connection output writes a buffer whole (ConnectionOutput): no need to look for the stream that does, whose
+        // one-class cache would otherwise swap between it and the container's stream on a server with both kinds.
+        this.direct = writesConnectionOutput ? connectionOutput : DirectOutput.of(out, traits.unwrapsOutput());
         Reading reading = new Reading();
         this.connectionReadable = connectionInput == null ? null : () -> {
             try {
@@ -786,7 +791,9 @@ final class WebConnectionTransport implements Transport {
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, "closing an upgraded connection failed", e);
         }
-        WriteDispatch.requestAfterClose(out); // Tomcat ends a closed connection only in a dispatch of its own
+        if (!writesConnectionOutput) { // a connection output ends with the container's close, and is no Tomcat stream
+            WriteDispatch.requestAfterClose(out); // Tomcat ends a closed connection only in a dispatch of its own
+        }
     }
 
     /**
