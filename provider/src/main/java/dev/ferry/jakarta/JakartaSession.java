@@ -677,10 +677,13 @@ public final class JakartaSession implements Session {
                 driver.send(request, timeout);
                 queued = true;
             }
-            if (inline && !request.isDone()) {
+            if (request.isDone()) {
+                failure = request.failure();
+            } else if (inline) {
                 return; // written when this callback returns (see above)
+            } else {
+                failure = request.await(Math.max(0, deadline - System.nanoTime()));
             }
-            failure = request.await(Math.max(0, deadline - System.nanoTime()));
         } catch (InterruptedException e) {
             if (queued) {
                 driver.cancel(request, e);

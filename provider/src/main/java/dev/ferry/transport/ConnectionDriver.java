@@ -79,8 +79,9 @@ import java.lang.invoke.VarHandle;
  *   <li>the owner calls {@link #flushDeferred()} (the callback thread is about to return);</li>
  *   <li>a frame that is not deferred (a control frame, a large or non-deferrable data frame, the Close) is sent: it
  *       goes after them, in order;</li>
- *   <li>{@link WritePath#DEFERRED_BATCH} bytes are held, or the oldest held frame has waited {@link #DEFERRED_AGE}
- *       when the next one comes;</li>
+ *   <li>{@link WritePath#DEFERRED_BATCH} bytes are held, or the frames held have waited {@link #DEFERRED_AGE} when
+ *       the next one comes (counted from the second one held: a lone reply, the common case, costs no clock
+ *       read);</li>
  *   <li>the deferred-write timer fires, at most {@link #DEFERRED_WAIT} after the first frame was held: the bound
  *       when the application blocks in a callback after it sent.</li>
  * </ul>
@@ -232,7 +233,10 @@ public final class ConnectionDriver {
     private volatile Termination termination;
     private volatile Timers timers; // made by the first timer armed (see timers()), or Timers.ENDED at the end
     private volatile boolean batching;
+    /** When the connection last read or wrote (the scheduler's clock), kept only while {@link #activityWatched}. */
     private volatile long lastActivity;
+    /** An idle timeout is set: reads and writes stamp {@link #lastActivity} (a clock read each, saved otherwise). */
+    private volatile boolean activityWatched;
     private volatile boolean closing;
     /** A close handshake has started: the close timer is armed when the loop run is over (see armCloseTimer). */
     private volatile boolean closeTimerDue;
@@ -258,11 +262,19 @@ public final class ConnectionDriver {
     private boolean sendPipelineBusy;
     private boolean receivePipelineBusy;
     private boolean sendPipelineIdle;
+    /**
+     * The last {@code getAction} on that pipeline found nothing, and no call since has changed the handle (every other
+     * handle call clears both, see {@link #handleChanged()}): the handle is driven only by calls, so polling the
+     * pipeline again would find nothing again and is skipped, a locked call saved per loop turn.
+     */
+    private boolean sendQuiet;
+    private boolean receiveQuiet;
     private final WritePath writes;
     private final Events events;
     private boolean eof;
-    /** When the oldest held deferred frame was held (the scheduler's clock). */
+    /** When the second held deferred frame was held (the scheduler's clock), if {@link #deferredStamped}. */
     private long deferredSince;
+    private boolean deferredStamped;
     private CloseStatus closeToSend;
     private boolean closeHandedOff;
     private boolean closeSent;
@@ -279,7 +291,6 @@ public final class ConnectionDriver {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.queue = new SendQueue(settings.sendQueueLimit());
-        this.lastActivity = scheduler.nanoTime();
         this.inlineCallbacks = transport.callbackThreadsMayBlock();
         this.events = new Events();
         this.writes = new WritePath(transport, settings.batchLimit(), settings.sendQueueLimit(), events);
@@ -292,7 +303,6 @@ public final class ConnectionDriver {
 
     /** Starts the transport. Nothing is read until the first {@link #resumeReceiving()}. */
     public void start() {
-        lastActivity = scheduler.nanoTime();
         transport.start(events);
         pump();
     }
@@ -325,7 +335,9 @@ public final class ConnectionDriver {
 
         @Override
         public void wrote() {
-            lastActivity = scheduler.nanoTime();
+            if (activityWatched) {
+                lastActivity = scheduler.nanoTime();
+            }
         }
     }
 
@@ -507,6 +519,10 @@ public final class ConnectionDriver {
      * close was the container's, §2.1.5 of Jakarta WebSocket 2.2); zero or negative: never.
      */
     public void setIdleTimeout(Duration timeout) {
+        if (isPositive(timeout) && !activityWatched) {
+            lastActivity = scheduler.nanoTime(); // idle from now: nothing was stamped while no timeout was set
+            activityWatched = true;
+        }
         if (timers != null || isPositive(timeout)) {
             timers().setIdle(timeout);
         }
@@ -635,6 +651,7 @@ public final class ConnectionDriver {
     }
 
     private void written(Action.SendToNetwork action, boolean sendPipeline) {
+        handleChanged();
         if (sendPipeline) {
             sendPipelineBusy = false;
             sendNext = next(handle.completeAndGetAction(action, action.totalBytes(), ActionQueue.SEND));
@@ -671,6 +688,7 @@ public final class ConnectionDriver {
                 }
             } else if (closeToSend != null) {
                 writes.flushBatch(null);
+                handleChanged();
                 handle.sendClose(closeToSend.code() == CloseStatus.EMPTY.code() ? null : closeToSend, CLOSE_CONTEXT);
                 closeHandedOff = true;
                 progress = true;
@@ -690,6 +708,7 @@ public final class ConnectionDriver {
         // Read before the compare-and-set: it runs on every turn of the loop and mostly finds nothing wanted (a
         // boolean compare-and-set is not a cheap instruction on every JIT); a wish made after this read pumps again.
         if (receiveWanted && mayReceive() && RECEIVE_WANTED.compareAndSet(this, true, false)) {
+            handleChanged();
             handle.receive(null); // no context: the handle's pooled memory may keep its actions for the next read
             receiveOutstanding = true;
             progress = true;
@@ -708,6 +727,7 @@ public final class ConnectionDriver {
         }
         try {
             // The handle leaves the payload's position alone (on loan until the request completes).
+            handleChanged();
             handle.send(next.type(), next.payloadForHandle(copiedAsideNow()), REQUEST_CONTEXT);
             current = next;
         } catch (IllegalStateException | IllegalArgumentException misuse) {
@@ -733,6 +753,10 @@ public final class ConnectionDriver {
         Action action = sendNext;
         sendNext = null;
         if (action == null) {
+            if (sendQuiet) {
+                sendPipelineIdle = true;
+                return false;
+            }
             action = getAction(ActionQueue.SEND);
         }
         sendPipelineIdle = action instanceof Action.NoAction;
@@ -761,6 +785,9 @@ public final class ConnectionDriver {
                 }
                 readReturned = false;
             }
+            if (receiveQuiet) {
+                return false;
+            }
             action = getAction(ActionQueue.RECEIVE);
         }
         boolean progress = handleAction(action, false);
@@ -768,16 +795,32 @@ public final class ConnectionDriver {
     }
 
     private Action getAction(ActionQueue pipeline) {
+        Action action;
         try {
-            return handle.getAction(pipeline);
+            action = handle.getAction(pipeline);
         } catch (WebSocketProtocolException violation) {
             violated(violation);
             return Action.NO_ACTION;
         }
+        if (!(action instanceof Action.NoAction)) {
+            handleChanged(); // an action handed out changes the handle (the wire may now be taken, R5)
+        } else if (pipeline == ActionQueue.SEND) {
+            sendQuiet = true;
+        } else {
+            receiveQuiet = true;
+        }
+        return action;
+    }
+
+    /** A handle call other than a {@code getAction} that found nothing: both pipelines may have work again. */
+    private void handleChanged() {
+        sendQuiet = false;
+        receiveQuiet = false;
     }
 
     /** {@code completeAndGetAction} on the receive pipeline: the completion is done even when the poll throws. */
     private Action completeAndGetReceive(Action action, long bytes) {
+        handleChanged();
         try {
             return next(handle.completeAndGetAction(action, bytes, ActionQueue.RECEIVE));
         } catch (WebSocketProtocolException violation) {
@@ -788,6 +831,7 @@ public final class ConnectionDriver {
 
     private void violated(WebSocketProtocolException violation) {
         // J2: the handle is FAILED and its send pipeline now offers the Close to write.
+        handleChanged();
         failure = violation;
         state = State.FAILING;
         sendPipelineIdle = false;
@@ -797,7 +841,9 @@ public final class ConnectionDriver {
     private boolean handleAction(Action action, boolean sendPipeline) throws IOException {
         if (action instanceof Action.NoAction) {
             return false;
-        } else if (action instanceof Action.SendToNetwork send) {
+        }
+        handleChanged(); // each branch below completes the action, or hands it to a call that will
+        if (action instanceof Action.SendToNetwork send) {
             if (sendPipeline) {
                 sendPipelineBusy = true;
             } else {
@@ -866,14 +912,19 @@ public final class ConnectionDriver {
 
     /** Holds a deferred frame (see "Deferred writes"); the first one held arms the deferred-write timer. */
     private void defer(Action.SendToNetwork send) {
-        long now = scheduler.nanoTime();
-        if (writes.isHolding() && now - deferredSince >= DEFERRED_AGE) {
-            writes.flushBatch(null); // the application is slow between frames: sharing a write gains little
+        if (writes.isHolding()) {
+            long now = scheduler.nanoTime();
+            if (!deferredStamped) {
+                deferredStamped = true;
+                deferredSince = now;
+            } else if (now - deferredSince >= DEFERRED_AGE) {
+                writes.flushBatch(null); // the application is slow between frames: sharing a write gains little
+            }
         }
         if (!writes.isHolding()) {
-            deferredSince = now;
+            deferredStamped = false;
             deferredHeld = true; // before the timer can look
-            timers().armDeferredWrite(now);
+            timers().armDeferredWrite();
         }
         writes.addDeferred(send);
     }
@@ -898,6 +949,7 @@ public final class ConnectionDriver {
                 pendingRead = null;
                 receivePipelineBusy = false;
                 readReturned = true;
+                handleChanged();
                 handle.returnAction(read);
                 writes.idle();
             }
@@ -910,9 +962,12 @@ public final class ConnectionDriver {
         receivePipelineBusy = false;
         if (n < 0) {
             eof = true;
+            handleChanged();
             handle.completeAction(read, 0);
         } else {
-            lastActivity = scheduler.nanoTime();
+            if (activityWatched) {
+                lastActivity = scheduler.nanoTime();
+            }
             receiveNext = completeAndGetReceive(read, n);
         }
         return true;

@@ -27,6 +27,13 @@ final class SendQueue {
     private ArrayDeque<SendRequest> data;
     private long queuedBytes;
     private IOException closed;
+    /**
+     * How many requests are queued, written under the monitor and read without it by {@link #poll()}, which the
+     * connection's loop calls on each of its turns and mostly finds the queue empty: a volatile read, not the monitor.
+     */
+    private volatile int queued;
+    /** Threads waiting on the monitor for room: a release with none skips its {@code notifyAll}. */
+    private int waitingForRoom;
 
     SendQueue(long limit) {
         if (limit < 1) {
@@ -49,13 +56,18 @@ final class SendQueue {
     void add(SendRequest request, long waitNanos, long bound) throws IOException, InterruptedException {
         long size = request.size();
         synchronized (this) {
-            long deadline = System.nanoTime() + waitNanos;
+            long deadline = 0;
+            boolean timed = false; // the clock is read only when there is a wait to time
             long remaining = waitNanos;
             while (closed == null && queuedBytes > 0 && queuedBytes + size > bound) {
                 if (remaining <= 0) {
                     throw new SendQueueFullException(queuedBytes, size, bound);
                 }
-                TimeUnit.NANOSECONDS.timedWait(this, remaining);
+                if (!timed) {
+                    deadline = System.nanoTime() + waitNanos;
+                    timed = true;
+                }
+                waitForRoom(remaining);
                 remaining = deadline - System.nanoTime();
             }
             if (closed != null) {
@@ -73,6 +85,7 @@ final class SendQueue {
                 }
                 control.add(request);
             }
+            queued++;
         }
     }
 
@@ -89,16 +102,30 @@ final class SendQueue {
             if (remaining <= 0) {
                 return false;
             }
-            TimeUnit.NANOSECONDS.timedWait(this, remaining);
+            waitForRoom(remaining);
             remaining = deadline - System.nanoTime();
         }
         return true;
     }
 
-    /** The next request to hand to the handle, control first; null when none. */
-    synchronized SendRequest poll() {
-        SendRequest next = control == null ? null : control.poll();
-        return next != null || data == null ? next : data.poll();
+    /**
+     * The next request to hand to the handle, control first; null when none. A request added on another thread while
+     * this runs may be missed; its sender then runs the connection's loop, which polls again.
+     */
+    SendRequest poll() {
+        if (queued == 0) {
+            return null;
+        }
+        synchronized (this) {
+            SendRequest next = control == null ? null : control.poll();
+            if (next == null && data != null) {
+                next = data.poll();
+            }
+            if (next != null) {
+                queued--;
+            }
+            return next;
+        }
     }
 
     /** Whether any request is waiting. */
@@ -109,13 +136,26 @@ final class SendQueue {
     /** Returns a finished (or failed) request's bytes to the bound. */
     synchronized void release(SendRequest request) {
         queuedBytes -= request.size();
-        notifyAll();
+        if (waitingForRoom > 0) {
+            notifyAll();
+        }
+    }
+
+    /** Waits on the monitor, held, for at most {@code nanos}, counted in {@link #waitingForRoom}. */
+    private void waitForRoom(long nanos) throws InterruptedException {
+        waitingForRoom++;
+        try {
+            TimeUnit.NANOSECONDS.timedWait(this, nanos);
+        } finally {
+            waitingForRoom--;
+        }
     }
 
     /** Takes a request out if it has not been polled yet; true when it was still queued. */
     synchronized boolean remove(SendRequest request) {
         boolean removed = control != null && control.remove(request) || data != null && data.remove(request);
         if (removed) {
+            queued--;
             queuedBytes -= request.size();
             notifyAll();
         }
@@ -140,6 +180,7 @@ final class SendQueue {
             }
         }
         queuedBytes = 0;
+        queued = 0;
         notifyAll();
         return drained;
     }

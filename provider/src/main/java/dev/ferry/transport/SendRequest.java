@@ -3,6 +3,8 @@ package dev.ferry.transport;
 import dev.ferry.protocol.BufferType;
 import dev.ferry.protocol.CloseStatus;
 import dev.ferry.protocol.frame.FrameHeader;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
@@ -15,8 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * callback runs (a {@linkplain #lent lent} payload only until {@link #settle()}); the sender must not touch it
  * meanwhile.
  *
- * <p>Thread contract: immutable but for the one-shot completion and a {@linkplain #lent lent} payload, both guarded by
- * the request; one thread at a time may {@link #await} it.
+ * <p>Thread contract: immutable but for the one-shot completion (a compare-and-set) and a {@linkplain #lent lent}
+ * payload (guarded by the request); one thread at a time may {@link #await} it.
  */
 public final class SendRequest {
 
@@ -25,6 +27,17 @@ public final class SendRequest {
     public interface Callback {
         /** @param failure null when the frame was written (or batched), else why it was not */
         void completed(Throwable failure);
+    }
+
+    private static final Object WRITTEN = new Object();
+    private static final VarHandle OUTCOME;
+
+    static {
+        try {
+            OUTCOME = MethodHandles.lookup().findVarHandle(SendRequest.class, "outcome", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     /** The largest payload that may be {@linkplain #lent}: the size of a frame that is deferred. */
@@ -40,8 +53,11 @@ public final class SendRequest {
     private Thread lender;
     /** The lent payload itself went to the handle, on the lender's thread; guarded by this. */
     private boolean lentToHandle;
-    private boolean done;
-    private Throwable failure; // guarded by this: why it failed, once done
+    /**
+     * Null until the request completes, then {@link #WRITTEN} or why it failed: set once by a compare-and-set, read
+     * without a lock (the sender asks whether its request is done on every send).
+     */
+    private volatile Object outcome;
     /** The thread in {@link #await}, if any: unparked when the request completes. */
     private volatile Thread waiter;
 
@@ -124,7 +140,7 @@ public final class SendRequest {
             throw new IllegalStateException("a lent payload is settled by its sender's thread " + lender.getName()
                     + ", not by " + Thread.currentThread().getName());
         }
-        if (lentToHandle && !done) {
+        if (lentToHandle && outcome == null) {
             // The driver copies a frame it took on the sender's thread aside in that loop run, before drive() returns.
             throw new IllegalStateException("the driver still holds the lent payload of " + this);
         }
@@ -196,12 +212,8 @@ public final class SendRequest {
 
     /** Completes once; later calls are ignored. Returns whether this call completed it. */
     boolean complete(Throwable failure) {
-        synchronized (this) {
-            if (done) {
-                return false;
-            }
-            done = true;
-            this.failure = failure;
+        if (!OUTCOME.compareAndSet(this, (Object) null, failure != null ? failure : WRITTEN)) {
+            return false;
         }
         Thread sender = waiter;
         if (sender != null) {
@@ -212,8 +224,13 @@ public final class SendRequest {
     }
 
     /** Whether the request has completed: its frame was written (or batched, or deferred), or it failed. */
-    public synchronized boolean isDone() {
-        return done;
+    public boolean isDone() {
+        return outcome != null;
+    }
+
+    /** Why the request failed, once {@linkplain #isDone done}; null when its frame was written, batched or deferred. */
+    public Throwable failure() {
+        return outcome instanceof Throwable failed ? failed : null;
     }
 
     /**
@@ -225,6 +242,9 @@ public final class SendRequest {
      * @throws InterruptedException when the thread was interrupted while it waited
      */
     public Throwable await(long nanos) throws InterruptedException, TimeoutException {
+        if (isDone()) {
+            return failure();
+        }
         long deadline = System.nanoTime() + nanos;
         waiter = Thread.currentThread();
         try {
@@ -241,9 +261,7 @@ public final class SendRequest {
         } finally {
             waiter = null;
         }
-        synchronized (this) {
-            return failure;
-        }
+        return failure();
     }
 
     @Override

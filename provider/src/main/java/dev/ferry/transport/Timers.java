@@ -33,7 +33,7 @@ final class Timers {
     private Scheduler.Cancellable pongDeadline;
     private Duration keepAliveInterval = Duration.ZERO;
     private Duration keepAliveTimeout = Duration.ZERO;
-    private Scheduler.Cancellable deferredWrite;
+    private volatile Scheduler.Cancellable deferredWrite; // read without the lock by armDeferredWrite
 
     Timers(ConnectionDriver driver, Scheduler scheduler) {
         this.driver = driver;
@@ -47,16 +47,22 @@ final class Timers {
     }
 
     /**
-     * Makes sure the driver is told to write its deferred frames within {@link ConnectionDriver#DEFERRED_WAIT} of
-     * {@code heldAt} (the scheduler's clock), on the {@link ConnectionDriver#DEFERRED_GRID}: arms the timer unless it
-     * is armed already (it then fires sooner, which only writes them early). The wait is worked out only when the
-     * timer is armed: on a busy connection it mostly is already.
+     * Makes sure the driver is told to write its deferred frames within {@link ConnectionDriver#DEFERRED_WAIT} of now,
+     * on the {@link ConnectionDriver#DEFERRED_GRID}: arms the timer unless it is armed already (it then fires sooner,
+     * which only writes them early). On a busy connection it mostly is, and that is found without the lock or a clock
+     * read: the driver marks its frames held before it calls this, and the timer clears the field before it looks at
+     * that mark, so a timer seen armed here and firing meanwhile still finds the frames.
      */
-    synchronized void armDeferredWrite(long heldAt) {
-        if (!cancelled && deferredWrite == null) {
-            Duration wait = ConnectionDriver.DEFERRED_WAIT.minusNanos(
-                    Math.floorMod(heldAt, ConnectionDriver.DEFERRED_GRID));
-            deferredWrite = scheduler.schedule(this::deferredWriteDue, wait);
+    void armDeferredWrite() {
+        if (deferredWrite != null) {
+            return;
+        }
+        synchronized (this) {
+            if (!cancelled && deferredWrite == null) {
+                Duration wait = ConnectionDriver.DEFERRED_WAIT.minusNanos(
+                        Math.floorMod(scheduler.nanoTime(), ConnectionDriver.DEFERRED_GRID));
+                deferredWrite = scheduler.schedule(this::deferredWriteDue, wait);
+            }
         }
     }
 
