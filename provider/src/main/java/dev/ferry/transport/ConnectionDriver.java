@@ -263,9 +263,13 @@ public final class ConnectionDriver {
     private boolean receivePipelineBusy;
     private boolean sendPipelineIdle;
     /**
-     * The last {@code getAction} on that pipeline found nothing, and no call since has changed the handle (every other
-     * handle call clears both, see {@link #handleChanged()}): the handle is driven only by calls, so polling the
-     * pipeline again would find nothing again and is skipped, a locked call saved per loop turn.
+     * The last {@code getAction} on that pipeline found nothing, and no call since can have given it work: polling it
+     * again would find nothing again (the handle changes only when called), so the loop skips it, a locked call saved
+     * per turn. What can give a pipeline work: a call on that pipeline (send, sendClose and the send pipeline's
+     * completions; receive, returnAction and the receive pipeline's completions), the completion of a
+     * {@code SEND_TO_NETWORK} of either pipeline (it frees the wire both share, R5, and the Close written or a frame's
+     * last chunk changes what the receive pipeline may do), and a violation (J2). See {@link #sendChanged()},
+     * {@link #receiveChanged()}, {@link #wireChanged()}.
      */
     private boolean sendQuiet;
     private boolean receiveQuiet;
@@ -651,14 +655,23 @@ public final class ConnectionDriver {
     }
 
     private void written(Action.SendToNetwork action, boolean sendPipeline) {
-        handleChanged();
+        wireChanged();
         if (sendPipeline) {
             sendPipelineBusy = false;
-            sendNext = next(handle.completeAndGetAction(action, action.totalBytes(), ActionQueue.SEND));
+            keepSendNext(handle.completeAndGetAction(action, action.totalBytes(), ActionQueue.SEND));
         } else {
             receivePipelineBusy = false;
             handle.completeAction(action, action.totalBytes());
         }
+    }
+
+    /**
+     * Keeps what a fused call handed back from the send pipeline for its next poll; nothing means that poll found the
+     * pipeline quiet, after the completion.
+     */
+    private void keepSendNext(Action action) {
+        sendNext = next(action);
+        sendQuiet = sendNext == null;
     }
 
     /** What a fused call handed back, to keep for the pipeline's next poll: null for nothing. */
@@ -688,7 +701,7 @@ public final class ConnectionDriver {
                 }
             } else if (closeToSend != null) {
                 writes.flushBatch(null);
-                handleChanged();
+                sendChanged();
                 handle.sendClose(closeToSend.code() == CloseStatus.EMPTY.code() ? null : closeToSend, CLOSE_CONTEXT);
                 closeHandedOff = true;
                 progress = true;
@@ -708,7 +721,7 @@ public final class ConnectionDriver {
         // Read before the compare-and-set: it runs on every turn of the loop and mostly finds nothing wanted (a
         // boolean compare-and-set is not a cheap instruction on every JIT); a wish made after this read pumps again.
         if (receiveWanted && mayReceive() && RECEIVE_WANTED.compareAndSet(this, true, false)) {
-            handleChanged();
+            receiveChanged();
             handle.receive(null); // no context: the handle's pooled memory may keep its actions for the next read
             receiveOutstanding = true;
             progress = true;
@@ -727,7 +740,7 @@ public final class ConnectionDriver {
         }
         try {
             // The handle leaves the payload's position alone (on loan until the request completes).
-            handleChanged();
+            sendChanged();
             handle.send(next.type(), next.payloadForHandle(copiedAsideNow()), REQUEST_CONTEXT);
             current = next;
         } catch (IllegalStateException | IllegalArgumentException misuse) {
@@ -802,27 +815,41 @@ public final class ConnectionDriver {
             violated(violation);
             return Action.NO_ACTION;
         }
-        if (!(action instanceof Action.NoAction)) {
-            handleChanged(); // an action handed out changes the handle (the wire may now be taken, R5)
-        } else if (pipeline == ActionQueue.SEND) {
-            sendQuiet = true;
-        } else {
-            receiveQuiet = true;
+        // An action handed out gives the other pipeline no work (taking the wire only holds it back); the pipeline
+        // polled is not quiet, or it would not have been polled.
+        if (action instanceof Action.NoAction) {
+            if (pipeline == ActionQueue.SEND) {
+                sendQuiet = true;
+            } else {
+                receiveQuiet = true;
+            }
         }
         return action;
     }
 
-    /** A handle call other than a {@code getAction} that found nothing: both pipelines may have work again. */
-    private void handleChanged() {
+    /** A call on the send pipeline: it may have work (see {@link #sendQuiet}). */
+    private void sendChanged() {
+        sendQuiet = false;
+    }
+
+    /** A call on the receive pipeline: it may have work. */
+    private void receiveChanged() {
+        receiveQuiet = false;
+    }
+
+    /** A {@code SEND_TO_NETWORK} completed, or the handle failed: both pipelines may have work. */
+    private void wireChanged() {
         sendQuiet = false;
         receiveQuiet = false;
     }
 
     /** {@code completeAndGetAction} on the receive pipeline: the completion is done even when the poll throws. */
     private Action completeAndGetReceive(Action action, long bytes) {
-        handleChanged();
+        receiveChanged();
         try {
-            return next(handle.completeAndGetAction(action, bytes, ActionQueue.RECEIVE));
+            Action next = next(handle.completeAndGetAction(action, bytes, ActionQueue.RECEIVE));
+            receiveQuiet = next == null;
+            return next;
         } catch (WebSocketProtocolException violation) {
             violated(violation);
             return null;
@@ -831,7 +858,7 @@ public final class ConnectionDriver {
 
     private void violated(WebSocketProtocolException violation) {
         // J2: the handle is FAILED and its send pipeline now offers the Close to write.
-        handleChanged();
+        wireChanged();
         failure = violation;
         state = State.FAILING;
         sendPipelineIdle = false;
@@ -842,7 +869,6 @@ public final class ConnectionDriver {
         if (action instanceof Action.NoAction) {
             return false;
         }
-        handleChanged(); // each branch below completes the action, or hands it to a call that will
         if (action instanceof Action.SendToNetwork send) {
             if (sendPipeline) {
                 sendPipelineBusy = true;
@@ -851,13 +877,15 @@ public final class ConnectionDriver {
             }
             if (sendPipeline && batching && send.bufferType().isData() && state == State.OPEN) {
                 writes.addToBatch(send);
+                wireChanged(); // completed at once
                 sendPipelineBusy = false;
-                sendNext = next(handle.completeAndGetAction(send, send.totalBytes(), ActionQueue.SEND));
+                keepSendNext(handle.completeAndGetAction(send, send.totalBytes(), ActionQueue.SEND));
             } else if (sendPipeline && !batching && state == State.OPEN && isDeferrable(send)
                     && (writes.mayDefer(send) || isLentToHandle(send))) {
                 defer(send);
+                wireChanged(); // completed at once
                 sendPipelineBusy = false;
-                sendNext = next(handle.completeAndGetAction(send, send.totalBytes(), ActionQueue.SEND));
+                keepSendNext(handle.completeAndGetAction(send, send.totalBytes(), ActionQueue.SEND));
             } else {
                 // The Close that answers the peer's ends the connection: the transport is closed once it is written.
                 writes.add(send, sendPipeline, sendPipeline && send.bufferType() == BufferType.CLOSE
@@ -870,10 +898,12 @@ public final class ConnectionDriver {
             tryRead();
             return true;
         } else if (action instanceof Action.IndicateSendComplete sent) {
+            sendChanged();
             handle.completeAction(sent, 0);
             onSendComplete(sent);
             return true;
         } else if (action instanceof Action.IndicateReceiveComplete received) {
+            receiveChanged(); // completed below, whatever happens
             receiveOutstanding = false;
             boolean completed = false;
             try {
@@ -884,6 +914,7 @@ public final class ConnectionDriver {
                     // violation comes after both (the handle's J2), as from getAction.
                     try {
                         receiveNext = next(handle.completeAndReceive(received, null));
+                        receiveQuiet = receiveNext == null;
                     } catch (WebSocketProtocolException violation) {
                         violated(violation);
                     }
@@ -949,7 +980,7 @@ public final class ConnectionDriver {
                 pendingRead = null;
                 receivePipelineBusy = false;
                 readReturned = true;
-                handleChanged();
+                receiveChanged();
                 handle.returnAction(read);
                 writes.idle();
             }
@@ -962,7 +993,7 @@ public final class ConnectionDriver {
         receivePipelineBusy = false;
         if (n < 0) {
             eof = true;
-            handleChanged();
+            receiveChanged();
             handle.completeAction(read, 0);
         } else {
             if (activityWatched) {
