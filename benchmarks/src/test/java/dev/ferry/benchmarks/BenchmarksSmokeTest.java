@@ -41,6 +41,21 @@ class BenchmarksSmokeTest {
         assertTrue(ferry >= (long) FrameGenerateBenchmark.FRAMES * benchmark.expectedHeaderLength() - 16L * 128);
     }
 
+    @ParameterizedTest
+    @CsvSource({"64, 66", "200, 204"})
+    void echoPathWritesEachEchoWhole(int size, long echoBytes) {
+        EchoPathBenchmark benchmark = new EchoPathBenchmark();
+        benchmark.size = size;
+        benchmark.setUp();
+        try {
+            for (int i = 0; i < 1_000; i++) {
+                assertEquals(echoBytes, benchmark.echo(), "bytes written for echo " + i);
+            }
+        } finally {
+            benchmark.tearDown();
+        }
+    }
+
     /** Every parameter set of the message benchmarks: role, size, deflate. */
     static Stream<Arguments> messageCases() {
         return Stream.of("SERVER", "CLIENT").flatMap(role -> Stream.of(64, 65536).flatMap(size ->
