@@ -62,7 +62,7 @@ class ConnectionDriverWireTest {
         send(big);
         send("after");
         runCallbacks();
-        peerWrites(maskedPing("are you there"));
+        peerWrites(ServerHandles.maskedPing("are you there"));
         List<String> frames = new ArrayList<>();
         for (int turn = 0; turn < 20 && frames.size() < 3; turn++) {
             frames.addAll(peerReads()); // each read makes room: the driver goes on writing
@@ -90,20 +90,6 @@ class ConnectionDriverWireTest {
     private void peerWrites(byte[] frame) throws IOException {
         assertEquals(frame.length, client.write(new ByteBuffer[] {ByteBuffer.wrap(frame)}));
         runCallbacks();
-    }
-
-    /** A client's Ping (masked, RFC 6455 §5.3). */
-    private static byte[] maskedPing(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        byte[] mask = {1, 2, 3, 4};
-        byte[] frame = new byte[6 + payload.length];
-        frame[0] = (byte) 0x89;
-        frame[1] = (byte) (0x80 | payload.length);
-        System.arraycopy(mask, 0, frame, 2, 4);
-        for (int i = 0; i < payload.length; i++) {
-            frame[6 + i] = (byte) (payload[i] ^ mask[i & 3]);
-        }
-        return frame;
     }
 
     private final ByteBuffer received = ByteBuffer.allocate(1 << 16);

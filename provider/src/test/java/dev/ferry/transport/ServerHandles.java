@@ -24,10 +24,19 @@ final class ServerHandles {
 
     /** A masked text frame as a client sends it (mask key 0x01020304; payloads under 126 bytes). */
     static byte[] maskedText(String payload) {
+        return masked(0x81, payload);
+    }
+
+    /** A masked Ping as a client sends it (as {@link #maskedText}). */
+    static byte[] maskedPing(String payload) {
+        return masked(0x89, payload);
+    }
+
+    private static byte[] masked(int finAndOpcode, String payload) {
         byte[] data = payload.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         byte[] key = {1, 2, 3, 4};
         byte[] frame = new byte[6 + data.length];
-        frame[0] = (byte) 0x81;
+        frame[0] = (byte) finAndOpcode;
         frame[1] = (byte) (0x80 | data.length);
         System.arraycopy(key, 0, frame, 2, 4);
         for (int i = 0; i < data.length; i++) {
