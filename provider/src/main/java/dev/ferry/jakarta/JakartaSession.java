@@ -468,7 +468,8 @@ public final class JakartaSession implements Session {
 
     /**
      * Ends the partial message being sent without sending its last part: a stream or writer whose producer failed
-     * ({@link MessageStreams.MessageStream#abandon}). Senders waiting for it go on.
+     * ({@link MessageStreams.MessageStream#abandon}). Senders waiting for it go on, and the asynchronous messages
+     * held for it are written now.
      */
     void abandonPartialMessage() {
         order().lock();
@@ -477,6 +478,7 @@ public final class JakartaSession implements Session {
         } finally {
             order.unlock();
         }
+        driver.drive(); // releaseHeld queued them without running the loop
     }
 
     /** The lock of {@link #order}, made by the first caller. */

@@ -429,6 +429,22 @@ class SessionThreadingTest {
         assertEquals("1 true held", describe(peer.readFrame()));
     }
 
+    @Test
+    void anAsyncMessageHeldForAStreamGoesAsSoonAsTheStreamIsAbandoned() throws Exception {
+        SessionPair pair = pair(1 << 16);
+        pair.openClient(JakartaSessionTest.collecting(), SessionPair.config());
+        RawPeer peer = new RawPeer(pair.wires.server());
+        java.io.Writer writer = pair.client.getBasicRemote().getSendWriter();
+        List<Future<Void>> held = new ArrayList<>();
+        Thread other = new Thread(() -> held.add(pair.client.getAsyncRemote().sendText("held")));
+        other.start();
+        other.join(10_000);
+        assertFalse(held.get(0).isDone(), "held while the writer's message is unfinished");
+        ((MessageStreams.MessageStream) writer).abandon(); // its encoder failed before it wrote anything
+        assertNull(held.get(0).get(5, TimeUnit.SECONDS), "written once the writer's message is given up");
+        assertEquals("1 true held", describe(peer.readFrame()));
+    }
+
     /** The first data sends of a session come from two threads at once: the order lock is made once, for both. */
     @RepeatedTest(10)
     void firstSendsFromTwoThreadsAtOnceAllArriveInEachThreadsOrder() throws Exception {
