@@ -5,9 +5,7 @@ import java.util.Objects;
 
 /**
  * A {@link ConnectionInput} whose callbacks run with the web application's class loader as the thread's context
- * class loader, as the container's own servlet callbacks do: the connection's callback comes straight from the
- * container's I/O, outside the application's scope, and the endpoint code it runs may use the context class loader
- * (a {@code ServiceLoader}, {@code ContainerProvider.getWebSocketContainer()}, a JNDI lookup).
+ * class loader ({@link ContextClassLoaderScope}), as the container's own servlet callbacks do.
  *
  * <p>Thread contract: as {@link ConnectionInput}. The transport demands with the same callback every time, so its
  * wrapper is made once and kept.
@@ -33,24 +31,9 @@ final class ScopedConnectionInput implements ConnectionInput {
     @Override
     public void demand(Runnable readable) {
         if (readable != lastReadable) {
-            lastScoped = () -> runInScope(readable);
+            lastScoped = () -> ContextClassLoaderScope.run(loader, readable);
             lastReadable = readable;
         }
         input.demand(lastScoped);
-    }
-
-    private void runInScope(Runnable readable) {
-        Thread thread = Thread.currentThread();
-        ClassLoader before = thread.getContextClassLoader();
-        if (before == loader) {
-            readable.run();
-            return;
-        }
-        thread.setContextClassLoader(loader);
-        try {
-            readable.run();
-        } finally {
-            thread.setContextClassLoader(before);
-        }
     }
 }

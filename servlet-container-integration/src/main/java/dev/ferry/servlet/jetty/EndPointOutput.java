@@ -1,5 +1,6 @@
 package dev.ferry.servlet.jetty;
 
+import dev.ferry.servlet.ContextClassLoaderScope;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;
@@ -18,7 +19,8 @@ import org.eclipse.jetty.util.Callback;
  *
  * <p>Servlet's non-blocking contract: {@link #isReady()} is false while a write is under way, and a false answer is
  * followed by {@link WriteListener#onWritePossible()} once it is done (or {@link WriteListener#onError} if it failed),
- * on a pool thread, with the class loader that was current when the listener was set (the web application's). A write
+ * on a pool thread, with the class loader that was current when the listener was set (the web application's, through
+ * {@link ContextClassLoaderScope}). A write
  * that fails at once (the connection is closed) is reported to {@link WriteListener#onError} before it returns. A write
  * started while one is under way is refused.
  */
@@ -124,26 +126,16 @@ final class EndPointOutput extends ServletOutputStream implements Callback {
         if (current == null) {
             return; // nobody asked: the next write or isReady() finds out
         }
-        Thread thread = Thread.currentThread();
-        ClassLoader before = thread.getContextClassLoader();
-        ClassLoader scope = loader;
-        if (scope != before) {
-            thread.setContextClassLoader(scope);
-        }
-        try {
+        ContextClassLoaderScope.run(loader, () -> {
             if (failure != null) {
                 current.onError(failure);
-            } else {
-                try {
-                    current.onWritePossible();
-                } catch (IOException | RuntimeException e) {
-                    current.onError(e);
-                }
+                return;
             }
-        } finally {
-            if (scope != before) {
-                thread.setContextClassLoader(before);
+            try {
+                current.onWritePossible();
+            } catch (IOException | RuntimeException e) {
+                current.onError(e);
             }
-        }
+        });
     }
 }
