@@ -20,9 +20,8 @@ import org.eclipse.jetty.util.Callback;
  * <p>Servlet's non-blocking contract: {@link #isReady()} is false while a write is under way, and a false answer is
  * followed by {@link WriteListener#onWritePossible()} once it is done (or {@link WriteListener#onError} if it failed),
  * on a pool thread, with the class loader that was current when the listener was set (the web application's, through
- * {@link ContextClassLoaderScope}). A write
- * that fails at once (the connection is closed) is reported to {@link WriteListener#onError} before it returns. A write
- * started while one is under way is refused.
+ * {@link ContextClassLoaderScope}). A write that fails at once (the connection is closed) is reported to
+ * {@link WriteListener#onError} before it returns. A write started while one is under way is refused.
  */
 final class EndPointOutput extends ServletOutputStream implements Callback {
 
