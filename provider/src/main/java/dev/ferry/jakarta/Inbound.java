@@ -243,7 +243,8 @@ final class Inbound {
         switch (target.form()) {
             case READER -> handler.onMessage(reader(input));
             case INPUT_STREAM -> handler.onMessage(input);
-            case DECODED_STREAM -> handler.onMessage(Codecs.decodeStream(target.decoders().get(0), reader(input), input));
+            case DECODED_STREAM ->
+                    handler.onMessage(Codecs.decodeStream(target.decoders().get(0), reader(input), input));
             default -> throw new AssertionError(target.form());
         }
     }

@@ -16,11 +16,11 @@ import java.util.function.Consumer;
  * Ferry's {@link RemoteEndpoint.Async}: sends queue without waiting, in call order, and report through a
  * {@link SendHandler} (called on the container's executor, with {@link SendResult#getSession()} set) or a
  * {@link Future}, whose {@code cancel} takes back a message that has not started (see {@link SendFuture}). A whole
- * message sent while another thread's partial message is unfinished is held and queued right after that
- * message's last part; from the thread that sent the last part it throws {@code IllegalStateException} (see
- * {@link JakartaBasicRemote}). When the send queue is full the send fails at once with {@code SendQueueFullException}; when
- * it is not written within {@link #getSendTimeout()} (if positive) it fails with {@code SocketTimeoutException}.
- * A {@code ByteBuffer} passed in is on loan until the send completes: do not change it meanwhile.
+ * message sent while another thread's partial message is unfinished is held and queued right after that message's last
+ * part; from the thread that sent the last part it throws {@code IllegalStateException} (see
+ * {@link JakartaBasicRemote}). When the send queue is full the send fails at once with {@code SendQueueFullException};
+ * when it is not written within {@link #getSendTimeout()} (if positive) it fails with {@code SocketTimeoutException}. A
+ * {@code ByteBuffer} passed in is on loan until the send completes: do not change it meanwhile.
  *
  * <p>Thread contract: thread safe.
  */
@@ -101,11 +101,12 @@ final class JakartaAsyncRemote implements RemoteEndpoint.Async {
     }
 
     private SendRequest send(boolean text, ByteBuffer data, Consumer<Throwable> whenDone) {
-        return session.sendAsync(text ? BufferType.UTF8_MESSAGE : BufferType.BINARY_MESSAGE, data, whenDone);
+        return session.outbound().sendAsync(text ? BufferType.UTF8_MESSAGE : BufferType.BINARY_MESSAGE, data, whenDone);
     }
 
     private Consumer<Throwable> toHandler(SendHandler handler) {
-        return failure -> handler.onResult(failure == null ? new SendResult(session) : new SendResult(session, failure));
+        return failure -> handler.onResult(failure == null ? new SendResult(session)
+                : new SendResult(session, failure));
     }
 
     private static Consumer<Throwable> toFuture(CompletableFuture<Void> future) {
@@ -140,7 +141,7 @@ final class JakartaAsyncRemote implements RemoteEndpoint.Async {
                 return isCancelled();
             }
             SendRequest target = request;
-            if (target == null || !session.withdraw(target)) {
+            if (target == null || !session.outbound().withdraw(target)) {
                 return false;
             }
             return super.cancel(mayInterruptIfRunning) || isCancelled();

@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
  * Ferry's {@link RemoteEndpoint.Basic}: every send blocks until its frame is written (or batched), at most the
  * session's blocking send timeout (see {@link JakartaSession}; from an endpoint callback that Ferry runs on the
  * connection's I/O thread, a send returns once its frame is queued, see
- * {@link JakartaSession#sendBlocking(BufferType, ByteBuffer, boolean)}). Sends from several threads queue in order
+ * {@link Outbound#sendBlocking(BufferType, ByteBuffer, boolean)}). Sends from several threads queue in order
  * and never interleave: a whole message (or a partial message of the other kind) sent while another thread's
  * partial message is unfinished waits until that message's last part is queued, at most the blocking send timeout
  * (then {@code IllegalStateException}, which the {@code RemoteEndpoint.Basic} Javadoc allows for a busy
@@ -25,22 +25,24 @@ import java.nio.ByteBuffer;
 final class JakartaBasicRemote implements RemoteEndpoint.Basic {
 
     private final JakartaSession session;
+    private final Outbound outbound;
     private final Utf8Parts partialText = new Utf8Parts();
 
     JakartaBasicRemote(JakartaSession session) {
         this.session = session;
+        this.outbound = session.outbound();
     }
 
     @Override
     public void sendText(String text) throws IOException {
         requireArgument(text, "text");
-        session.sendBlocking(BufferType.UTF8_MESSAGE, Utf8Parts.utf8(text), false, true);
+        outbound.sendBlocking(BufferType.UTF8_MESSAGE, Utf8Parts.utf8(text), false, true);
     }
 
     @Override
     public void sendBinary(ByteBuffer data) throws IOException {
         requireArgument(data, "data");
-        session.sendBlocking(BufferType.BINARY_MESSAGE, data, false);
+        outbound.sendBlocking(BufferType.BINARY_MESSAGE, data, false);
     }
 
     @Override
@@ -50,13 +52,13 @@ final class JakartaBasicRemote implements RemoteEndpoint.Basic {
         synchronized (partialText) {
             bytes = partialText.encode(partialMessage, isLast);
         }
-        session.sendBlocking(isLast ? BufferType.UTF8_MESSAGE : BufferType.UTF8_FRAGMENT, bytes, true, true);
+        outbound.sendBlocking(isLast ? BufferType.UTF8_MESSAGE : BufferType.UTF8_FRAGMENT, bytes, true, true);
     }
 
     @Override
     public void sendBinary(ByteBuffer partialByte, boolean isLast) throws IOException {
         requireArgument(partialByte, "partialByte");
-        session.sendBlocking(isLast ? BufferType.BINARY_MESSAGE : BufferType.BINARY_FRAGMENT, partialByte, true);
+        outbound.sendBlocking(isLast ? BufferType.BINARY_MESSAGE : BufferType.BINARY_FRAGMENT, partialByte, true);
     }
 
     @Override
@@ -105,7 +107,7 @@ final class JakartaBasicRemote implements RemoteEndpoint.Basic {
             return;
         }
         ObjectEncoding.Encoded encoded = ObjectEncoding.encode(session.codecs(), data);
-        session.sendBlocking(encoded.text() ? BufferType.UTF8_MESSAGE : BufferType.BINARY_MESSAGE, encoded.data(),
+        outbound.sendBlocking(encoded.text() ? BufferType.UTF8_MESSAGE : BufferType.BINARY_MESSAGE, encoded.data(),
                 false);
     }
 
@@ -127,17 +129,17 @@ final class JakartaBasicRemote implements RemoteEndpoint.Basic {
     /** Writes everything batched so far, blocking until it is written. */
     @Override
     public void flushBatch() throws IOException {
-        session.sendBlocking(null, null);
+        outbound.sendBlocking(null, null);
     }
 
     @Override
     public void sendPing(ByteBuffer applicationData) throws IOException {
-        session.sendBlocking(BufferType.PING, checkControl(applicationData));
+        outbound.sendBlocking(BufferType.PING, checkControl(applicationData));
     }
 
     @Override
     public void sendPong(ByteBuffer applicationData) throws IOException {
-        session.sendBlocking(BufferType.UNSOLICITED_PONG, checkControl(applicationData));
+        outbound.sendBlocking(BufferType.UNSOLICITED_PONG, checkControl(applicationData));
     }
 
     /** A null payload is an empty one; over 125 bytes is refused (RFC 6455 §5.5). */

@@ -38,12 +38,12 @@ final class MessageStreams {
     }
 
     static MessageOutputStream binary(JakartaSession session) throws IOException {
-        session.startPartialMessage(false);
+        session.outbound().startPartialMessage(false);
         return new MessageOutputStream(session);
     }
 
     static MessageWriter text(JakartaSession session) throws IOException {
-        session.startPartialMessage(true);
+        session.outbound().startPartialMessage(true);
         return new MessageWriter(session);
     }
 
@@ -84,7 +84,7 @@ final class MessageStreams {
                 return;
             }
             if (!started) {
-                session.abandonPartialMessage();
+                session.outbound().abandonPartialMessage();
                 return;
             }
             try {
@@ -93,7 +93,8 @@ final class MessageStreams {
             } catch (IOException | RuntimeException e) {
                 // the connection is already going away; the caller reports the encoder's failure
             }
-            session.abandonPartialMessage(); // after the close: messages that waited for it are refused, not sent
+            // After the close: messages that waited for it are refused, not sent.
+            session.outbound().abandonPartialMessage();
         }
     }
 
@@ -140,7 +141,7 @@ final class MessageStreams {
         @Override
         public void close() throws IOException {
             if (message.end()) {
-                session.sendBlocking(BufferType.BINARY_MESSAGE, ByteBuffer.wrap(buffer, 0, length), true);
+                session.outbound().sendBlocking(BufferType.BINARY_MESSAGE, ByteBuffer.wrap(buffer, 0, length), true);
             }
         }
 
@@ -151,7 +152,7 @@ final class MessageStreams {
 
         private void sendFragment() throws IOException {
             message.started = true;
-            session.sendBlocking(BufferType.BINARY_FRAGMENT, ByteBuffer.wrap(buffer, 0, length));
+            session.outbound().sendBlocking(BufferType.BINARY_FRAGMENT, ByteBuffer.wrap(buffer, 0, length));
             buffer = new byte[FRAGMENT];
             length = 0;
         }
@@ -194,7 +195,7 @@ final class MessageStreams {
         @Override
         public void close() throws IOException {
             if (message.end()) {
-                session.sendBlocking(BufferType.UTF8_MESSAGE, utf8.encode(buffer, true), true);
+                session.outbound().sendBlocking(BufferType.UTF8_MESSAGE, utf8.encode(buffer, true), true);
             }
         }
 
@@ -207,7 +208,7 @@ final class MessageStreams {
             message.started = true;
             ByteBuffer bytes = utf8.encode(buffer, false);
             buffer.setLength(0);
-            session.sendBlocking(BufferType.UTF8_FRAGMENT, bytes);
+            session.outbound().sendBlocking(BufferType.UTF8_FRAGMENT, bytes);
         }
     }
 }

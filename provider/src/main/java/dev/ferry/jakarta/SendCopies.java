@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Arrays for the copy a blocking send keeps of a large payload when it must return before the frame is written (a
- * send made on the connection's own callback thread, see {@code JakartaSession.sendBlocking}). Such a copy lives only
+ * send made on the connection's own callback thread, see {@code Outbound.sendBlocking}). Such a copy lives only
  * until its frame is written, so reusing its array spares the heap one allocation of the payload's size per message,
  * which for a payload of half a G1 region or more is a humongous allocation that starts a collection cycle.
  *
