@@ -113,6 +113,10 @@ public final class LoadRun {
         IDLE_CONNECTIONS + " idle connections: heap after GC per connection (bytes)",
         IDLE_CONNECTIONS + " idle connections: RSS per connection (bytes)",
     };
+    /** For each of {@link #ROWS}: whether a higher value is the better one (rates) or a lower one (latency, memory). */
+    static final boolean[] HIGHER_IS_BETTER = {true, false, false, true, true, true, false, false};
+    /** The server the table compares, round by round, with every other one but the control. */
+    static final String SUBJECT = "ferry";
 
     public static void main(String[] args) throws Exception {
         double seconds = 5;
@@ -614,7 +618,67 @@ public final class LoadRun {
                 }
                 out.println(line);
             }
+            printVerdicts(byName, out);
         }
+    }
+
+    /**
+     * For every row, how {@link #SUBJECT} compares with each other server (the bare control left out), round against
+     * round ({@link #verdict}), so that a ratio inside the rounds' spread is not read as a lead.
+     */
+    private static void printVerdicts(Map<String, Result> byName, PrintStream out) {
+        Result subject = byName.get(SUBJECT);
+        List<Result> peers = new ArrayList<>();
+        byName.values().forEach(r -> {
+            if (r != subject && !r.name().equals("bare")) {
+                peers.add(r);
+            }
+        });
+        if (subject == null || peers.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println(SUBJECT + " against each peer, round against round: of all pairs of one of its rounds and one of the"
+                + " peer's, how many " + SUBJECT + " wins (a tie counts half); \"ahead\" or \"behind\" only when every"
+                + " pair agrees, which with four rounds each happens by chance in 2 orderings of 70 (a two-sided"
+                + " Mann-Whitney test at 3%); otherwise \"level\": neither wins every pair. Memory is one measurement each.");
+        out.println();
+        StringBuilder head = new StringBuilder("| row |");
+        for (Result peer : peers) {
+            head.append(' ').append(SUBJECT).append(" vs ").append(peer.name()).append(" |");
+        }
+        out.println(head);
+        out.println("|---|" + "---|".repeat(peers.size()));
+        for (int row = 0; row < ROWS.length; row++) {
+            StringBuilder line = new StringBuilder("| ").append(ROWS[row]).append(" |");
+            for (Result peer : peers) {
+                line.append(' ').append(verdict(subject, peer, row)).append(" |");
+            }
+            out.println(line);
+        }
+    }
+
+    /**
+     * How {@code subject} compares with {@code peer} on {@code row}, round by round: "ahead", "behind" or "level",
+     * with the pairs of rounds that {@code subject} wins out of all pairs, for example {@code ahead (16/16)}; "-"
+     * when either was not measured on the row. See {@link #printVerdicts}.
+     */
+    static String verdict(Result subject, Result peer, int row) {
+        double[] mine = subject.sorted(row);
+        double[] theirs = peer.sorted(row);
+        if (mine.length == 0 || theirs.length == 0) {
+            return NOT_MEASURED;
+        }
+        double wins = 0;
+        for (double m : mine) {
+            for (double t : theirs) {
+                wins += m == t ? 0.5 : (m > t) == HIGHER_IS_BETTER[row] ? 1 : 0;
+            }
+        }
+        int pairs = mine.length * theirs.length;
+        String word = wins == pairs ? "ahead" : wins == 0 ? "behind" : "level";
+        String won = wins == Math.rint(wins) ? String.valueOf((long) wins) : String.format(Locale.ROOT, "%.1f", wins);
+        return word + " (" + won + "/" + pairs + ")";
     }
 
     private static String format(double value) {

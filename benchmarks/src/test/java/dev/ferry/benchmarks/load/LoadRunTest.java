@@ -61,6 +61,45 @@ class LoadRunTest {
     }
 
     @Test
+    void aVerdictIsAheadOrBehindOnlyWhenEveryPairOfRoundsAgreesInTheRowsOwnDirection() {
+        assertEquals(LoadRun.ROWS.length, LoadRun.HIGHER_IS_BETTER.length);
+        LoadRun.Result ferry = LoadRun.Result.empty("ferry");
+        LoadRun.Result jetty = LoadRun.Result.empty("jetty");
+        ferry.rounds().get(0).addAll(List.of(30.0, 31.0, 32.0, 33.0)); // round trips: higher is better
+        jetty.rounds().get(0).addAll(List.of(20.0, 21.0, 22.0, 29.0));
+        ferry.rounds().get(1).addAll(List.of(30.0, 31.0, 32.0, 33.0)); // p50 latency: lower is better
+        jetty.rounds().get(1).addAll(List.of(20.0, 21.0, 22.0, 29.0));
+        ferry.rounds().get(2).addAll(List.of(10.0, 20.0, 30.0, 40.0)); // overlapping, with one tie
+        jetty.rounds().get(2).addAll(List.of(15.0, 20.0, 35.0, 50.0));
+        ferry.rounds().get(6).add(8_800.0); // memory: one measurement each
+        jetty.rounds().get(6).add(12_700.0);
+        assertEquals("ahead (16/16)", LoadRun.verdict(ferry, jetty, 0));
+        assertEquals("behind (0/16)", LoadRun.verdict(ferry, jetty, 1));
+        assertEquals("ahead (16/16)", LoadRun.verdict(jetty, ferry, 1));
+        // Ferry's 10, 20, 30, 40 against 15, 20, 35, 50, lower better: 4 + 2.5 + 2 + 1 pairs won.
+        assertEquals("level (9.5/16)", LoadRun.verdict(ferry, jetty, 2));
+        assertEquals("ahead (1/1)", LoadRun.verdict(ferry, jetty, 6));
+        assertEquals(LoadRun.NOT_MEASURED, LoadRun.verdict(ferry, jetty, 3));
+    }
+
+    @Test
+    void theTableEndsWithFerrysVerdictAgainstEachPeerButTheControl() {
+        LoadRun.Result ferry = LoadRun.Result.empty("ferry");
+        LoadRun.Result jetty = LoadRun.Result.empty("jetty");
+        LoadRun.Result bare = LoadRun.Result.empty("bare");
+        ferry.rounds().get(0).addAll(List.of(26_000.0, 24_000.0));
+        jetty.rounds().get(0).addAll(List.of(20_000.0, 25_000.0));
+        bare.rounds().get(0).addAll(List.of(19_000.0, 19_500.0));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        LoadRun.print(new ArrayList<>(List.of(ferry, jetty, bare)), 2,
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String table = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(table.contains("| row | ferry vs jetty |\n"), table);
+        assertTrue(table.contains("| " + LoadRun.ROWS[0] + " | level (3/4) |"), table);
+        assertFalse(table.contains("vs bare"), table);
+    }
+
+    @Test
     void theBareControlTakesPartInTheOneConnectionRowsAlone() {
         LoadRun.Server bare = new LoadRun.Server("bare", "bare", "");
         LoadRun.Server ferry = new LoadRun.Server("ferry", "jetty", "");
