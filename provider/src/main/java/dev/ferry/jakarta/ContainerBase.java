@@ -63,9 +63,23 @@ public abstract class ContainerBase implements WebSocketContainer, SessionHost {
      * @throws NullPointerException     when {@code timeout} is null
      * @throws IllegalArgumentException when it is zero or negative
      */
-    public void setDefaultCloseTimeout(Duration timeout) {
+    public synchronized void setDefaultCloseTimeout(Duration timeout) {
         ConnectionDriver.Settings current = driverSettings;
         driverSettings = new ConnectionDriver.Settings(timeout, current.sendQueueLimit(), current.batchLimit());
+    }
+
+    /**
+     * How many bytes of outgoing payload each session opened from now on may queue for a peer that reads slower than
+     * the application sends; 4 MiB by default. Past it an asynchronous send fails at once with
+     * {@link dev.ferry.transport.SendQueueFullException} and a blocking send waits for room, at most its timeout. It
+     * bounds what one slow or stalled peer can make the container hold (a send made on the connection's own I/O thread
+     * may stretch it, see {@link ConnectionDriver#STRETCH}).
+     *
+     * @throws IllegalArgumentException when {@code bytes} is zero or negative
+     */
+    public synchronized void setDefaultSendQueueLimit(long bytes) {
+        ConnectionDriver.Settings current = driverSettings;
+        driverSettings = new ConnectionDriver.Settings(current.closeTimeout(), bytes, current.batchLimit());
     }
 
     // ---- WebSocketContainer ------------------------------------------------------------------------------

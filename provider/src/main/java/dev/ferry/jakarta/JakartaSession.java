@@ -105,7 +105,10 @@ public final class JakartaSession implements Session {
     // Created by the first get*Remote() (exactly once, through the VarHandles): an idle session has neither.
     private volatile JakartaBasicRemote basic;
     private volatile JakartaAsyncRemote async;
-    // Made by the first send ({@link #outbound()}, exactly once, through the VarHandle): an idle session has none.
+    /**
+     * The send path, made by the first send ({@link #outbound()}, exactly once, through the VarHandle): an idle session
+     * has none.
+     */
     private volatile Outbound outbound;
     private volatile State state = State.OPENING;
     private volatile boolean closeReported; // onClose has started; written only by the serialized callbacks

@@ -200,9 +200,11 @@ public final class ConnectionDriver {
             if (closeTimeout.isNegative() || closeTimeout.isZero()) {
                 throw new IllegalArgumentException("closeTimeout must be positive, got " + closeTimeout);
             }
-            if (sendQueueLimit < 1 || batchLimit < 1) {
-                throw new IllegalArgumentException("sendQueueLimit and batchLimit must be positive, got "
-                        + sendQueueLimit + " and " + batchLimit);
+            if (sendQueueLimit < 1) {
+                throw new IllegalArgumentException("sendQueueLimit must be positive, got " + sendQueueLimit);
+            }
+            if (batchLimit < 1) {
+                throw new IllegalArgumentException("batchLimit must be positive, got " + batchLimit);
             }
         }
 

@@ -101,4 +101,21 @@ class ContainerDefaultsTest {
         assertThrows(NullPointerException.class, () -> base.setDefaultCloseTimeout(null));
         assertEquals(Duration.ofMillis(250), base.driverSettings().closeTimeout());
     }
+
+    @ParameterizedTest
+    @MethodSource("containers")
+    void theSendQueueLimitSetterReachesItsSessionsAndRefusesZero(WebSocketContainer container) {
+        ContainerBase base = (ContainerBase) container;
+        assertEquals(4L << 20, base.driverSettings().sendQueueLimit());
+        base.setDefaultCloseTimeout(Duration.ofMillis(250));
+
+        base.setDefaultSendQueueLimit(64 << 10);
+        assertEquals(64 << 10, base.driverSettings().sendQueueLimit());
+        assertEquals(Duration.ofMillis(250), base.driverSettings().closeTimeout(), "the other settings stay");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> base.setDefaultSendQueueLimit(0));
+        assertEquals("sendQueueLimit must be positive, got 0", e.getMessage());
+        assertEquals(64 << 10, base.driverSettings().sendQueueLimit());
+    }
 }
