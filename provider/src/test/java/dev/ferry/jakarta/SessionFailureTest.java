@@ -3,19 +3,23 @@ package dev.ferry.jakarta;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.jakarta.server.JakartaServerContainer;
 import dev.ferry.protocol.WebSocketProtocolException;
 import dev.ferry.transport.ConnectionDriver;
 import dev.ferry.transport.SendQueueFullException;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendResult;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -154,6 +158,29 @@ class SessionFailureTest {
         assertNull(results.poll(), "the first two are queued, not failed");
         assertThrows(SendQueueFullException.class,
                 () -> pair.client.getBasicRemote().sendBinary(ByteBuffer.allocate(400)));
+    }
+
+    @Test
+    void theServerContainersSendQueueLimitBoundsTheSessionsItOpens() throws Exception {
+        pair = SessionPair.create(256);
+        JakartaServerContainer container = new JakartaServerContainer();
+        try {
+            container.setDefaultSendQueueLimit(1000);
+            JakartaSession session = JakartaSession.open(container, pair.serverHandle, pair.wires.server(),
+                    JakartaSessionTest.collecting(), SessionPair.config(),
+                    SessionSpec.of(URI.create("/chat"), Map.of(), null, Map.of(), "", List.of(), false));
+            new RawPeer(pair.wires.client()); // never reads
+            BlockingQueue<SendResult> results = new LinkedBlockingQueue<>();
+            for (int i = 0; i < 3; i++) {
+                session.getAsyncRemote().sendBinary(ByteBuffer.allocate(400), results::add);
+            }
+            SendResult refused = results.poll(10, TimeUnit.SECONDS);
+            assertNotNull(refused, "the third send, over the 1000-byte bound, fails at once");
+            assertInstanceOf(SendQueueFullException.class, refused.getException());
+            assertNull(results.poll(), "the first two are queued, not failed");
+        } finally {
+            container.shutdown(Duration.ofMillis(200));
+        }
     }
 
     @Test
