@@ -26,12 +26,12 @@ import java.util.function.Consumer;
  * so an idle session has none.
  *
  * <p>Theory of operation: every data frame is admitted and queued on the {@link ConnectionDriver} under one lock, so
- * frames of different messages never interleave (RFC 6455 §5.4). A partial message keeps its kind and may be
- * continued from any thread; a whole message, or a partial one of the other kind, waits until it ends ({@link #mayGo}):
- * a blocking sender up to its timeout, an asynchronous one by being held and queued right after the last part. Room in
- * the driver's bounded send queue is waited for outside the lock, so one slow sender does not hold up the others.
- * Control frames and flushes skip the rule and go to the driver directly. What a sender waits for once its frame is
- * queued, and what a send made on the connection's own I/O thread does instead, is told at
+ * frames of different messages never interleave (RFC 6455 §5.4). A partial message keeps its kind and may be continued
+ * from any thread; a whole message, or a partial one of the other kind, waits until an unfinished partial message ends
+ * ({@link #mayGo}): a blocking sender up to its timeout, an asynchronous one by being held and queued right after the
+ * last part. Room in the driver's bounded send queue is waited for outside the lock, so one slow sender does not hold
+ * up the others. Control frames and flushes skip the rule and go to the driver directly. What a sender waits for once
+ * its frame is queued, and what a send made on the connection's own I/O thread does instead, is told at
  * {@link #sendBlocking(BufferType, ByteBuffer, boolean)}.
  *
  * <p>Thread contract: every method may be called from any thread; the partial-message state and the held messages are
