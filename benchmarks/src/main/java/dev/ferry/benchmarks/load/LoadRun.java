@@ -618,7 +618,7 @@ public final class LoadRun {
                 }
                 out.println(line);
             }
-            printVerdicts(byName, out);
+            printVerdicts(byName, rounds, out);
         }
     }
 
@@ -626,7 +626,7 @@ public final class LoadRun {
      * For every row, how {@link #SUBJECT} compares with each other server (the bare control left out), round against
      * round ({@link #verdict}), so that a ratio inside the rounds' spread is not read as a lead.
      */
-    private static void printVerdicts(Map<String, Result> byName, PrintStream out) {
+    private static void printVerdicts(Map<String, Result> byName, int rounds, PrintStream out) {
         Result subject = byName.get(SUBJECT);
         List<Result> peers = new ArrayList<>();
         byName.values().forEach(r -> {
@@ -638,10 +638,12 @@ public final class LoadRun {
             return;
         }
         out.println();
-        out.println(SUBJECT + " against each peer, round against round: of all pairs of one of its rounds and one of the"
-                + " peer's, how many " + SUBJECT + " wins (a tie counts half); \"ahead\" or \"behind\" only when every"
-                + " pair agrees, which with four rounds each happens by chance in 2 orderings of 70 (a two-sided"
-                + " Mann-Whitney test at 3%); otherwise \"level\": neither wins every pair. Memory is one measurement each.");
+        long orderings = orderings(rounds);
+        out.println(SUBJECT + " against each peer, round against round: of all pairs of one of its rounds and one"
+                + " of the peer's, how many " + SUBJECT + " wins (a tie counts half); \"ahead\" or \"behind\" only"
+                + " when every pair agrees, which with " + rounds + " rounds each happens by chance in 2 orderings of " + orderings
+                + String.format(Locale.ROOT, " (a two-sided Mann-Whitney test at %.0f%%)", 200.0 / orderings)
+                + "; otherwise \"level\": neither wins every pair. Memory is one measurement each.");
         out.println();
         StringBuilder head = new StringBuilder("| row |");
         for (Result peer : peers) {
@@ -656,6 +658,15 @@ public final class LoadRun {
             }
             out.println(line);
         }
+    }
+
+    /** In how many orders two sets of {@code rounds} distinct values rank together: 2 rounds choose rounds. */
+    static long orderings(int rounds) {
+        long count = 1;
+        for (int i = 1; i <= rounds; i++) {
+            count = count * (rounds + i) / i;
+        }
+        return count;
     }
 
     /**

@@ -63,6 +63,7 @@ class LoadRunTest {
     @Test
     void aVerdictIsAheadOrBehindOnlyWhenEveryPairOfRoundsAgreesInTheRowsOwnDirection() {
         assertEquals(LoadRun.ROWS.length, LoadRun.HIGHER_IS_BETTER.length);
+        assertEquals(70, LoadRun.orderings(4), "two sets of four rounds rank together in 8 choose 4 orders");
         LoadRun.Result ferry = LoadRun.Result.empty("ferry");
         LoadRun.Result jetty = LoadRun.Result.empty("jetty");
         ferry.rounds().get(0).addAll(List.of(30.0, 31.0, 32.0, 33.0)); // round trips: higher is better
@@ -95,6 +96,8 @@ class LoadRunTest {
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String table = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(table.contains("| row | ferry vs jetty |\n"), table);
+        assertTrue(table.contains("with 2 rounds each happens by chance in 2 orderings of 6 (a two-sided Mann-Whitney"
+                + " test at 33%)"), table);
         assertTrue(table.contains("| " + LoadRun.ROWS[0] + " | level (3/4) |"), table);
         assertFalse(table.contains("vs bare"), table);
     }
