@@ -641,7 +641,8 @@ public final class LoadRun {
         long orderings = orderings(rounds);
         out.println(SUBJECT + " against each peer, round against round: of all pairs of one of its rounds and one"
                 + " of the peer's, how many " + SUBJECT + " wins (a tie counts half); \"ahead\" or \"behind\" only"
-                + " when every pair agrees, which with " + rounds + " rounds each happens by chance in 2 orderings of " + orderings
+                + " when every pair agrees, which with " + rounds + " rounds each happens by chance in 2 orderings of "
+                + orderings
                 + String.format(Locale.ROOT, " (a two-sided Mann-Whitney test at %.0f%%)", 200.0 / orderings)
                 + "; otherwise \"level\": neither wins every pair. Memory is one measurement each.");
         out.println();
