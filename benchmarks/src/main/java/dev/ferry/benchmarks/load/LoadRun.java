@@ -28,11 +28,14 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>All servers run at once and take turns: each timed row is measured in {@code R} rounds, and every round
  * visits the servers in a rotated order ({@link #order}), so each server is measured first, second and third
- * equally often. What a row leaves behind for the next one (the TIME-WAIT sockets of a handshake row, a warmer
+ * equally often. Before its recorded rounds each row runs {@code W} warm-up rounds (1 by default) whose figures are
+ * dropped: a server's first round of a row is also the one in which its JIT compiles that row's path (a fresh
+ * server's first handshake round costs it two to four times the CPU per handshake of its later ones), and a round
+ * that measures the compiler is not a sample of the server. What a row leaves behind for the next one (the TIME-WAIT sockets of a handshake row, a warmer
  * or colder CPU) then falls on every server alike, and the table shows each row's median over the rounds, with the
  * rounds' lowest and highest value beside it.
  *
- * <p>Usage: {@code LoadRun [--seconds S] [--rounds R] [--log DIR] name=container=classpath ...}, where container
+ * <p>Usage: {@code LoadRun [--seconds S] [--rounds R] [--warm-up-rounds W] [--log DIR] name=container=classpath ...}, where container
  * is {@code jetty} or {@code tomcat} (a {@link LoadServer}), or {@code bare}: the control, {@link BareEcho}, measured
  * on the one-connection rows only, to show the latency the machine itself allows. Every row is bounded in time
  * (warm-up plus {@code S} seconds) and count. The system property {@code load.rows} limits the run to some rows (see
@@ -121,12 +124,14 @@ public final class LoadRun {
     public static void main(String[] args) throws Exception {
         double seconds = 5;
         int rounds = 4;
+        int warmUpRounds = 1;
         Path logs = Path.of("benchmarks/target/load-logs");
         List<Server> servers = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--warm-up-rounds" -> warmUpRounds = Integer.parseInt(args[++i]);
                 case "--log" -> logs = Path.of(args[++i]);
                 default -> {
                     String[] parts = args[i].split("=", 3);
@@ -143,11 +148,14 @@ public final class LoadRun {
         if (rounds < 1) {
             throw new IllegalArgumentException("expected at least one round, got " + rounds);
         }
+        if (warmUpRounds < 0) {
+            throw new IllegalArgumentException("expected zero or more warm-up rounds, got " + warmUpRounds);
+        }
         java.nio.file.Files.createDirectories(logs);
-        new LoadRun(seconds, logs).run(servers, rounds, System.out);
+        new LoadRun(seconds, logs).run(servers, warmUpRounds, rounds, System.out);
     }
 
-    private void run(List<Server> servers, int rounds, PrintStream out) throws Exception {
+    private void run(List<Server> servers, int warmUpRounds, int rounds, PrintStream out) throws Exception {
         Map<String, Result> results = new LinkedHashMap<>();
         Map<String, Running> running = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
@@ -175,12 +183,12 @@ public final class LoadRun {
                 if (!runs(group)) {
                     continue;
                 }
-                List<Running> taking = taking(running.values(), group);
-                for (int round = 0; round < rounds; round++) {
-                    for (Running server : order(taking, round)) {
-                        System.err.println("== " + group + ", round " + (round + 1) + ": " + server.server().name());
-                        measure(server, failures, () -> measureGroup(group, server, results));
-                    }
+                for (Visit<Running> visit : visits(taking(running.values(), group), warmUpRounds, rounds)) {
+                    Running server = visit.server();
+                    System.err.println("== " + group + ", " + (visit.recorded() ? "round " : "warm-up round ")
+                            + (visit.round() + 1) + ": " + server.server().name());
+                    Map<String, Result> into = visit.recorded() ? results : scratch(running.keySet());
+                    measure(server, failures, () -> measureGroup(group, server, into));
                 }
             }
         } finally {
@@ -188,7 +196,7 @@ public final class LoadRun {
                 stop(server);
             }
         }
-        print(new ArrayList<>(results.values()), rounds, out);
+        print(new ArrayList<>(results.values()), warmUpRounds, rounds, out);
         for (String failure : failures) {
             out.println("NOT MEASURED " + failure);
         }
@@ -202,6 +210,39 @@ public final class LoadRun {
             }
         }
         return taking;
+    }
+
+    /** One server's turn at a row: in a warm-up round (not recorded) or in a recorded one, numbered from 0. */
+    record Visit<T>(int round, T server, boolean recorded) {
+    }
+
+    /**
+     * The turns of one row: {@code warmUpRounds} rounds that are not recorded, then {@code rounds} recorded ones, each
+     * round visiting every server once in the order {@link #order} gives it, so the recorded rounds are rotated
+     * whatever the number of warm-up rounds.
+     */
+    static <T> List<Visit<T>> visits(List<T> servers, int warmUpRounds, int rounds) {
+        List<Visit<T>> visits = new ArrayList<>();
+        for (int round = 0; round < warmUpRounds; round++) {
+            for (T server : order(servers, round)) {
+                visits.add(new Visit<>(round, server, false));
+            }
+        }
+        for (int round = 0; round < rounds; round++) {
+            for (T server : order(servers, round)) {
+                visits.add(new Visit<>(round, server, true));
+            }
+        }
+        return visits;
+    }
+
+    /** Where a warm-up round's figures go: an empty result for every server, dropped afterwards. */
+    private static Map<String, Result> scratch(Iterable<String> names) {
+        Map<String, Result> scratch = new LinkedHashMap<>();
+        for (String name : names) {
+            scratch.put(name, Result.empty(name));
+        }
+        return scratch;
     }
 
     /**
@@ -567,11 +608,20 @@ public final class LoadRun {
         return bytes;
     }
 
+    /** How the table's rounds were preceded: by the warm-up rounds whose figures were dropped. */
+    static String warmedUp(int warmUpRounds) {
+        return switch (warmUpRounds) {
+            case 0 -> ", without a warm-up round";
+            case 1 -> ", after one warm-up round of each row that is not recorded";
+            default -> ", after " + warmUpRounds + " warm-up rounds of each row that are not recorded";
+        };
+    }
+
     /**
      * The table: every row's median over the rounds for each server, and its ratio against {@code jetty}'s median;
      * then, for more than one round, the rounds' lowest and highest value of each server.
      */
-    static void print(List<Result> results, int rounds, PrintStream out) {
+    static void print(List<Result> results, int warmUpRounds, int rounds, PrintStream out) {
         Map<String, Result> byName = new LinkedHashMap<>();
         results.forEach(r -> byName.put(r.name(), r));
         Result reference = byName.get("jetty");
@@ -600,8 +650,8 @@ public final class LoadRun {
             out.println(line);
         }
         out.println();
-        out.println("Medians of " + rounds + (rounds == 1 ? " round" : " rounds") + " (memory: one measurement, on the"
-                + " fresh server). Ratios are server / jetty; higher is better for rates, lower is better for latency"
+        out.println("Medians of " + rounds + (rounds == 1 ? " round" : " rounds") + warmedUp(warmUpRounds)
+                + " (memory: one measurement, on the fresh server). Ratios are server / jetty; higher is better for rates, lower is better for latency"
                 + " and memory. " + NOT_MEASURED + ": not measured.");
         if (rounds > 1) {
             out.println();
