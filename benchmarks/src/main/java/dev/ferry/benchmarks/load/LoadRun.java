@@ -26,20 +26,20 @@ import java.util.concurrent.atomic.LongAdder;
  * WebSocket implementation), drives it with the same {@link WireClient} load, and prints one table with
  * every row's ratio against the server named {@code jetty}.
  *
- * <p>All servers run at once and take turns: each timed row is measured in {@code R} rounds, and every round
- * visits the servers in a rotated order ({@link #order}), so each server is measured first, second and third
- * equally often. Before its recorded rounds each row runs {@code W} warm-up rounds (1 by default) whose figures are
- * dropped: a server's first round of a row is also the one in which its JIT compiles that row's path (a fresh
- * server's first handshake round costs it two to four times the CPU per handshake of its later ones), and a round
- * that measures the compiler is not a sample of the server. What a row leaves behind for the next one (the TIME-WAIT sockets of a handshake row, a warmer
+ * <p>All servers run at once and take turns: each timed row is measured in {@code R} rounds, and every round visits the
+ * servers in a rotated order ({@link #order}), so each server is measured first, second and third equally often. Before
+ * its recorded rounds each row runs {@code W} warm-up rounds (1 by default) whose figures are dropped: a server's first
+ * round of a row is also the one in which its JIT compiles that row's path (a fresh server's first handshake round
+ * costs it two to four times the CPU per handshake of its later ones), and a round that measures the compiler is not a
+ * sample of the server. What a row leaves behind for the next one (the TIME-WAIT sockets of a handshake row, a warmer
  * or colder CPU) then falls on every server alike, and the table shows each row's median over the rounds, with the
  * rounds' lowest and highest value beside it.
  *
- * <p>Usage: {@code LoadRun [--seconds S] [--rounds R] [--warm-up-rounds W] [--log DIR] name=container=classpath ...}, where container
- * is {@code jetty} or {@code tomcat} (a {@link LoadServer}), or {@code bare}: the control, {@link BareEcho}, measured
- * on the one-connection rows only, to show the latency the machine itself allows. Every row is bounded in time
- * (warm-up plus {@code S} seconds) and count. The system property {@code load.rows} limits the run to some rows (see
- * {@link #runs}).
+ * <p>Usage: {@code LoadRun [--seconds S] [--rounds R] [--warm-up-rounds W] [--log DIR] name=container=classpath ...},
+ * where container is {@code jetty} or {@code tomcat} (a {@link LoadServer}), or {@code bare}: the control,
+ * {@link BareEcho}, measured on the one-connection rows only, to show the latency the machine itself allows. Every row
+ * is bounded in time (warm-up plus {@code S} seconds) and count. The system property {@code load.rows} limits the run
+ * to some rows (see {@link #runs}).
  */
 public final class LoadRun {
 
@@ -223,14 +223,11 @@ public final class LoadRun {
      */
     static <T> List<Visit<T>> visits(List<T> servers, int warmUpRounds, int rounds) {
         List<Visit<T>> visits = new ArrayList<>();
-        for (int round = 0; round < warmUpRounds; round++) {
+        for (int i = 0; i < warmUpRounds + rounds; i++) {
+            boolean recorded = i >= warmUpRounds;
+            int round = recorded ? i - warmUpRounds : i;
             for (T server : order(servers, round)) {
-                visits.add(new Visit<>(round, server, false));
-            }
-        }
-        for (int round = 0; round < rounds; round++) {
-            for (T server : order(servers, round)) {
-                visits.add(new Visit<>(round, server, true));
+                visits.add(new Visit<>(round, server, recorded));
             }
         }
         return visits;
@@ -498,9 +495,9 @@ public final class LoadRun {
     /**
      * Context switches of all the server process's threads so far, from {@code /proc}: {voluntary, involuntary}, or
      * zeros where there is no {@code /proc}. Per round trip, a voluntary switch is a server thread that blocked and had
-     * to be woken again (on a virtual machine, each wake-up of a halted vCPU is a trip through the hypervisor, which sets
-     * the latency tail); an involuntary one is a thread preempted while it could still run, as the thread that wrote
-     * the echo is when the client it woke takes the CPU, which costs far less.
+     * to be woken again (on a virtual machine, each wake-up of a halted vCPU is a trip through the hypervisor, which
+     * sets the latency tail); an involuntary one is a thread preempted while it could still run, as the thread that
+     * wrote the echo is when the client it woke takes the CPU, which costs far less.
      */
     private long[] serverContextSwitches() {
         long[] sum = new long[2];
@@ -651,8 +648,8 @@ public final class LoadRun {
         }
         out.println();
         out.println("Medians of " + rounds + (rounds == 1 ? " round" : " rounds") + warmedUp(warmUpRounds)
-                + " (memory: one measurement, on the fresh server). Ratios are server / jetty; higher is better for rates, lower is better for latency"
-                + " and memory. " + NOT_MEASURED + ": not measured.");
+                + " (memory: one measurement, on the fresh server). Ratios are server / jetty; higher is better for"
+                + " rates, lower is better for latency and memory. " + NOT_MEASURED + ": not measured.");
         if (rounds > 1) {
             out.println();
             out.println("Lowest and highest of the rounds:");

@@ -74,7 +74,8 @@ class LoadRunTest {
         ferry.rounds().get(0).addAll(List.of(26_000.0, 24_000.0, 25_000.0));
         jetty.rounds().get(0).addAll(List.of(20_000.0, 22_000.0, 21_000.0));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        LoadRun.print(new ArrayList<>(List.of(ferry, jetty)), 1, 3, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        LoadRun.print(new ArrayList<>(List.of(ferry, jetty)), 1, 3,
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String table = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(table.contains("| " + LoadRun.ROWS[0] + " | 25,000 | 1.19 | 21,000 |"), table);
         assertTrue(table.contains("Medians of 3 rounds, after one warm-up round of each row that is not recorded"),
@@ -146,7 +147,8 @@ class LoadRunTest {
         jetty.rounds().get(3).add(160_000.0);
         bare.rounds().get(1).add(48.0);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        LoadRun.print(new ArrayList<>(List.of(jetty, bare)), 0, 1, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        LoadRun.print(new ArrayList<>(List.of(jetty, bare)), 0, 1,
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String table = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(table.contains("| " + LoadRun.ROWS[1] + " | 50.0 | 48.0 | 0.96 |"), table);
         assertTrue(table.contains("| " + LoadRun.ROWS[3] + " | 160,000 | - | - |"), table);
