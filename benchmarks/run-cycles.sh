@@ -1,5 +1,5 @@
 #!/bin/sh
-# How one server's one-connection round trips are scheduled (see README.md, "Scheduling cycles"):
+# How one server's one-connection round trips are scheduled (see README.md, "Busy CPUs, one connection"):
 #   benchmarks/run-cycles.sh <ferry|jetty|tomcat> [busy: 0 or 1, default 1]
 # Runs the load run's one-connection row against that server alone for 10 s, records 1 s of scheduler and
 # system-call events system-wide in its middle (perf, as root), and prints what cycles.py makes of them: the share of
