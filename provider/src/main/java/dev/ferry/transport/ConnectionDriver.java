@@ -64,8 +64,8 @@ import java.lang.invoke.VarHandle;
  * A completion the loop follows with a poll of the same pipeline is one call,
  * {@link WebSocketHandle#completeAndGetAction} (after a read, after a write of the send pipeline), and a data chunk
  * whose listener asks for more is completed together with the next receive, {@link WebSocketHandle#completeAndReceive}.
- * The action such a call hands back is kept ({@code sendNext}, {@code receiveNext}) and handled by the pipeline's
- * next poll instead of a {@code getAction}. Each pipeline's actions come in the same order as without fusing (only
+ * The action such a call hands back is kept ({@link PipelinePoll}) and handled by the pipeline's next poll instead
+ * of a {@code getAction}. Each pipeline's actions come in the same order as without fusing (only
  * the order between the two pipelines may differ, as spec R8 allows). A small message costs two locked handle calls
  * to receive instead of five, and four to send instead of five.
  *
@@ -79,9 +79,8 @@ import java.lang.invoke.VarHandle;
  *   <li>the owner calls {@link #flushDeferred()} (the callback thread is about to return);</li>
  *   <li>a frame that is not deferred (a control frame, a large or non-deferrable data frame, the Close) is sent: it
  *       goes after them, in order;</li>
- *   <li>{@link WritePath#DEFERRED_BATCH} bytes are held, or the frames held have waited {@link #DEFERRED_AGE} when
- *       the next one comes (counted from the second one held: a lone reply, the common case, costs no clock
- *       read);</li>
+ *   <li>{@link WritePath#DEFERRED_BATCH} bytes are held, or the frames held have waited
+ *       {@link WritePath#DEFERRED_AGE} when the next one comes ({@link WritePath#addDeferred});</li>
  *   <li>the deferred-write timer fires, at most {@link #DEFERRED_WAIT} after the first frame was held: the bound
  *       when the application blocks in a callback after it sent.</li>
  * </ul>
@@ -129,8 +128,6 @@ public final class ConnectionDriver {
      * {@link #DEFERRED_WAIT} after they are armed), so one wake-up of the timer thread serves every busy connection.
      */
     static final long DEFERRED_GRID = 10_000_000L;
-    /** A held frame this old is written with the next frame deferred after it, rather than wait on. */
-    static final long DEFERRED_AGE = 1_000_000L;
     private static final Object CLOSE_CONTEXT = new Object();
     /**
      * The context of every queued request handed to the handle: the request itself is {@code current}, one at a time
@@ -259,28 +256,13 @@ public final class ConnectionDriver {
     /** A read was returned unused: ask for the next one once {@code onReadable} has cleared the read demand. */
     private boolean readReturned;
     /** An action a fused call handed back, to handle at the pipeline's next poll (never NO_ACTION). */
-    private Action sendNext;
-    private Action receiveNext;
-    private boolean sendPipelineBusy;
-    private boolean receivePipelineBusy;
+    private final PipelinePoll sending;
+    private final PipelinePoll receiving;
+    /** The send pipeline's last poll found nothing: a failed handle has written its Close (see tryFinish). */
     private boolean sendPipelineIdle;
-    /**
-     * The last {@code getAction} on that pipeline found nothing, and no call since can have given it work: polling it
-     * again would find nothing again (the handle changes only when called), so the loop skips it, a locked call saved
-     * per turn. What can give a pipeline work: a call on that pipeline (send, sendClose and the send pipeline's
-     * completions; receive, returnAction and the receive pipeline's completions), the completion of a
-     * {@code SEND_TO_NETWORK} of either pipeline (it frees the wire both share, R5, and the Close written or a frame's
-     * last chunk changes what the receive pipeline may do), and a violation (J2). See {@link #sendChanged()},
-     * {@link #receiveChanged()}, {@link #wireChanged()}.
-     */
-    private boolean sendQuiet;
-    private boolean receiveQuiet;
     private final WritePath writes;
     private final Events events;
     private boolean eof;
-    /** When the second held deferred frame was held (the scheduler's clock), if {@link #deferredStamped}. */
-    private long deferredSince;
-    private boolean deferredStamped;
     private CloseStatus closeToSend;
     private boolean closeHandedOff;
     private boolean closeSent;
@@ -299,7 +281,10 @@ public final class ConnectionDriver {
         this.queue = new SendQueue(settings.sendQueueLimit());
         this.inlineCallbacks = transport.callbackThreadsMayBlock();
         this.events = new Events();
-        this.writes = new WritePath(transport, settings.batchLimit(), settings.sendQueueLimit(), events);
+        this.sending = new PipelinePoll(handle, ActionQueue.SEND);
+        this.receiving = new PipelinePoll(handle, ActionQueue.RECEIVE);
+        this.writes = new WritePath(transport, settings.batchLimit(), settings.sendQueueLimit(), events,
+                scheduler::nanoTime);
     }
 
     /** The Close that answers {@code peer}: its code without a reason, or no body for 1005 (RFC 6455 §5.5.1). */
@@ -345,6 +330,13 @@ public final class ConnectionDriver {
                 lastActivity = scheduler.nanoTime();
             }
         }
+
+        /** The first deferred frame of a hold: the deferred-write timer bounds its wait. */
+        @Override
+        public void holdStarted() {
+            deferredHeld = true; // before the timer can look
+            timers().armDeferredWrite();
+        }
     }
 
     /**
@@ -356,9 +348,7 @@ public final class ConnectionDriver {
      * @throws IOException            when the connection is closing or closed
      */
     public void send(SendRequest request, long waitNanos) throws IOException, InterruptedException {
-        if (sendsRefused && !request.isFlush() && request.type().isData()) {
-            throw new IOException("the connection is closing; no more data may be sent (RFC 6455 §5.5.1)");
-        }
+        refuseDataWhenClosing(request);
         queue.add(request, waitNanos);
         pump();
     }
@@ -380,13 +370,17 @@ public final class ConnectionDriver {
      * transport may hold back its next callback until that thread returns).
      */
     public void enqueue(SendRequest request, boolean stretched) throws IOException {
-        if (sendsRefused && !request.isFlush() && request.type().isData()) {
-            throw new IOException("the connection is closing; no more data may be sent (RFC 6455 §5.5.1)");
-        }
+        refuseDataWhenClosing(request);
         try {
             queue.add(request, 0, bound(stretched));
         } catch (InterruptedException e) {
             throw new AssertionError("a send queue add that does not wait was interrupted", e);
+        }
+    }
+
+    private void refuseDataWhenClosing(SendRequest request) throws IOException {
+        if (sendsRefused && !request.isFlush() && request.type().isData()) {
+            throw new IOException("the connection is closing; no more data may be sent (RFC 6455 §5.5.1)");
         }
     }
 
@@ -659,26 +653,12 @@ public final class ConnectionDriver {
     private void written(Action.SendToNetwork action, boolean sendPipeline) {
         wireChanged();
         if (sendPipeline) {
-            sendPipelineBusy = false;
-            keepSendNext(handle.completeAndGetAction(action, action.totalBytes(), ActionQueue.SEND));
+            sending.busy = false;
+            sending.keep(handle.completeAndGetAction(action, action.totalBytes(), ActionQueue.SEND));
         } else {
-            receivePipelineBusy = false;
+            receiving.busy = false;
             handle.completeAction(action, action.totalBytes());
         }
-    }
-
-    /**
-     * Keeps what a fused call handed back from the send pipeline for its next poll; nothing means that poll found the
-     * pipeline quiet, after the completion.
-     */
-    private void keepSendNext(Action action) {
-        sendNext = next(action);
-        sendQuiet = sendNext == null;
-    }
-
-    /** What a fused call handed back, to keep for the pipeline's next poll: null for nothing. */
-    private static Action next(Action action) {
-        return action instanceof Action.NoAction ? null : action;
     }
 
     private boolean feedHandle() {
@@ -703,7 +683,7 @@ public final class ConnectionDriver {
                 }
             } else if (closeToSend != null) {
                 writes.flushBatch(null);
-                sendChanged();
+                sending.changed();
                 handle.sendClose(closeToSend.code() == CloseStatus.EMPTY.code() ? null : closeToSend, CLOSE_CONTEXT);
                 closeHandedOff = true;
                 progress = true;
@@ -723,7 +703,7 @@ public final class ConnectionDriver {
         // Read before the compare-and-set: it runs on every turn of the loop and mostly finds nothing wanted (a
         // boolean compare-and-set is not a cheap instruction on every JIT); a wish made after this read pumps again.
         if (receiveWanted && mayReceive() && RECEIVE_WANTED.compareAndSet(this, true, false)) {
-            receiveChanged();
+            receiving.changed();
             handle.receive(null); // no context: the handle's pooled memory may keep its actions for the next read
             receiveOutstanding = true;
             progress = true;
@@ -742,7 +722,7 @@ public final class ConnectionDriver {
         }
         try {
             // The handle leaves the payload's position alone (on loan until the request completes).
-            sendChanged();
+            sending.changed();
             handle.send(next.type(), next.payloadForHandle(copiedAsideNow()), REQUEST_CONTEXT);
             current = next;
         } catch (IllegalStateException | IllegalArgumentException misuse) {
@@ -758,22 +738,15 @@ public final class ConnectionDriver {
      * pipeline, and {@link #handleAction} copies a lent frame aside whatever the write path holds by then.
      */
     private boolean copiedAsideNow() {
-        return state == State.OPEN && !sendPipelineBusy && sendNext == null && receiveNext == null && writes.isEmpty();
+        return state == State.OPEN && !sending.busy && !sending.holdsNext() && !receiving.holdsNext()
+                && writes.isEmpty();
     }
 
     private boolean pollSend() throws IOException {
-        if (sendPipelineBusy) {
+        if (sending.busy) {
             return false;
         }
-        Action action = sendNext;
-        sendNext = null;
-        if (action == null) {
-            if (sendQuiet) {
-                sendPipelineIdle = true;
-                return false;
-            }
-            action = getAction(ActionQueue.SEND);
-        }
+        Action action = poll(sending);
         sendPipelineIdle = action instanceof Action.NoAction;
         return handleAction(action, true);
     }
@@ -782,79 +755,49 @@ public final class ConnectionDriver {
         if (state == State.FAILING) {
             return false;
         }
-        if (receivePipelineBusy) {
+        if (receiving.busy) {
             return pendingRead != null && tryRead();
         }
-        Action action = receiveNext;
-        receiveNext = null;
-        if (action == null) {
-            if (readReturned) {
-                if (readDemanded) {
-                    // Nothing buffered, nothing to parse: the pipeline's next action is a read, so the connection
-                    // waits for its peer, and what was deferred goes out now (the loop's next turn writes it).
-                    if (writes.isHolding()) {
-                        writes.flushBatch(null);
-                        return true;
-                    }
-                    return false;
+        if (readReturned && !receiving.holdsNext()) {
+            if (readDemanded) {
+                // Nothing buffered, nothing to parse: the pipeline's next action is a read, so the connection waits
+                // for its peer, and what was deferred goes out now (the loop's next turn writes it).
+                if (writes.isHolding()) {
+                    writes.flushBatch(null);
+                    return true;
                 }
-                readReturned = false;
-            }
-            if (receiveQuiet) {
                 return false;
             }
-            action = getAction(ActionQueue.RECEIVE);
+            readReturned = false;
         }
+        Action action = poll(receiving);
         boolean progress = handleAction(action, false);
         return progress || state == State.FAILING; // a violation: go on to write the handle's Close
     }
 
-    private Action getAction(ActionQueue pipeline) {
-        Action action;
+    /** The pipeline's next action ({@link PipelinePoll#poll()}); a violation (J2) is handled, and gives none. */
+    private Action poll(PipelinePoll pipeline) {
         try {
-            action = handle.getAction(pipeline);
+            return pipeline.poll();
         } catch (WebSocketProtocolException violation) {
             violated(violation);
             return Action.NO_ACTION;
         }
-        // An action handed out gives the other pipeline no work (taking the wire only holds it back); the pipeline
-        // polled is not quiet, or it would not have been polled.
-        if (action instanceof Action.NoAction) {
-            if (pipeline == ActionQueue.SEND) {
-                sendQuiet = true;
-            } else {
-                receiveQuiet = true;
-            }
-        }
-        return action;
-    }
-
-    /** A call on the send pipeline: it may have work (see {@link #sendQuiet}). */
-    private void sendChanged() {
-        sendQuiet = false;
-    }
-
-    /** A call on the receive pipeline: it may have work. */
-    private void receiveChanged() {
-        receiveQuiet = false;
     }
 
     /** A {@code SEND_TO_NETWORK} completed, or the handle failed: both pipelines may have work. */
     private void wireChanged() {
-        sendQuiet = false;
-        receiveQuiet = false;
+        sending.changed();
+        receiving.changed();
     }
 
     /** {@code completeAndGetAction} on the receive pipeline: the completion is done even when the poll throws. */
-    private Action completeAndGetReceive(Action action, long bytes) {
-        receiveChanged();
+    private void completeAndGetReceive(Action action, long bytes) {
+        receiving.changed();
         try {
-            Action next = next(handle.completeAndGetAction(action, bytes, ActionQueue.RECEIVE));
-            receiveQuiet = next == null;
-            return next;
+            receiving.keep(handle.completeAndGetAction(action, bytes, ActionQueue.RECEIVE));
         } catch (WebSocketProtocolException violation) {
             violated(violation);
-            return null;
         }
     }
 
@@ -872,22 +815,18 @@ public final class ConnectionDriver {
             return false;
         }
         if (action instanceof Action.SendToNetwork send) {
-            if (sendPipeline) {
-                sendPipelineBusy = true;
-            } else {
-                receivePipelineBusy = true;
-            }
+            (sendPipeline ? sending : receiving).busy = true;
             if (sendPipeline && batching && send.bufferType().isData() && state == State.OPEN) {
                 writes.addToBatch(send);
                 wireChanged(); // completed at once
-                sendPipelineBusy = false;
-                keepSendNext(handle.completeAndGetAction(send, send.totalBytes(), ActionQueue.SEND));
+                sending.busy = false;
+                sending.keep(handle.completeAndGetAction(send, send.totalBytes(), ActionQueue.SEND));
             } else if (sendPipeline && !batching && state == State.OPEN && isDeferrable(send)
                     && (writes.mayDefer(send) || isLentToHandle(send))) {
-                defer(send);
+                writes.addDeferred(send);
                 wireChanged(); // completed at once
-                sendPipelineBusy = false;
-                keepSendNext(handle.completeAndGetAction(send, send.totalBytes(), ActionQueue.SEND));
+                sending.busy = false;
+                sending.keep(handle.completeAndGetAction(send, send.totalBytes(), ActionQueue.SEND));
             } else {
                 // The Close that answers the peer's ends the connection: the transport is closed once it is written.
                 writes.add(send, sendPipeline, sendPipeline && send.bufferType() == BufferType.CLOSE
@@ -895,17 +834,17 @@ public final class ConnectionDriver {
             }
             return true;
         } else if (action instanceof Action.ReceiveFromNetwork receive) {
-            receivePipelineBusy = true;
+            receiving.busy = true;
             pendingRead = receive;
             tryRead();
             return true;
         } else if (action instanceof Action.IndicateSendComplete sent) {
-            sendChanged();
+            sending.changed();
             handle.completeAction(sent, 0);
             onSendComplete(sent);
             return true;
         } else if (action instanceof Action.IndicateReceiveComplete received) {
-            receiveChanged(); // completed below, whatever happens
+            receiving.changed(); // completed below, whatever happens
             receiveOutstanding = false;
             boolean completed = false;
             try {
@@ -915,8 +854,7 @@ public final class ConnectionDriver {
                     // The listener asked for more: complete the chunk and queue the next receive in one call. A
                     // violation comes after both (the handle's J2), as from getAction.
                     try {
-                        receiveNext = next(handle.completeAndReceive(received, null));
-                        receiveQuiet = receiveNext == null;
+                        receiving.keep(handle.completeAndReceive(received, null));
                     } catch (WebSocketProtocolException violation) {
                         violated(violation);
                     }
@@ -943,25 +881,6 @@ public final class ConnectionDriver {
         return send.context() == REQUEST_CONTEXT && current.isLentToHandle();
     }
 
-    /** Holds a deferred frame (see "Deferred writes"); the first one held arms the deferred-write timer. */
-    private void defer(Action.SendToNetwork send) {
-        if (writes.isHolding()) {
-            long now = scheduler.nanoTime();
-            if (!deferredStamped) {
-                deferredStamped = true;
-                deferredSince = now;
-            } else if (now - deferredSince >= DEFERRED_AGE) {
-                writes.flushBatch(null); // the application is slow between frames: sharing a write gains little
-            }
-        }
-        if (!writes.isHolding()) {
-            deferredStamped = false;
-            deferredHeld = true; // before the timer can look
-            timers().armDeferredWrite();
-        }
-        writes.addDeferred(send);
-    }
-
     /** The deferred-write timer: writes what is held, whatever its age (see "Deferred writes"). */
     void deferredWriteDue() {
         flushDeferred();
@@ -980,9 +899,9 @@ public final class ConnectionDriver {
             if (into.position() == 0) {
                 // Nothing buffered before this read (no partial frame): return it, so the handle can let its memory go.
                 pendingRead = null;
-                receivePipelineBusy = false;
+                receiving.busy = false;
                 readReturned = true;
-                receiveChanged();
+                receiving.changed();
                 handle.returnAction(read);
                 writes.idle();
             }
@@ -992,16 +911,16 @@ public final class ConnectionDriver {
             return false;
         }
         pendingRead = null;
-        receivePipelineBusy = false;
+        receiving.busy = false;
         if (n < 0) {
             eof = true;
-            receiveChanged();
+            receiving.changed();
             handle.completeAction(read, 0);
         } else {
             if (activityWatched) {
                 lastActivity = scheduler.nanoTime();
             }
-            receiveNext = completeAndGetReceive(read, n);
+            completeAndGetReceive(read, n);
         }
         return true;
     }
@@ -1074,7 +993,7 @@ public final class ConnectionDriver {
             endNow(localClose != null ? localClose : peerClose, null);
             return true;
         }
-        if (state == State.FAILING && sendPipelineIdle && !sendPipelineBusy && writes.isEmpty()) {
+        if (state == State.FAILING && sendPipelineIdle && !sending.busy && writes.isEmpty()) {
             endNow(failure.closeStatus(), failure);
             return true;
         }
@@ -1133,14 +1052,8 @@ public final class ConnectionDriver {
                 pendingRead = null;
             }
             // Handed out by a fused call, not handled yet.
-            if (sendNext != null) {
-                handle.completeAction(sendNext, 0);
-            }
-            if (receiveNext != null) {
-                handle.completeAction(receiveNext, 0);
-            }
-            sendNext = null;
-            receiveNext = null;
+            sending.cancelNext();
+            receiving.cancelNext();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "cancelling held actions", e);
         }
@@ -1161,41 +1074,5 @@ public final class ConnectionDriver {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "deleting the handle", e);
         }
-    }
-
-    /**
-     * Why unfinished requests fail once the connection has ended. Made once per connection, on every close, so it
-     * skips the stack trace (it would only show the driver's loop, and senders wrap it in an exception of their own)
-     * and writes its message only when asked: most connections end with nothing left to fail.
-     */
-    private static final class ClosedException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        private final transient CloseStatus status;
-        private volatile String message;
-
-        ClosedException(CloseStatus status, Throwable cause) {
-            super(null, cause);
-            this.status = status;
-        }
-
-        @Override
-        public String getMessage() {
-            String written = message;
-            if (written == null) {
-                written = "the connection is closed" + (status == null ? "" : " (" + describe(status) + ")");
-                message = written;
-            }
-            return written;
-        }
-
-        @Override
-        public synchronized Throwable fillInStackTrace() {
-            return this;
-        }
-    }
-
-    static String describe(CloseStatus status) {
-        return status.reason().isEmpty() ? String.valueOf(status.code()) : status.code() + " " + status.reason();
     }
 }

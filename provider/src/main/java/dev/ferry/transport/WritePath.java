@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The outgoing side of a {@link ConnectionDriver}: a FIFO of pending writes to the transport and the batch buffer.
@@ -29,12 +30,18 @@ import java.util.List;
  */
 final class WritePath {
 
-    /** Told when bytes were written and when a handle action has been written in full. */
+    /** Told when bytes were written, when a handle action has been written in full, and when a hold starts. */
     interface Completion {
         void written(Action.SendToNetwork action, boolean sendPipeline);
 
         /** The transport took some bytes: the connection is active. */
         void wrote();
+
+        /**
+         * A deferred frame is about to be held while none is ({@link #addDeferred}): the first of a hold, which
+         * goes out at the latest when the caller's timer asks for it.
+         */
+        void holdStarted();
     }
 
     /**
@@ -62,6 +69,8 @@ final class WritePath {
     static final int DEFERRED_FRAME = 2 * 1024;
     /** Held bytes of deferred frames at which they are written without waiting any longer. */
     static final int DEFERRED_BATCH = 16 * 1024;
+    /** A held frame this old, in nanoseconds, is written with the next frame deferred after it, rather than wait on. */
+    static final long DEFERRED_AGE = 1_000_000L;
     /** The first batch buffer of deferred frames: a few small frames; it doubles as needed. */
     private static final int DEFERRED_FIRST = 256;
     /** A written batch buffer up to this size is kept for the next batch while the connection is busy. */
@@ -72,6 +81,8 @@ final class WritePath {
     /** Held deferred bytes at which they go out. */
     private final int deferredLimit;
     private final Completion completion;
+    /** Nanoseconds, read only for the age of a hold of two frames or more ({@link #DEFERRED_AGE}). */
+    private final LongSupplier clock;
     private final Spares spares;
     private static final VarHandle WRITE_DEMANDED;
 
@@ -88,6 +99,9 @@ final class WritePath {
     private ByteBuffer batch;
     /** The batch holds deferred frames only, waiting for {@link #flushBatch} (not for an application's flush). */
     private boolean holding;
+    /** When the second frame of the current hold was held ({@link #clock}), if {@link #holdStamped}. */
+    private long heldSince;
+    private boolean holdStamped;
     /** A written batch of deferred frames, whose buffer is kept for the next one until the connection goes idle. */
     private Write spare;
     /** The written batch whose buffer {@link #batch} is, to queue again while the batch is in that buffer. */
@@ -97,12 +111,14 @@ final class WritePath {
      * @param sendQueueLimit the send queue's bound: deferred bytes held never add up past it (nor past
      *                       {@link #DEFERRED_BATCH}), so deferring lets no sender past the bound it would meet without
      */
-    WritePath(Transport transport, int batchLimit, long sendQueueLimit, Completion completion) {
-        this(transport, batchLimit, sendQueueLimit, completion, Spares.SHARED);
+    WritePath(Transport transport, int batchLimit, long sendQueueLimit, Completion completion, LongSupplier clock) {
+        this(transport, batchLimit, sendQueueLimit, completion, clock, Spares.SHARED);
     }
 
-    WritePath(Transport transport, int batchLimit, long sendQueueLimit, Completion completion, Spares spares) {
+    WritePath(Transport transport, int batchLimit, long sendQueueLimit, Completion completion, LongSupplier clock,
+              Spares spares) {
         this.spares = spares;
+        this.clock = clock;
         this.transport = transport;
         this.batchLimit = batchLimit;
         this.deferredLimit = (int) Math.min(Math.min(batchLimit, DEFERRED_BATCH), sendQueueLimit);
@@ -164,11 +180,28 @@ final class WritePath {
     }
 
     /**
-     * Copies a small data frame into the batch to be written with the frames that follow it, at the caller's next
-     * {@link #flushBatch} (or at once past {@link #DEFERRED_BATCH} held bytes); the caller completes the action at
-     * once. Only when {@link #mayDefer} said yes.
+     * Copies a data frame into the batch to be written with the frames that follow it, at the caller's next
+     * {@link #flushBatch}, or at once past {@link #DEFERRED_BATCH} held bytes; the caller completes the action at
+     * once. Only when {@link #mayDefer} said yes, or for a frame of a payload lent to the handle. When the frames held
+     * have waited {@link #DEFERRED_AGE} (counted from the second one held: a lone frame, the common case, costs no
+     * clock read), they go out first, and this frame starts a new hold: the application is slow between frames, and
+     * sharing a write gains little. The first frame of a hold is announced ({@link Completion#holdStarted()}) before
+     * it is held.
      */
     void addDeferred(Action.SendToNetwork action) {
+        if (holding) {
+            long now = clock.getAsLong();
+            if (!holdStamped) {
+                holdStamped = true;
+                heldSince = now;
+            } else if (now - heldSince >= DEFERRED_AGE) {
+                flushBatch(null);
+            }
+        }
+        if (!holding) {
+            holdStamped = false;
+            completion.holdStarted();
+        }
         copy(action, DEFERRED_FIRST);
         holding = true;
         if (batch.position() >= deferredLimit) {

@@ -221,12 +221,12 @@ class ConnectionDriverDeferredWriteTest {
     void aSlowSenderIsNotHeldBack() throws IOException {
         handlerRuns();
         send(deferrable("first"));
-        scheduler.advance(Duration.ofNanos(ConnectionDriver.DEFERRED_AGE));
+        scheduler.advance(Duration.ofNanos(WritePath.DEFERRED_AGE));
         send(deferrable("second"));
         runCallbacks();
         assertEquals(List.of(), peerReceives(), "the age is counted from the second frame held (a lone reply, the"
                 + " common case, reads no clock)");
-        scheduler.advance(Duration.ofNanos(ConnectionDriver.DEFERRED_AGE - 1));
+        scheduler.advance(Duration.ofNanos(WritePath.DEFERRED_AGE - 1));
         send(deferrable("third"));
         runCallbacks();
         assertEquals(List.of(), peerReceives(), "not yet that old");
