@@ -281,8 +281,8 @@ public final class ConnectionDriver {
         this.queue = new SendQueue(settings.sendQueueLimit());
         this.inlineCallbacks = transport.callbackThreadsMayBlock();
         this.events = new Events();
-        this.sending = new PipelinePoll(handle, ActionQueue.SEND);
-        this.receiving = new PipelinePoll(handle, ActionQueue.RECEIVE);
+        this.sending = new PipelinePoll(ActionQueue.SEND);
+        this.receiving = new PipelinePoll(ActionQueue.RECEIVE);
         this.writes = new WritePath(transport, settings.batchLimit(), settings.sendQueueLimit(), events,
                 scheduler::nanoTime);
     }
@@ -775,10 +775,10 @@ public final class ConnectionDriver {
         return progress || state == State.FAILING; // a violation: go on to write the handle's Close
     }
 
-    /** The pipeline's next action ({@link PipelinePoll#poll()}); a violation (J2) is handled, and gives none. */
+    /** The pipeline's next action ({@link PipelinePoll#poll}); a violation (J2) is handled, and gives none. */
     private Action poll(PipelinePoll pipeline) {
         try {
-            return pipeline.poll();
+            return pipeline.poll(handle);
         } catch (WebSocketProtocolException violation) {
             violated(violation);
             return Action.NO_ACTION;
@@ -1052,8 +1052,8 @@ public final class ConnectionDriver {
                 pendingRead = null;
             }
             // Handed out by a fused call, not handled yet.
-            sending.cancelNext();
-            receiving.cancelNext();
+            sending.cancelNext(handle);
+            receiving.cancelNext(handle);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "cancelling held actions", e);
         }

@@ -11,7 +11,7 @@ import dev.ferry.protocol.WebSocketProtocolException;
  *
  * <h2>Quiet</h2>
  * When the last {@code getAction} on the pipeline found nothing and no call since can have given it work, polling
- * again would find nothing again (the handle changes only when called), so {@link #poll()} answers without asking
+ * again would find nothing again (the handle changes only when called), so {@link #poll} answers without asking
  * the handle: a locked call saved per turn of the loop. The driver calls {@link #changed()} after every call that can
  * give the pipeline work:
  * <ul>
@@ -25,14 +25,14 @@ import dev.ferry.protocol.WebSocketProtocolException;
  * <h2>Fused calls</h2>
  * A completion the loop follows with a poll of the same pipeline is one call ({@link WebSocketHandle#completeAndGetAction},
  * {@link WebSocketHandle#completeAndReceive}). The driver makes it and {@linkplain #keep keeps} what it hands back,
- * which the next {@link #poll()} returns instead of asking the handle. The pipeline's actions come in the same order
+ * which the next {@link #poll} returns instead of asking the handle. The pipeline's actions come in the same order
  * as without fusing.
  *
- * <p>Thread contract: not thread safe; owned by the driver's loop.
+ * <p>Thread contract: not thread safe; owned by the driver's loop. It keeps no reference to the handle, which every
+ * call that needs it is given: one field less per pipeline of every connection.
  */
 final class PipelinePoll {
 
-    private final WebSocketHandle handle;
     private final ActionQueue queue;
     /**
      * An action the pipeline handed out is on its way (a write in the write path, or a read waiting for bytes): the
@@ -40,11 +40,11 @@ final class PipelinePoll {
      */
     boolean busy;
     private boolean quiet;
-    /** What a fused call handed back, for the next {@link #poll()}; never {@code NO_ACTION}. */
+    /** What a fused call handed back, for the next {@link #poll}; never {@code NO_ACTION}. */
     private Action next;
 
-    PipelinePoll(WebSocketHandle handle, ActionQueue queue) {
-        this.handle = handle;
+    /** @param queue {@code SEND} or {@code RECEIVE} */
+    PipelinePoll(ActionQueue queue) {
         this.queue = queue;
     }
 
@@ -54,7 +54,7 @@ final class PipelinePoll {
      *
      * @throws WebSocketProtocolException as {@link WebSocketHandle#getAction} (J2)
      */
-    Action poll() {
+    Action poll(WebSocketHandle handle) {
         Action action = next;
         if (action != null) {
             next = null;
@@ -80,13 +80,13 @@ final class PipelinePoll {
         quiet = false;
     }
 
-    /** Whether a fused call handed back an action that the next {@link #poll()} returns. */
+    /** Whether a fused call handed back an action that the next {@link #poll} returns. */
     boolean holdsNext() {
         return next != null;
     }
 
     /** At the end of the connection: cancels the action a fused call handed back, if one waits (spec §3.10). */
-    void cancelNext() {
+    void cancelNext(WebSocketHandle handle) {
         Action waiting = next;
         next = null;
         if (waiting != null) {
