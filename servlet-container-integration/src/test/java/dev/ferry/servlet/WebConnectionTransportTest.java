@@ -153,7 +153,7 @@ class WebConnectionTransportTest {
         tomcat.socket.writeBytes(burst);
         tomcat.dispatch(); // the first callback pulls until the pause mark
         int pulled = tomcat.taken;
-        assertTrue(pulled >= WebConnectionTransport.PAUSE_AT && pulled <= WebConnectionTransport.PAUSE_AT
+        assertTrue(pulled >= UpgradedInput.PAUSE_AT && pulled <= UpgradedInput.PAUSE_AT
                 + ScratchPool.SIZE, "paused near the mark, took " + pulled);
         tomcat.dispatch(); // the socket still has bytes: Tomcat calls again; the paused transport leaves them
         assertEquals(pulled, tomcat.taken, "nothing more taken while paused");
