@@ -23,10 +23,10 @@ import dev.ferry.protocol.WebSocketProtocolException;
  * </ul>
  *
  * <h2>Fused calls</h2>
- * A completion the loop follows with a poll of the same pipeline is one call ({@link WebSocketHandle#completeAndGetAction},
- * {@link WebSocketHandle#completeAndReceive}). The driver makes it and {@linkplain #keep keeps} what it hands back,
- * which the next {@link #poll} returns instead of asking the handle. The pipeline's actions come in the same order
- * as without fusing.
+ * A completion the loop follows with a poll of the same pipeline is one call
+ * ({@link WebSocketHandle#completeAndGetAction}, {@link WebSocketHandle#completeAndReceive}). The driver makes it
+ * and {@linkplain #keep keeps} what it hands back, which the next {@link #poll} returns instead of asking the handle.
+ * The pipeline's actions come in the same order as without fusing.
  *
  * <p>Thread contract: not thread safe; owned by the driver's loop. It keeps no reference to the handle, which every
  * call that needs it is given: one field less per pipeline of every connection.

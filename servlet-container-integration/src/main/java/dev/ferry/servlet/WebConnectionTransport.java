@@ -145,7 +145,8 @@ final class WebConnectionTransport implements Transport {
         this.closeGrace = Objects.requireNonNull(closeGrace, "closeGrace");
         this.input = new UpgradedInput(this, connection.getInputStream(), connectionInput,
                 connectionInput != null ? ReadResumption.CALLER_READS : traits.readResumption());
-        this.output = new UpgradedOutput(this, connection, connectionOutput, traits.lastWrite(), traits.unwrapsOutput());
+        this.output = new UpgradedOutput(this, connection, connectionOutput, traits.lastWrite(),
+                traits.unwrapsOutput());
         input.listen();
         output.listen();
         input.demandFirst();

@@ -16,7 +16,6 @@ import dev.ferry.protocol.frame.Masking;
 import dev.ferry.protocol.frame.Opcode;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -30,8 +29,8 @@ import java.util.List;
  * so every chunk is at most one buffer long. A control frame is handed out only once it is whole
  * (at most 139 bytes with its header, less than the smallest buffer). So when the buffer has to be
  * refilled, what is left unparsed is a partial header or control frame, which is moved to the front.
- * A message whose first frame carries an extension's RSV bits goes through {@link Extension#decodeInput}
- * and {@link Extension#decode} into a second buffer of the same size instead (kept by the handle while it lives).
+ * A message whose first frame carries an extension's RSV bits goes through that extension instead, and its chunks
+ * come from the decoded data ({@link ExtensionDecoding}).
  *
  * <p>Memory. The receive buffer, with its views and cached actions ({@link ReceiveMemory}), is borrowed from a
  * {@link ReceiveMemoryPool} when a read is handed out and given back when a read is returned unused
@@ -44,13 +43,6 @@ import java.util.List;
 final class ReceivePipeline {
 
     private static final int MAX_CONTROL_FRAME = 2 + 4 + 125;
-    /**
-     * How many decoded bytes one call into an extension's decoder may produce (rounded down to whole receive buffers,
-     * at least one). zlib decodes the last 258 bytes of room of every call outside its fast loop: with one call per
-     * 4 KiB chunk that part took 7% of a 64 KiB message's time (perf, issue 2 benchmark), with 16 KiB steps 2.6%.
-     * 8 KiB measured as fast as 16 and 32 KiB (CPU time), and costs a connection 4 KiB more than one buffer, not 12.
-     */
-    static final int DECODE_STEP = 8 * 1024;
 
     private final long maxMessageSize;
     private final boolean verifyUtf8;
@@ -70,18 +62,8 @@ final class ReceivePipeline {
     private int readCapacity;
     private final Utf8Validator utf8 = new Utf8Validator();
     private ByteBuffer pong; // made by the first Ping: most connections never get one
-    private List<Extension> extensions = List.of();
-    /**
-     * Decoded data of the message an extension decodes, {@code [decodedStart, decodedEnd)} not handed out yet. It
-     * holds several receive buffers' worth (about {@value #DECODE_STEP} bytes), handed out one receive buffer at most
-     * per chunk; its size bounds what a compressed frame occupies however far it expands.
-     */
-    private ByteBuffer decoded;
-    private ByteBuffer decodedView;
-    private int decodedStart;
-    private int decodedEnd;
-    /** Whether the extension returned 0 at the end of the last fill: it has no output until it gets more input. */
-    private boolean decoderDrained;
+    /** The negotiated extensions' decoding; null when none were negotiated. */
+    private ExtensionDecoding decoding;
 
     private int readPos;
     private int writePos;
@@ -97,10 +79,8 @@ final class ReceivePipeline {
     // The data message in progress: opcode null between messages.
     private Opcode messageOpcode;
     private long messageBytes;
-    private Extension decoder;
-    /** Whether decoded output may be waiting: in the decoded buffer, or in the extension not drained yet. */
-    private boolean decoderHasOutput;
-    private boolean decoderFinalSupplied;
+    /** {@link #decoding} while the message in progress goes through an extension; null otherwise. */
+    private ExtensionDecoding decoder;
 
     // The caller's receive operation and this pipeline's one outstanding action.
     private boolean pending;
@@ -123,15 +103,13 @@ final class ReceivePipeline {
 
     /** Installs the negotiated extensions; their RSV bits become legal on first data frames. */
     void useExtensions(List<Extension> negotiated, int receiveBufferSize) {
-        this.extensions = negotiated;
         int bits = 0;
         for (Extension extension : negotiated) {
             bits |= extension.rsvBits();
         }
         parser.allowRsv(bits);
         if (bits != 0) {
-            decoded = ByteBuffer.allocate(receiveBufferSize * Math.max(1, DECODE_STEP / receiveBufferSize));
-            decodedView = decoded.asReadOnlyBuffer();
+            decoding = new ExtensionDecoding(negotiated, receiveBufferSize);
         }
     }
 
@@ -372,7 +350,7 @@ final class ReceivePipeline {
     Action completeChunkAndReceive(Object operationContext) {
         context = operationContext;
         rewindWhenDrained();
-        if (writePos != 0 || decoderHasOutput || pongPending || cancelled) {
+        if (writePos != 0 || decoderHasOutput() || pongPending || cancelled) {
             outstanding = null;
             return null;
         }
@@ -407,7 +385,7 @@ final class ReceivePipeline {
      */
     private Action advance() {
         while (true) {
-            if (decoderHasOutput) {
+            if (decoderHasOutput()) {
                 Action chunk = decodeStep();
                 if (chunk != null) {
                     return chunk;
@@ -453,7 +431,7 @@ final class ReceivePipeline {
 
     /**
      * The buffered part of the current frame's payload (at least one byte is buffered): a chunk to hand out, or,
-     * in a message an extension decodes, null after feeding it to the extension (then {@code decoderHasOutput}).
+     * in a message an extension decodes, null after feeding it to the extension (then {@link #decoderHasOutput()}).
      */
     private Action payloadChunk() {
         ReceiveMemory held = memory;
@@ -479,9 +457,13 @@ final class ReceivePipeline {
     /** Hands the payload bytes from {@code start} to {@code readPos} to the message's extension. */
     private void feedDecoder(int start, boolean last) {
         memory.extensionInput.limit(readPos).position(start);
-        decoder.decodeInput(memory.extensionInput, last);
-        decoderFinalSupplied = last;
-        decoderHasOutput = true;
+        decoder.feed(memory.extensionInput, last);
+    }
+
+    /** Whether decoded output of the message in progress may be waiting. */
+    private boolean decoderHasOutput() {
+        ExtensionDecoding current = decoder;
+        return current != null && current.hasOutput();
     }
 
     private Action startDataFrame(Opcode opcode) {
@@ -546,61 +528,28 @@ final class ReceivePipeline {
         messageOpcode = opcode;
         messageBytes = 0;
         utf8.reset();
-        decoder = parser.rsv() == 0 ? null : extensionFor(parser.rsv());
-    }
-
-    private Extension extensionFor(int rsv) {
-        for (Extension extension : extensions) {
-            if (extension.rsvBits() == rsv) {
-                return extension;
+        int rsv = parser.rsv();
+        decoder = null;
+        if (rsv != 0) {
+            if (decoding == null || !decoding.startMessage(rsv)) {
+                throw protocolError("RSV bits of exactly one negotiated extension, got 0x" + Integer.toHexString(rsv)
+                        + " (RFC 6455 §5.2)", "unexpected RSV bits");
             }
+            decoder = decoding;
         }
-        throw protocolError("RSV bits of exactly one negotiated extension, got 0x" + Integer.toHexString(rsv)
-                + " (RFC 6455 §5.2)", "unexpected RSV bits");
     }
 
-    /**
-     * The next chunk of decoded data, at most one receive buffer long: from what the last call into the extension left
-     * in the decoded buffer, or, once that is handed out, from a new call that fills it; null when the extension
-     * needs more input.
-     */
+    /** The decoded message's next chunk ({@link ExtensionDecoding#next()}); null when its extension needs input. */
     private Action decodeStep() {
-        if (decodedStart == decodedEnd) {
-            fillDecoded();
-        }
-        int start = decodedStart;
-        int length = Math.min(bufferSize, decodedEnd - start);
-        decodedStart = start + length;
-        boolean buffered = decodedStart < decodedEnd;
-        decoderHasOutput = buffered || !decoderDrained;
-        boolean last = !buffered && decoderDrained && decoderFinalSupplied;
-        if (length == 0 && !last) {
+        ExtensionDecoding current = decoder;
+        if (!current.next()) {
             return null;
         }
+        int length = current.chunkLength();
         messageBytes += length;
         checkSize();
-        return deliver(decoded, decodedView, start, length, messageOpcode == Opcode.TEXT, last);
-    }
-
-    /**
-     * Runs the message's extension into the whole decoded buffer (several chunks long, so zlib is called once per
-     * {@value #DECODE_STEP} bytes rather than per chunk), until it is full or the extension needs more input.
-     */
-    private void fillDecoded() {
-        decoded.clear();
-        int total = 0;
-        boolean drained = false;
-        while (decoded.hasRemaining()) {
-            int n = decoder.decode(decoded);
-            if (n == 0) {
-                drained = true;
-                break;
-            }
-            total += n;
-        }
-        decodedStart = 0;
-        decodedEnd = total;
-        decoderDrained = drained;
+        return deliver(current.buffer(), current.view(), current.chunkStart(), length, messageOpcode == Opcode.TEXT,
+                current.isLastChunk());
     }
 
     private void checkSize() {
@@ -656,7 +605,7 @@ final class ReceivePipeline {
                 return new Action.IndicateReceiveComplete(BufferType.PONG, view, null, context);
             }
             case CLOSE -> {
-                CloseStatus status = closeStatus(start, length);
+                CloseStatus status = ClosePayload.parse(memory.buffer, start, length, verifyUtf8);
                 closeReceived = true;
                 readPos = writePos;
                 ByteBuffer view = memory.view;
@@ -681,47 +630,6 @@ final class ReceivePipeline {
         pongPending = true;
     }
 
-    private CloseStatus closeStatus(int start, int length) {
-        if (length == 0) {
-            return CloseStatus.EMPTY;
-        }
-        if (length == 1) {
-            throw protocolError("a Close payload of 0 or at least 2 bytes, got 1 byte (RFC 6455 §5.5.1)",
-                    "one-byte Close payload");
-        }
-        ByteBuffer buffer = memory.buffer;
-        int code = buffer.getShort(start) & 0xFFFF;
-        if (!CloseStatus.isSendable(code)) {
-            throw protocolError("a close code in 1000-1003, 1007-1014 or 3000-4999, got " + code
-                    + " (RFC 6455 §7.4)", "invalid close code " + code);
-        }
-        if (verifyUtf8 && !Utf8Validator.isValid(buffer, start + 2, start + length)) {
-            throw new InvalidProtocolFormatException(CloseStatus.INVALID_PAYLOAD.withReason("invalid UTF-8 in close reason"),
-                    "expected a UTF-8 close reason, got bytes that are not UTF-8 (RFC 6455 §5.5.1)");
-        }
-        byte[] reason = new byte[length - 2];
-        buffer.get(start + 2, reason);
-        return new CloseStatus(code, fitReason(new String(reason, StandardCharsets.UTF_8)));
-    }
-
-    /**
-     * Without UTF-8 verification a malformed reason decodes with U+FFFD (3 bytes of UTF-8) for each bad byte, so
-     * the text can outgrow the {@value CloseStatus#MAX_REASON_BYTES} bytes a {@link CloseStatus} holds: keep the
-     * whole characters that fit.
-     */
-    private static String fitReason(String reason) {
-        int bytes = 0;
-        for (int i = 0; i < reason.length(); ) {
-            int cp = reason.codePointAt(i);
-            bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-            if (bytes > CloseStatus.MAX_REASON_BYTES) {
-                return reason.substring(0, i);
-            }
-            i += Character.charCount(cp);
-        }
-        return reason;
-    }
-
     private void compact() {
         int leftover = writePos - readPos;
         if (readPos > 0) {
@@ -731,7 +639,7 @@ final class ReceivePipeline {
         }
     }
 
-    private static InvalidProtocolOperationException protocolError(String expectation, String reason) {
+    static InvalidProtocolOperationException protocolError(String expectation, String reason) {
         return new InvalidProtocolOperationException(CloseStatus.PROTOCOL_ERROR.withReason(reason),
                 "expected " + expectation);
     }
