@@ -65,9 +65,10 @@ import java.lang.invoke.VarHandle;
  * {@link WebSocketHandle#completeAndGetAction} (after a read, after a write of the send pipeline), and a data chunk
  * whose listener asks for more is completed together with the next receive, {@link WebSocketHandle#completeAndReceive}.
  * The action such a call hands back is kept ({@link PipelinePoll}) and handled by the pipeline's next poll instead
- * of a {@code getAction}. Each pipeline's actions come in the same order as without fusing (only
- * the order between the two pipelines may differ, as spec R8 allows). A small message costs two locked handle calls
- * to receive instead of five, and four to send instead of five.
+ * of a {@code getAction}. Each pipeline's actions come in the same order as without fusing (only the order between
+ * the two pipelines may differ, as spec R8 allows). A small message costs two locked handle calls to receive instead
+ * of five, and four to send instead of five. A pipeline whose last poll found nothing, and which no call since can
+ * have given work, is not polled again (see {@link PipelinePoll}, "Quiet").
  *
  * <h2>Deferred writes</h2>
  * A small data frame of a {@linkplain SendRequest#deferrable deferrable} request (an endpoint's reply sent on the
@@ -255,7 +256,7 @@ public final class ConnectionDriver {
     private Action.ReceiveFromNetwork pendingRead;
     /** A read was returned unused: ask for the next one once {@code onReadable} has cleared the read demand. */
     private boolean readReturned;
-    /** An action a fused call handed back, to handle at the pipeline's next poll (never NO_ACTION). */
+    /** Each pipeline's poll state: an action on its way, quiet, the action a fused call handed back. */
     private final PipelinePoll sending;
     private final PipelinePoll receiving;
     /** The send pipeline's last poll found nothing: a failed handle has written its Close (see tryFinish). */
@@ -283,8 +284,7 @@ public final class ConnectionDriver {
         this.events = new Events();
         this.sending = new PipelinePoll(ActionQueue.SEND);
         this.receiving = new PipelinePoll(ActionQueue.RECEIVE);
-        this.writes = new WritePath(transport, settings.batchLimit(), settings.sendQueueLimit(), events,
-                scheduler::nanoTime);
+        this.writes = new WritePath(transport, settings.batchLimit(), settings.sendQueueLimit(), events);
     }
 
     /** The Close that answers {@code peer}: its code without a reason, or no body for 1005 (RFC 6455 §5.5.1). */
@@ -336,6 +336,11 @@ public final class ConnectionDriver {
         public void holdStarted() {
             deferredHeld = true; // before the timer can look
             timers().armDeferredWrite();
+        }
+
+        @Override
+        public long nanoTime() {
+            return scheduler.nanoTime();
         }
     }
 

@@ -7,7 +7,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.function.LongSupplier;
 
 /**
  * The outgoing side of a {@link ConnectionDriver}: a FIFO of pending writes to the transport and the batch buffer.
@@ -30,7 +29,10 @@ import java.util.function.LongSupplier;
  */
 final class WritePath {
 
-    /** Told when bytes were written, when a handle action has been written in full, and when a hold starts. */
+    /**
+     * Told when bytes were written, when a handle action has been written in full, and when a hold starts; asked the
+     * time for the age of a hold.
+     */
     interface Completion {
         void written(Action.SendToNetwork action, boolean sendPipeline);
 
@@ -42,6 +44,9 @@ final class WritePath {
          * goes out at the latest when the caller's timer asks for it.
          */
         void holdStarted();
+
+        /** The clock, in nanoseconds, read only for the age of a hold of two frames or more ({@link #DEFERRED_AGE}). */
+        long nanoTime();
     }
 
     /**
@@ -81,8 +86,6 @@ final class WritePath {
     /** Held deferred bytes at which they go out. */
     private final int deferredLimit;
     private final Completion completion;
-    /** Nanoseconds, read only for the age of a hold of two frames or more ({@link #DEFERRED_AGE}). */
-    private final LongSupplier clock;
     private final Spares spares;
     private static final VarHandle WRITE_DEMANDED;
 
@@ -99,7 +102,7 @@ final class WritePath {
     private ByteBuffer batch;
     /** The batch holds deferred frames only, waiting for {@link #flushBatch} (not for an application's flush). */
     private boolean holding;
-    /** When the second frame of the current hold was held ({@link #clock}), if {@link #holdStamped}. */
+    /** When the second frame of the current hold was held ({@link Completion#nanoTime()}), if {@link #holdStamped}. */
     private long heldSince;
     private boolean holdStamped;
     /** A written batch of deferred frames, whose buffer is kept for the next one until the connection goes idle. */
@@ -111,14 +114,12 @@ final class WritePath {
      * @param sendQueueLimit the send queue's bound: deferred bytes held never add up past it (nor past
      *                       {@link #DEFERRED_BATCH}), so deferring lets no sender past the bound it would meet without
      */
-    WritePath(Transport transport, int batchLimit, long sendQueueLimit, Completion completion, LongSupplier clock) {
-        this(transport, batchLimit, sendQueueLimit, completion, clock, Spares.SHARED);
+    WritePath(Transport transport, int batchLimit, long sendQueueLimit, Completion completion) {
+        this(transport, batchLimit, sendQueueLimit, completion, Spares.SHARED);
     }
 
-    WritePath(Transport transport, int batchLimit, long sendQueueLimit, Completion completion, LongSupplier clock,
-              Spares spares) {
+    WritePath(Transport transport, int batchLimit, long sendQueueLimit, Completion completion, Spares spares) {
         this.spares = spares;
-        this.clock = clock;
         this.transport = transport;
         this.batchLimit = batchLimit;
         this.deferredLimit = (int) Math.min(Math.min(batchLimit, DEFERRED_BATCH), sendQueueLimit);
@@ -190,7 +191,7 @@ final class WritePath {
      */
     void addDeferred(Action.SendToNetwork action) {
         if (holding) {
-            long now = clock.getAsLong();
+            long now = completion.nanoTime();
             if (!holdStamped) {
                 holdStamped = true;
                 heldSince = now;

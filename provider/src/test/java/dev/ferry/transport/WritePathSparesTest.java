@@ -79,6 +79,11 @@ class WritePathSparesTest {
         @Override
         public void holdStarted() {
         }
+
+        @Override
+        public long nanoTime() {
+            return System.nanoTime();
+        }
     };
 
     private static Action.SendToNetwork frame(byte... payload) {
@@ -98,8 +103,8 @@ class WritePathSparesTest {
     void theBatchBufferOfAConnectionGoneIdleServesTheNextReplyHereOrElsewhere() throws Exception {
         WritePath.Spares spares = new WritePath.Spares();
         Recording wire = new Recording();
-        WritePath one = new WritePath(wire, 1 << 16, 1 << 22, NOTHING, System::nanoTime, spares);
-        WritePath other = new WritePath(wire, 1 << 16, 1 << 22, NOTHING, System::nanoTime, spares);
+        WritePath one = new WritePath(wire, 1 << 16, 1 << 22, NOTHING, spares);
+        WritePath other = new WritePath(wire, 1 << 16, 1 << 22, NOTHING, spares);
 
         reply(one, frame((byte) 1, (byte) 2, (byte) 3));
         ByteBuffer first = wire.buffers.get(0);
@@ -116,7 +121,7 @@ class WritePathSparesTest {
     @Test
     void aBatchGoesOutInTheWriteThatCarriedItsBufferLastTimeWithoutItsMarker() throws Exception {
         Recording wire = new Recording();
-        WritePath one = new WritePath(wire, 1 << 16, 1 << 22, NOTHING, System::nanoTime, new WritePath.Spares());
+        WritePath one = new WritePath(wire, 1 << 16, 1 << 22, NOTHING, new WritePath.Spares());
         int[] flushed = new int[1];
         one.addDeferred(frame((byte) 1));
         one.flushBatch(SendRequest.flush(failure -> flushed[0]++));

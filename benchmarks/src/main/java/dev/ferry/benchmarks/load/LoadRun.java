@@ -50,8 +50,6 @@ public final class LoadRun {
     private static final int HANDSHAKE_THREADS = 4;
     private static final int IDLE_CONNECTIONS = 2_000;
     private static final int MAX_LATENCY_SAMPLES = 5_000_000;
-    /** What the table shows for a row a server was not measured on. */
-    static final String NOT_MEASURED = "-";
 
     private final double seconds;
     private final Path logs;
@@ -71,37 +69,6 @@ public final class LoadRun {
         }
     }
 
-    /**
-     * One server's results: for every row of {@link #ROWS}, the value of each round in which it was measured (empty
-     * where the row was not measured or the server failed).
-     */
-    record Result(String name, List<List<Double>> rounds) {
-
-        static Result empty(String name) {
-            List<List<Double>> rounds = new ArrayList<>();
-            for (int row = 0; row < ROWS.length; row++) {
-                rounds.add(new ArrayList<>());
-            }
-            return new Result(name, rounds);
-        }
-
-        /** The median of {@code row}'s rounds (the mean of the middle two for an even count), or NaN for none. */
-        double median(int row) {
-            double[] values = sorted(row);
-            if (values.length == 0) {
-                return Double.NaN;
-            }
-            int middle = values.length / 2;
-            return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-        }
-
-        double[] sorted(int row) {
-            double[] values = rounds.get(row).stream().mapToDouble(Double::doubleValue).toArray();
-            Arrays.sort(values);
-            return values;
-        }
-    }
-
     /** A started server process and the pipes of its command protocol ({@link LoadServer}). */
     private record Running(Server server, Process process, int port, Writer input, BufferedReader output) {
     }
@@ -118,8 +85,6 @@ public final class LoadRun {
     };
     /** For each of {@link #ROWS}: whether a higher value is the better one (rates) or a lower one (latency, memory). */
     static final boolean[] HIGHER_IS_BETTER = {true, false, false, true, true, true, false, false};
-    /** The server the table compares, round by round, with every other one but the control. */
-    static final String SUBJECT = "ferry";
 
     public static void main(String[] args) throws Exception {
         double seconds = 5;
@@ -156,12 +121,12 @@ public final class LoadRun {
     }
 
     private void run(List<Server> servers, int warmUpRounds, int rounds, PrintStream out) throws Exception {
-        Map<String, Result> results = new LinkedHashMap<>();
+        Map<String, LoadTable.Result> results = new LinkedHashMap<>();
         Map<String, Running> running = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
         try {
             for (Server server : servers) {
-                results.put(server.name(), Result.empty(server.name()));
+                results.put(server.name(), LoadTable.Result.empty(server.name()));
                 try {
                     running.put(server.name(), start(server));
                 } catch (Exception e) {
@@ -187,7 +152,7 @@ public final class LoadRun {
                     Running server = visit.server();
                     System.err.println("== " + group + ", " + (visit.recorded() ? "round " : "warm-up round ")
                             + (visit.round() + 1) + ": " + server.server().name());
-                    Map<String, Result> into = visit.recorded() ? results : scratch(running.keySet());
+                    Map<String, LoadTable.Result> into = visit.recorded() ? results : scratch(running.keySet());
                     measure(server, failures, () -> measureGroup(group, server, into));
                 }
             }
@@ -196,7 +161,7 @@ public final class LoadRun {
                 stop(server);
             }
         }
-        print(new ArrayList<>(results.values()), warmUpRounds, rounds, out);
+        LoadTable.print(new ArrayList<>(results.values()), warmUpRounds, rounds, out);
         for (String failure : failures) {
             out.println("NOT MEASURED " + failure);
         }
@@ -234,10 +199,10 @@ public final class LoadRun {
     }
 
     /** Where a warm-up round's figures go: an empty result for every server, dropped afterwards. */
-    private static Map<String, Result> scratch(Iterable<String> names) {
-        Map<String, Result> scratch = new LinkedHashMap<>();
+    private static Map<String, LoadTable.Result> scratch(Iterable<String> names) {
+        Map<String, LoadTable.Result> scratch = new LinkedHashMap<>();
         for (String name : names) {
-            scratch.put(name, Result.empty(name));
+            scratch.put(name, LoadTable.Result.empty(name));
         }
         return scratch;
     }
@@ -267,7 +232,7 @@ public final class LoadRun {
         }
     }
 
-    private void measureGroup(String group, Running server, Map<String, Result> results) throws Exception {
+    private void measureGroup(String group, Running server, Map<String, LoadTable.Result> results) throws Exception {
         int port = server.port();
         switch (group) {
             case "one" -> {
@@ -283,7 +248,7 @@ public final class LoadRun {
         }
     }
 
-    private static void record(Map<String, Result> results, Running server, int row, double value) {
+    private static void record(Map<String, LoadTable.Result> results, Running server, int row, double value) {
         results.get(server.server().name()).rounds().get(row).add(value);
     }
 
@@ -603,148 +568,5 @@ public final class LoadRun {
         byte[] bytes = new byte[size];
         new SplittableRandom(seed).nextBytes(bytes);
         return bytes;
-    }
-
-    /** How the table's rounds were preceded: by the warm-up rounds whose figures were dropped. */
-    static String warmedUp(int warmUpRounds) {
-        return switch (warmUpRounds) {
-            case 0 -> ", without a warm-up round";
-            case 1 -> ", after one warm-up round of each row that is not recorded";
-            default -> ", after " + warmUpRounds + " warm-up rounds of each row that are not recorded";
-        };
-    }
-
-    /**
-     * The table: every row's median over the rounds for each server, and its ratio against {@code jetty}'s median;
-     * then, for more than one round, the rounds' lowest and highest value of each server.
-     */
-    static void print(List<Result> results, int warmUpRounds, int rounds, PrintStream out) {
-        Map<String, Result> byName = new LinkedHashMap<>();
-        results.forEach(r -> byName.put(r.name(), r));
-        Result reference = byName.get("jetty");
-        StringBuilder head = new StringBuilder("| row |");
-        StringBuilder rule = new StringBuilder("|---|");
-        for (Result r : results) {
-            head.append(' ').append(r.name()).append(" |");
-            rule.append("---:|");
-            if (reference != null && r != reference) {
-                head.append(' ').append(r.name()).append(" / jetty |");
-                rule.append("---:|");
-            }
-        }
-        out.println(head);
-        out.println(rule);
-        for (int row = 0; row < ROWS.length; row++) {
-            StringBuilder line = new StringBuilder("| ").append(ROWS[row]).append(" |");
-            for (Result r : results) {
-                line.append(' ').append(format(r.median(row))).append(" |");
-                if (reference != null && r != reference) {
-                    double ratio = r.median(row) / reference.median(row);
-                    line.append(' ').append(Double.isNaN(ratio) ? NOT_MEASURED
-                            : String.format(Locale.ROOT, "%.2f", ratio)).append(" |");
-                }
-            }
-            out.println(line);
-        }
-        out.println();
-        out.println("Medians of " + rounds + (rounds == 1 ? " round" : " rounds") + warmedUp(warmUpRounds)
-                + " (memory: one measurement, on the fresh server). Ratios are server / jetty; higher is better for"
-                + " rates, lower is better for latency and memory. " + NOT_MEASURED + ": not measured.");
-        if (rounds > 1) {
-            out.println();
-            out.println("Lowest and highest of the rounds:");
-            out.println();
-            out.println(head.toString().replaceAll(" [^|]+ / jetty \\|", ""));
-            out.println(rule.substring(0, "|---|".length() + results.size() * "---:|".length()));
-            for (int row = 0; row < ROWS.length; row++) {
-                StringBuilder line = new StringBuilder("| ").append(ROWS[row]).append(" |");
-                for (Result r : results) {
-                    double[] values = r.sorted(row);
-                    line.append(' ').append(values.length == 0 ? NOT_MEASURED
-                            : format(values[0]) + " to " + format(values[values.length - 1])).append(" |");
-                }
-                out.println(line);
-            }
-            printVerdicts(byName, rounds, out);
-        }
-    }
-
-    /**
-     * For every row, how {@link #SUBJECT} compares with each other server (the bare control left out), round against
-     * round ({@link #verdict}), so that a ratio inside the rounds' spread is not read as a lead.
-     */
-    private static void printVerdicts(Map<String, Result> byName, int rounds, PrintStream out) {
-        Result subject = byName.get(SUBJECT);
-        List<Result> peers = new ArrayList<>();
-        byName.values().forEach(r -> {
-            if (r != subject && !r.name().equals("bare")) {
-                peers.add(r);
-            }
-        });
-        if (subject == null || peers.isEmpty()) {
-            return;
-        }
-        out.println();
-        long orderings = orderings(rounds);
-        out.println(SUBJECT + " against each peer, round against round: of all pairs of one of its rounds and one"
-                + " of the peer's, how many " + SUBJECT + " wins (a tie counts half); \"ahead\" or \"behind\" only"
-                + " when every pair agrees, which with " + rounds + " rounds each happens by chance in 2 orderings of "
-                + orderings
-                + String.format(Locale.ROOT, " (a two-sided Mann-Whitney test at %.0f%%)", 200.0 / orderings)
-                + "; otherwise \"level\": neither wins every pair. Memory is one measurement each.");
-        out.println();
-        StringBuilder head = new StringBuilder("| row |");
-        for (Result peer : peers) {
-            head.append(' ').append(SUBJECT).append(" vs ").append(peer.name()).append(" |");
-        }
-        out.println(head);
-        out.println("|---|" + "---|".repeat(peers.size()));
-        for (int row = 0; row < ROWS.length; row++) {
-            StringBuilder line = new StringBuilder("| ").append(ROWS[row]).append(" |");
-            for (Result peer : peers) {
-                line.append(' ').append(verdict(subject, peer, row)).append(" |");
-            }
-            out.println(line);
-        }
-    }
-
-    /** In how many orders two sets of {@code rounds} distinct values rank together: 2 rounds choose rounds. */
-    static long orderings(int rounds) {
-        long count = 1;
-        for (int i = 1; i <= rounds; i++) {
-            count = count * (rounds + i) / i;
-        }
-        return count;
-    }
-
-    /**
-     * How {@code subject} compares with {@code peer} on {@code row}, round by round: "ahead", "behind" or "level",
-     * with the pairs of rounds that {@code subject} wins out of all pairs, for example {@code ahead (16/16)}; "-"
-     * when either was not measured on the row. See {@link #printVerdicts}.
-     */
-    static String verdict(Result subject, Result peer, int row) {
-        double[] mine = subject.sorted(row);
-        double[] theirs = peer.sorted(row);
-        if (mine.length == 0 || theirs.length == 0) {
-            return NOT_MEASURED;
-        }
-        double wins = 0;
-        for (double m : mine) {
-            for (double t : theirs) {
-                wins += m == t ? 0.5 : (m > t) == HIGHER_IS_BETTER[row] ? 1 : 0;
-            }
-        }
-        int pairs = mine.length * theirs.length;
-        String word = wins == pairs ? "ahead" : wins == 0 ? "behind" : "level";
-        String won = wins == Math.rint(wins) ? String.valueOf((long) wins) : String.format(Locale.ROOT, "%.1f", wins);
-        return word + " (" + won + "/" + pairs + ")";
-    }
-
-    private static String format(double value) {
-        if (Double.isNaN(value)) {
-            return NOT_MEASURED;
-        }
-        return Math.abs(value) >= 100 ? String.format(Locale.ROOT, "%,.0f", value)
-                : String.format(Locale.ROOT, "%.1f", value);
     }
 }

@@ -59,7 +59,7 @@ class LoadRunTest {
 
     @Test
     void theMedianIsTheMiddleRoundOrTheMeanOfTheMiddleTwo() {
-        LoadRun.Result result = LoadRun.Result.empty("ferry");
+        LoadTable.Result result = LoadTable.Result.empty("ferry");
         result.rounds().get(0).addAll(List.of(30.0, 10.0, 20.0));
         result.rounds().get(1).addAll(List.of(4.0, 1.0, 3.0, 2.0));
         assertEquals(20.0, result.median(0));
@@ -69,12 +69,12 @@ class LoadRunTest {
 
     @Test
     void theTableShowsMediansTheirRatioAgainstJettyAndEachServersRange() {
-        LoadRun.Result ferry = LoadRun.Result.empty("ferry");
-        LoadRun.Result jetty = LoadRun.Result.empty("jetty");
+        LoadTable.Result ferry = LoadTable.Result.empty("ferry");
+        LoadTable.Result jetty = LoadTable.Result.empty("jetty");
         ferry.rounds().get(0).addAll(List.of(26_000.0, 24_000.0, 25_000.0));
         jetty.rounds().get(0).addAll(List.of(20_000.0, 22_000.0, 21_000.0));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        LoadRun.print(new ArrayList<>(List.of(ferry, jetty)), 1, 3,
+        LoadTable.print(new ArrayList<>(List.of(ferry, jetty)), 1, 3,
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String table = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(table.contains("| " + LoadRun.ROWS[0] + " | 25,000 | 1.19 | 21,000 |"), table);
@@ -88,9 +88,9 @@ class LoadRunTest {
     @Test
     void aVerdictIsAheadOrBehindOnlyWhenEveryPairOfRoundsAgreesInTheRowsOwnDirection() {
         assertEquals(LoadRun.ROWS.length, LoadRun.HIGHER_IS_BETTER.length);
-        assertEquals(70, LoadRun.orderings(4), "two sets of four rounds rank together in 8 choose 4 orders");
-        LoadRun.Result ferry = LoadRun.Result.empty("ferry");
-        LoadRun.Result jetty = LoadRun.Result.empty("jetty");
+        assertEquals(70, LoadTable.orderings(4), "two sets of four rounds rank together in 8 choose 4 orders");
+        LoadTable.Result ferry = LoadTable.Result.empty("ferry");
+        LoadTable.Result jetty = LoadTable.Result.empty("jetty");
         ferry.rounds().get(0).addAll(List.of(30.0, 31.0, 32.0, 33.0)); // round trips: higher is better
         jetty.rounds().get(0).addAll(List.of(20.0, 21.0, 22.0, 29.0));
         ferry.rounds().get(1).addAll(List.of(30.0, 31.0, 32.0, 33.0)); // p50 latency: lower is better
@@ -99,25 +99,25 @@ class LoadRunTest {
         jetty.rounds().get(2).addAll(List.of(15.0, 20.0, 35.0, 50.0));
         ferry.rounds().get(6).add(8_800.0); // memory: one measurement each
         jetty.rounds().get(6).add(12_700.0);
-        assertEquals("ahead (16/16)", LoadRun.verdict(ferry, jetty, 0));
-        assertEquals("behind (0/16)", LoadRun.verdict(ferry, jetty, 1));
-        assertEquals("ahead (16/16)", LoadRun.verdict(jetty, ferry, 1));
+        assertEquals("ahead (16/16)", LoadTable.verdict(ferry, jetty, 0));
+        assertEquals("behind (0/16)", LoadTable.verdict(ferry, jetty, 1));
+        assertEquals("ahead (16/16)", LoadTable.verdict(jetty, ferry, 1));
         // Ferry's 10, 20, 30, 40 against 15, 20, 35, 50, lower better: 4 + 2.5 + 2 + 1 pairs won.
-        assertEquals("level (9.5/16)", LoadRun.verdict(ferry, jetty, 2));
-        assertEquals("ahead (1/1)", LoadRun.verdict(ferry, jetty, 6));
-        assertEquals(LoadRun.NOT_MEASURED, LoadRun.verdict(ferry, jetty, 3));
+        assertEquals("level (9.5/16)", LoadTable.verdict(ferry, jetty, 2));
+        assertEquals("ahead (1/1)", LoadTable.verdict(ferry, jetty, 6));
+        assertEquals(LoadTable.NOT_MEASURED, LoadTable.verdict(ferry, jetty, 3));
     }
 
     @Test
     void theTableEndsWithFerrysVerdictAgainstEachPeerButTheControl() {
-        LoadRun.Result ferry = LoadRun.Result.empty("ferry");
-        LoadRun.Result jetty = LoadRun.Result.empty("jetty");
-        LoadRun.Result bare = LoadRun.Result.empty("bare");
+        LoadTable.Result ferry = LoadTable.Result.empty("ferry");
+        LoadTable.Result jetty = LoadTable.Result.empty("jetty");
+        LoadTable.Result bare = LoadTable.Result.empty("bare");
         ferry.rounds().get(0).addAll(List.of(26_000.0, 24_000.0));
         jetty.rounds().get(0).addAll(List.of(20_000.0, 25_000.0));
         bare.rounds().get(0).addAll(List.of(19_000.0, 19_500.0));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        LoadRun.print(new ArrayList<>(List.of(ferry, jetty, bare)), 1, 2,
+        LoadTable.print(new ArrayList<>(List.of(ferry, jetty, bare)), 1, 2,
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String table = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(table.contains("| row | ferry vs jetty |\n"), table);
@@ -141,13 +141,13 @@ class LoadRunTest {
 
     @Test
     void aServerNotMeasuredOnARowShowsADashAndNoRatio() {
-        LoadRun.Result jetty = LoadRun.Result.empty("jetty");
-        LoadRun.Result bare = LoadRun.Result.empty("bare");
+        LoadTable.Result jetty = LoadTable.Result.empty("jetty");
+        LoadTable.Result bare = LoadTable.Result.empty("bare");
         jetty.rounds().get(1).add(50.0);
         jetty.rounds().get(3).add(160_000.0);
         bare.rounds().get(1).add(48.0);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        LoadRun.print(new ArrayList<>(List.of(jetty, bare)), 0, 1,
+        LoadTable.print(new ArrayList<>(List.of(jetty, bare)), 0, 1,
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String table = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(table.contains("| " + LoadRun.ROWS[1] + " | 50.0 | 48.0 | 0.96 |"), table);
