@@ -892,14 +892,15 @@ public final class ConnectionDriver {
     }
 
     private boolean tryRead() throws IOException {
-        if (writes.isHolding()) {
+        boolean replied = writes.isHolding();
+        if (replied) {
             // About to wait for the peer: what was deferred goes out first, in one write.
             writes.flushBatch(null);
             writes.flush();
         }
         Action.ReceiveFromNetwork read = pendingRead;
         ByteBuffer into = read.buffer();
-        int n = transport.read(into);
+        int n = replied ? transport.readAfterReply(into) : transport.read(into);
         if (n == 0) {
             if (into.position() == 0) {
                 // Nothing buffered before this read (no partial frame): return it, so the handle can let its memory go.

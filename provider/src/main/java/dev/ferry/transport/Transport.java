@@ -31,6 +31,20 @@ public interface Transport {
     int read(ByteBuffer dst) throws IOException;
 
     /**
+     * As {@link #read}, right after the driver wrote its replies to what it read before: the peer may be about to
+     * answer. A transport may then, when nothing is there yet, give up the CPU once ({@link Thread#yield()}) and read
+     * again before it reports nothing: a peer on this machine that the reply woke, waiting for this very CPU, then
+     * answers at once, and the answer is read on this thread instead of after a readiness round trip. A transport that
+     * does so should stop while its peer does not answer in that moment (a peer across a network never does), so that
+     * it costs such a connection almost nothing. The default reads as {@link #read}.
+     *
+     * @return as {@link #read}
+     */
+    default int readAfterReply(ByteBuffer dst) throws IOException {
+        return read(dst);
+    }
+
+    /**
      * Writes as much of {@code srcs}, in order, as the transport can take now without blocking.
      *
      * @return the number of bytes taken; fewer than remaining means call {@link #demandWrite} and go on

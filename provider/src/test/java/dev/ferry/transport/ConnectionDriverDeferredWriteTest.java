@@ -166,6 +166,19 @@ class ConnectionDriverDeferredWriteTest {
     }
 
     @Test
+    void theReadRightAfterTheRepliesTellsTheTransportItFollowsAReply() throws IOException {
+        peerSends("unanswered");
+        assertEquals(0, server.readsAfterReply, "no reply was written: the next read is a plain one");
+        reply = (type, text) -> send(deferrable("re " + text));
+        int before = server.reads;
+        peerSends("one", "two");
+        assertEquals(1, server.writes, "both replies in one write");
+        assertEquals(1, server.readsAfterReply, "the read that follows that write, and only it");
+        assertEquals(2, server.reads - before, "the read that brought both messages, then the one after the replies");
+        assertEquals(List.of("1 re one", "1 re two"), peerReceives());
+    }
+
+    @Test
     void repliesThatAreNotDeferrableAreWrittenOneByOne() throws IOException {
         reply = (type, text) -> send(SendRequest.of(BufferType.UTF8_MESSAGE, utf8("re " + text), failure -> { }));
         peerSends("one", "two", "three");

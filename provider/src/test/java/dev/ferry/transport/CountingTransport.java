@@ -14,6 +14,8 @@ final class CountingTransport implements Transport {
     private final Transport inner;
     TransportListener listener;
     int reads;
+    /** Reads the driver made right after writing its replies ({@link Transport#readAfterReply}). */
+    int readsAfterReply;
     int writes;
 
     CountingTransport(Transport inner) {
@@ -30,6 +32,14 @@ final class CountingTransport implements Transport {
     public int read(ByteBuffer dst) throws IOException {
         reads++;
         return inner.read(dst);
+    }
+
+    /** Counted in {@link #reads} too. */
+    @Override
+    public int readAfterReply(ByteBuffer dst) throws IOException {
+        reads++;
+        readsAfterReply++;
+        return inner.readAfterReply(dst);
     }
 
     @Override

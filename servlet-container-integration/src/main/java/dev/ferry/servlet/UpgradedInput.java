@@ -50,6 +50,16 @@ import java.util.concurrent.TimeUnit;
  *                                 resume, else leave its bytes offered
  * </pre>
  *
+ * <h2>Yielding</h2>
+ * A read from a {@link ConnectionInput} right after the driver wrote its replies
+ * ({@link WebConnectionTransport#readAfterReply}) that finds nothing gives up the CPU once and reads again before it
+ * arms the connection's callback. A peer on this machine that the reply woke often waits for this very CPU (a
+ * scheduler puts a woken thread where its waker runs); yielding lets it answer at once, and its answer is read here,
+ * where otherwise the callback would bring it after a selector round and a hand-off to another thread. A yield the
+ * peer does not answer (a peer across a network never does) makes the next one wait: the next read after a reply does
+ * not yield, then two do not, then four, up to {@link #MAX_YIELD_BACKOFF}; an answered one ends the wait. So a
+ * connection whose peer does not answer that fast yields on one reply in 65, and a read that finds bytes never yields.
+ *
  * <p>Thread contract: as {@link WebConnectionTransport}. The state below is guarded by the transport's lock; one pull
  * runs at a time (a container callback, a read on the driver's thread, or a resumption on the executor), under
  * {@link #pulling}, which is taken before the lock when both are.
@@ -62,6 +72,8 @@ final class UpgradedInput implements ReadListener {
     static final int RESUME_BELOW = 16 * 1024;
     /** How long a container callback that came while paused waits for the resumption before it returns. */
     private static final long PAUSED_CALLBACK_WAIT_MILLIS = 10;
+    /** The most reads after a reply that skip the yield after one the peer did not answer (see "Yielding"). */
+    static final int MAX_YIELD_BACKOFF = 64;
 
     private final WebConnectionTransport transport;
     /** The transport's lock, which guards the fields below and the transport's end state. */
@@ -91,6 +103,11 @@ final class UpgradedInput implements ReadListener {
     private boolean takeOffered;
     private boolean readDemanded;
     private boolean endOfInput;
+    // Under pulling: yielding to the peer after a reply (see "Yielding").
+    /** Reads after a reply still to come that do not yield, after a yield the peer did not answer. */
+    private byte yieldSkips;
+    /** How many reads after a reply the next unanswered yield skips: 1, then twice as many, up to the maximum. */
+    private byte yieldBackoff;
 
     UpgradedInput(WebConnectionTransport transport, ServletInputStream in, ConnectionInput connectionInput,
                   ReadResumption resumption) {
@@ -122,8 +139,11 @@ final class UpgradedInput implements ReadListener {
         }
     }
 
-    /** {@link WebConnectionTransport#read}: takes from the inbox, or pulls on the caller's thread when it may. */
-    int read(ByteBuffer dst) throws IOException {
+    /**
+     * {@link WebConnectionTransport#read}: takes from the inbox, or pulls on the caller's thread when it may;
+     * {@code afterReply}: {@link WebConnectionTransport#readAfterReply} (see "Yielding").
+     */
+    int read(ByteBuffer dst, boolean afterReply) throws IOException {
         Runnable resume;
         int n;
         boolean pullNow;
@@ -138,7 +158,7 @@ final class UpgradedInput implements ReadListener {
         if (resume != null) {
             transport.executor.execute(resume);
         }
-        return pullNow ? pullThenTake(dst) : n;
+        return pullNow ? pullThenTake(dst, afterReply) : n;
     }
 
     /** {@link WebConnectionTransport#demandRead}, under the transport's lock, once it has found no failure. */
@@ -174,7 +194,7 @@ final class UpgradedInput implements ReadListener {
      * else the container's next callback is armed and nothing is read. A failure here is the driver's to report:
      * it is recorded and thrown, never reported through the listener from inside {@link #read}.
      */
-    private int pullThenTake(ByteBuffer dst) throws IOException {
+    private int pullThenTake(ByteBuffer dst, boolean afterReply) throws IOException {
         boolean demand = false;
         synchronized (pulling) {
             boolean pull;
@@ -183,7 +203,7 @@ final class UpgradedInput implements ReadListener {
             }
             if (pull) {
                 try {
-                    demand = pullOnce();
+                    demand = pullOnce(afterReply);
                 } catch (IOException | RuntimeException e) {
                     transport.recordFailure(e);
                     throw e instanceof IOException io ? io : new IOException("reading the upgraded connection failed: "
@@ -208,9 +228,9 @@ final class UpgradedInput implements ReadListener {
      * @return whether the caller must now ask {@link #connectionInput} for its next callback, once out of
      *         {@link #pulling}: that callback may come on another thread at once, and must not wait for this one
      */
-    private boolean pullOnce() throws IOException {
+    private boolean pullOnce(boolean afterReply) throws IOException {
         if (connectionInput != null) {
-            return pullConnectionOnce();
+            return pullConnectionOnce(afterReply);
         }
         if (in.isFinished()) {
             markEnd();
@@ -229,12 +249,20 @@ final class UpgradedInput implements ReadListener {
         return false;
     }
 
-    /** {@link #pullOnce} from {@link #connectionInput}: one read; one that finds nothing arms the next callback. */
-    private boolean pullConnectionOnce() throws IOException {
+    /**
+     * {@link #pullOnce} from {@link #connectionInput}: one read (after a reply, maybe two: see "Yielding"); one that
+     * finds nothing arms the next callback.
+     */
+    private boolean pullConnectionOnce(boolean afterReply) throws IOException {
         byte[] scratch = ScratchPool.borrow();
         int n;
         try {
             n = connectionInput.read(scratch);
+            if (n == 0 && afterReply && yieldNow()) {
+                Thread.yield();
+                n = connectionInput.read(scratch);
+                yielded(n != 0);
+            }
         } catch (IOException | RuntimeException e) {
             ScratchPool.giveBack(scratch);
             throw e;
@@ -254,6 +282,25 @@ final class UpgradedInput implements ReadListener {
             ScratchPool.giveBack(keep(scratch, n));
         }
         return false;
+    }
+
+    /** Whether a read after a reply that found nothing yields now, or waits out its backoff. Under {@link #pulling}. */
+    private boolean yieldNow() {
+        if (yieldSkips > 0) {
+            yieldSkips--;
+            return false;
+        }
+        return true;
+    }
+
+    /** The read after a yield found bytes ({@code answered}) or none. Under {@link #pulling}. */
+    private void yielded(boolean answered) {
+        if (answered) {
+            yieldBackoff = 0;
+            return;
+        }
+        yieldBackoff = (byte) Math.min(Math.max(1, 2 * yieldBackoff), MAX_YIELD_BACKOFF);
+        yieldSkips = yieldBackoff;
     }
 
     /** Moves unread bytes into {@code dst}; an emptied inbox goes back to the pool. Under lock. */
@@ -425,7 +472,7 @@ final class UpgradedInput implements ReadListener {
                     pull = inbox == null;
                 }
                 if (pull) {
-                    demand = pullOnce(); // one read; the driver reads on itself once it has taken it
+                    demand = pullOnce(false); // one read; the driver reads on itself once it has taken it
                 }
             }
             if (demand) {

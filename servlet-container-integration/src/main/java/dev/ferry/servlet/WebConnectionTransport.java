@@ -160,7 +160,14 @@ final class WebConnectionTransport implements Transport {
     @Override
     public int read(ByteBuffer dst) throws IOException {
         throwIfFailed();
-        return input.read(dst);
+        return input.read(dst, false);
+    }
+
+    /** See {@link UpgradedInput}, "Yielding": on a connection read through a {@link ConnectionInput}. */
+    @Override
+    public int readAfterReply(ByteBuffer dst) throws IOException {
+        throwIfFailed();
+        return input.read(dst, true);
     }
 
     @Override

@@ -13,8 +13,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -105,6 +107,70 @@ class ConnectionInputTransportTest {
         return new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
     }
 
+    @Test
+    void aReadAfterAReplyThatFindsNothingYieldsAndTakesTheAnswerThatCameMeanwhile() throws IOException {
+        input.deliver("q1");
+        ByteBuffer buffer = ByteBuffer.allocate(16);
+        assertEquals(2, transport.read(buffer));
+        int reads = input.reads;
+        input.answerDuringYield("q2");
+        assertEquals(2, transport.readAfterReply(buffer), "the peer answered while the reader yielded");
+        assertEquals(reads + 2, input.reads, "a read, the yield, a second read");
+        assertEquals(1, input.demands, "no callback was asked for");
+        assertEquals("q1q2", text(buffer));
+    }
+
+    @Test
+    void aPlainReadThatFindsNothingDoesNotYieldOrReadAgain() throws IOException {
+        input.deliver("q1");
+        ByteBuffer buffer = ByteBuffer.allocate(16);
+        assertEquals(2, transport.read(buffer));
+        int reads = input.reads;
+        input.answerDuringYield("q2");
+        assertEquals(0, transport.read(buffer));
+        assertEquals(reads + 1, input.reads);
+        assertEquals(2, input.demands, "it asked for the connection's next callback at once");
+    }
+
+    @Test
+    void yieldsThePeerDoesNotAnswerComeEverLessOften() throws IOException {
+        List<Integer> yielded = replies(200, Set.of());
+        assertEquals(List.of(1, 3, 6, 11, 20, 37, 70, 135, 200), yielded,
+                "after each unanswered yield, twice as many replies do not yield, up to "
+                        + UpgradedInput.MAX_YIELD_BACKOFF);
+    }
+
+    @Test
+    void anAnsweredYieldEndsTheWait() throws IOException {
+        assertEquals(List.of(1, 3, 4, 6, 9), replies(9, Set.of(3)), "the yield at the third reply is answered");
+    }
+
+    /**
+     * Runs {@code count} exchanges: the peer's message, then the read after the reply to it, which finds nothing
+     * unless the peer answers during a yield (at the replies in {@code answered}).
+     *
+     * @return the replies whose read yielded (read the connection twice)
+     */
+    private List<Integer> replies(int count, Set<Integer> answered) throws IOException {
+        List<Integer> yielded = new ArrayList<>();
+        ByteBuffer buffer = ByteBuffer.allocate(64);
+        for (int reply = 1; reply <= count; reply++) {
+            input.deliver(".");
+            buffer.clear();
+            assertEquals(1, transport.read(buffer), "the peer's message");
+            if (answered.contains(reply)) {
+                input.answerDuringYield("!");
+            }
+            int reads = input.reads;
+            int n = transport.readAfterReply(buffer.clear());
+            assertEquals(answered.contains(reply) ? 1 : 0, n, "reply " + reply);
+            if (input.reads - reads == 2) {
+                yielded.add(reply);
+            }
+        }
+        return yielded;
+    }
+
     /**
      * A connection whose bytes the test delivers: {@link #deliver} makes bytes readable and runs the pending demand,
      * {@link #queue} makes them readable without a callback (they were there before the driver asked again).
@@ -115,8 +181,14 @@ class ConnectionInputTransportTest {
         private boolean ended;
         private IOException failure;
         private Runnable demanded;
+        /** Bytes the peer sends right after the next read that finds nothing, as while the reader yields. */
+        private String duringYield;
         int demands;
         int reads;
+
+        void answerDuringYield(String text) {
+            duringYield = text;
+        }
 
         void queue(String text) {
             pending.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
@@ -155,6 +227,10 @@ class ConnectionInputTransportTest {
             byte[] all = pending.toByteArray();
             int n = Math.min(into.length, all.length - position);
             if (n == 0) {
+                if (duringYield != null) {
+                    queue(duringYield);
+                    duringYield = null;
+                }
                 return ended ? -1 : 0;
             }
             System.arraycopy(all, position, into, 0, n);
