@@ -109,11 +109,8 @@ class ConnectionInputTransportTest {
 
     @Test
     void aReadAfterAReplyThatFindsNothingYieldsAndTakesTheAnswerThatCameMeanwhile() throws IOException {
-        input.deliver("q1");
-        ByteBuffer buffer = ByteBuffer.allocate(16);
-        assertEquals(2, transport.read(buffer));
+        ByteBuffer buffer = firstMessageReadWithAnAnswerToCome();
         int reads = input.reads;
-        input.answerDuringYield("q2");
         assertEquals(2, transport.readAfterReply(buffer), "the peer answered while the reader yielded");
         assertEquals(reads + 2, input.reads, "a read, the yield, a second read");
         assertEquals(1, input.demands, "no callback was asked for");
@@ -122,14 +119,20 @@ class ConnectionInputTransportTest {
 
     @Test
     void aPlainReadThatFindsNothingDoesNotYieldOrReadAgain() throws IOException {
-        input.deliver("q1");
-        ByteBuffer buffer = ByteBuffer.allocate(16);
-        assertEquals(2, transport.read(buffer));
+        ByteBuffer buffer = firstMessageReadWithAnAnswerToCome();
         int reads = input.reads;
-        input.answerDuringYield("q2");
         assertEquals(0, transport.read(buffer));
         assertEquals(reads + 1, input.reads);
         assertEquals(2, input.demands, "it asked for the connection's next callback at once");
+    }
+
+    /** The peer's message "q1" read; its next, "q2", comes right after the next read that finds nothing. */
+    private ByteBuffer firstMessageReadWithAnAnswerToCome() throws IOException {
+        input.deliver("q1");
+        ByteBuffer buffer = ByteBuffer.allocate(16);
+        assertEquals(2, transport.read(buffer));
+        input.answerDuringYield("q2");
+        return buffer;
     }
 
     @Test
