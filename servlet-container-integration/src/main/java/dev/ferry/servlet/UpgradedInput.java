@@ -55,10 +55,13 @@ import java.util.concurrent.TimeUnit;
  * ({@link WebConnectionTransport#readAfterReply}) that finds nothing gives up the CPU once and reads again before it
  * arms the connection's callback. A peer on this machine that the reply woke often waits for this very CPU (a
  * scheduler puts a woken thread where its waker runs); yielding lets it answer at once, and its answer is read here,
- * where otherwise the callback would bring it after a selector round and a hand-off to another thread. A yield the
- * peer does not answer (a peer across a network never does) makes the next one wait: the next read after a reply does
- * not yield, then two do not, then four, up to {@link #MAX_YIELD_BACKOFF}; an answered one ends the wait. So a
- * connection whose peer does not answer that fast yields on one reply in 65, and a read that finds bytes never yields.
+ * where otherwise the callback would bring it after a selector round and a hand-off to another thread. A peer on this
+ * machine leaves some yields unanswered, at times many in a row (while it runs on another CPU, say); a peer across a
+ * network leaves them all. So a connection may leave {@link #FIRST_YIELD_CREDIT} yields unanswered, and
+ * {@link #YIELD_CREDIT} after each answered one; past that, each unanswered yield makes the next ones wait: the next
+ * read after a reply does not yield, then two do not, then four, up to {@link #MAX_YIELD_BACKOFF}, until one is
+ * answered. A connection whose peer never answers that fast yields on 5 of its first replies and then on one in 65, and
+ * a read that finds bytes never yields.
  *
  * <p>Thread contract: as {@link WebConnectionTransport}. The state below is guarded by the transport's lock; one pull
  * runs at a time (a container callback, a read on the driver's thread, or a resumption on the executor), under
@@ -72,6 +75,10 @@ final class UpgradedInput implements ReadListener {
     static final int RESUME_BELOW = 16 * 1024;
     /** How long a container callback that came while paused waits for the resumption before it returns. */
     private static final long PAUSED_CALLBACK_WAIT_MILLIS = 10;
+    /** Unanswered yields a connection may make before the next ones wait, until one is answered (see "Yielding"). */
+    static final int FIRST_YIELD_CREDIT = 4;
+    /** Unanswered yields a connection may make after an answered one (see "Yielding"). */
+    static final int YIELD_CREDIT = 64;
     /** The most reads after a reply that skip the yield after one the peer did not answer (see "Yielding"). */
     static final int MAX_YIELD_BACKOFF = 64;
 
@@ -104,10 +111,12 @@ final class UpgradedInput implements ReadListener {
     private boolean readDemanded;
     private boolean endOfInput;
     // Under pulling: yielding to the peer after a reply (see "Yielding").
-    /** Reads after a reply still to come that do not yield, after a yield the peer did not answer. */
+    /** Reads after a reply still to come that do not yield, after yields the peer did not answer. */
     private byte yieldSkips;
     /** How many reads after a reply the next unanswered yield skips: 1, then twice as many, up to the maximum. */
     private byte yieldBackoff;
+    /** Unanswered yields still allowed before the next ones wait; an answered yield restores it. */
+    private byte yieldCredit = FIRST_YIELD_CREDIT;
 
     UpgradedInput(WebConnectionTransport transport, ServletInputStream in, ConnectionInput connectionInput,
                   ReadResumption resumption) {
@@ -296,7 +305,12 @@ final class UpgradedInput implements ReadListener {
     /** The read after a yield found bytes ({@code answered}) or none. Under {@link #pulling}. */
     private void yielded(boolean answered) {
         if (answered) {
+            yieldCredit = YIELD_CREDIT;
             yieldBackoff = 0;
+            return;
+        }
+        if (yieldCredit > 0) {
+            yieldCredit--; // a peer on this machine misses a yield now and then, sometimes several in a row
             return;
         }
         yieldBackoff = (byte) Math.min(Math.max(1, 2 * yieldBackoff), MAX_YIELD_BACKOFF);

@@ -138,14 +138,20 @@ class ConnectionInputTransportTest {
     @Test
     void yieldsThePeerDoesNotAnswerComeEverLessOften() throws IOException {
         List<Integer> yielded = replies(200, Set.of());
-        assertEquals(List.of(1, 3, 6, 11, 20, 37, 70, 135, 200), yielded,
-                "after each unanswered yield, twice as many replies do not yield, up to "
-                        + UpgradedInput.MAX_YIELD_BACKOFF);
+        assertEquals(List.of(1, 2, 3, 4, 5, 7, 10, 15, 24, 41, 74, 139), yielded, UpgradedInput.FIRST_YIELD_CREDIT
+                + " unanswered yields allowed; then after each unanswered yield twice as many replies do not yield, up"
+                + " to " + UpgradedInput.MAX_YIELD_BACKOFF);
     }
 
     @Test
-    void anAnsweredYieldEndsTheWait() throws IOException {
-        assertEquals(List.of(1, 3, 4, 6, 9), replies(9, Set.of(3)), "the yield at the third reply is answered");
+    void anAnsweredYieldEndsTheWaitAndAllowsManyUnansweredOnes() throws IOException {
+        int replies = 7 + UpgradedInput.YIELD_CREDIT + 4;
+        List<Integer> expected = new ArrayList<>(List.of(1, 2, 3, 4, 5));
+        for (int reply = 7; reply <= 7 + UpgradedInput.YIELD_CREDIT + 1; reply++) {
+            expected.add(reply); // the answered yield at 7, its credit's unanswered ones, and the first past it
+        }
+        expected.add(7 + UpgradedInput.YIELD_CREDIT + 3); // then one reply waits
+        assertEquals(expected, replies(replies, Set.of(7)), "the yield at the seventh reply is answered");
     }
 
     /**
