@@ -54,14 +54,14 @@ import java.util.concurrent.TimeUnit;
  * A read from a {@link ConnectionInput} right after the driver wrote its replies
  * ({@link WebConnectionTransport#readAfterReply}) that finds nothing gives up the CPU once and reads again before it
  * arms the connection's callback. A peer on this machine that the reply woke often waits for this very CPU (a
- * scheduler puts a woken thread where its waker runs); yielding lets it answer at once, and its answer is read here,
- * where otherwise the callback would bring it after a selector round and a hand-off to another thread. A peer on this
- * machine leaves some yields unanswered, at times many in a row (while it runs on another CPU, say); a peer across a
- * network leaves them all. So a connection may leave {@link #FIRST_YIELD_CREDIT} yields unanswered, and
+ * scheduler often puts a woken thread on its waker's CPU); yielding lets it answer at once, and its answer is read
+ * here, where otherwise the callback would bring it after a selector round and a hand-off to another thread. A peer
+ * on this machine leaves some yields unanswered, at times many in a row (while it runs on another CPU, say); a peer
+ * across a network leaves them all. So a connection may leave {@link #FIRST_YIELD_CREDIT} yields unanswered, and
  * {@link #YIELD_CREDIT} after each answered one; past that, each unanswered yield makes the next ones wait: the next
  * read after a reply does not yield, then two do not, then four, up to {@link #MAX_YIELD_BACKOFF}, until one is
- * answered. A connection whose peer never answers that fast yields on 5 of its first replies and then on one in 65, and
- * a read that finds bytes never yields.
+ * answered. A connection whose peer never answers that fast yields on 5 of its first replies and then on one in 65,
+ * and a read that finds bytes never yields.
  *
  * <p>Thread contract: as {@link WebConnectionTransport}. The state below is guarded by the transport's lock; one pull
  * runs at a time (a container callback, a read on the driver's thread, or a resumption on the executor), under
