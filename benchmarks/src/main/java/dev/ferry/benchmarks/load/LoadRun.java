@@ -28,14 +28,16 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>All servers run at once and take turns: each timed row is measured in {@code R} rounds, and every round visits the
  * servers in a rotated order ({@link #order}), so each server is measured first, second and third equally often. Before
- * its recorded rounds each row runs {@code W} warm-up rounds (1 by default) whose figures are dropped: a server's first
- * round of a row is also the one in which its JIT compiles that row's path (a fresh server's first handshake round
- * costs it two to four times the CPU per handshake of its later ones), and a round that measures the compiler is not a
- * sample of the server. What a row leaves behind for the next one (the TIME-WAIT sockets of a handshake row, a warmer
- * or colder CPU) then falls on every server alike, and the table shows each row's median over the rounds, with the
- * rounds' lowest and highest value beside it.
+ * its recorded rounds each row runs warm-up rounds whose figures are dropped, until the servers' CPU time per operation
+ * has settled ({@link WarmUp}; at least {@code W} rounds, 1 by default, and at most {@code M}, 6 by default): a
+ * server's first rounds of a row are also those in which its JIT compiles that row's path (a fresh server's first
+ * handshake round costs it two and a half to five times the CPU per handshake of its later ones), and a round that measures the
+ * compiler is not a sample of the server. What a row leaves behind for the next one (the TIME-WAIT sockets of a
+ * handshake row, a warmer or colder CPU) then falls on every server alike, and the table shows each row's median over
+ * the rounds, with the rounds' lowest and highest value beside it.
  *
- * <p>Usage: {@code LoadRun [--seconds S] [--rounds R] [--warm-up-rounds W] [--log DIR] name=container=classpath ...},
+ * <p>Usage: {@code LoadRun [--seconds S] [--rounds R] [--warm-up-rounds W] [--max-warm-up-rounds M] [--log DIR]
+ * name=container=classpath ...},
  * where container is {@code jetty} or {@code tomcat} (a {@link LoadServer}), or {@code bare}: the control,
  * {@link BareEcho}, measured on the one-connection rows only, to show the latency the machine itself allows. Every row
  * is bounded in time (warm-up plus {@code S} seconds) and count. The system property {@code load.rows} limits the run
@@ -50,11 +52,14 @@ public final class LoadRun {
     private static final int HANDSHAKE_THREADS = 4;
     private static final int IDLE_CONNECTIONS = 2_000;
     private static final int MAX_LATENCY_SAMPLES = 5_000_000;
+    private static final int DEFAULT_MAX_WARM_UP_ROUNDS = 6;
 
     private final double seconds;
     private final Path logs;
     /** The server being measured, for the CPU time it spends per operation (a diagnostic on stderr). */
     private long serverPid = -1;
+    /** The CPU time per operation of the last measurement, for {@link WarmUp}; NaN when not known. */
+    private double lastCpuPerOperation = Double.NaN;
 
     private LoadRun(double seconds, Path logs) {
         this.seconds = seconds;
@@ -90,6 +95,7 @@ public final class LoadRun {
         double seconds = 5;
         int rounds = 4;
         int warmUpRounds = 1;
+        int maxWarmUpRounds = -1;
         Path logs = Path.of("benchmarks/target/load-logs");
         List<Server> servers = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -97,6 +103,7 @@ public final class LoadRun {
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--warm-up-rounds" -> warmUpRounds = Integer.parseInt(args[++i]);
+                case "--max-warm-up-rounds" -> maxWarmUpRounds = Integer.parseInt(args[++i]);
                 case "--log" -> logs = Path.of(args[++i]);
                 default -> {
                     String[] parts = args[i].split("=", 3);
@@ -113,15 +120,21 @@ public final class LoadRun {
         if (rounds < 1) {
             throw new IllegalArgumentException("expected at least one round, got " + rounds);
         }
-        if (warmUpRounds < 0) {
-            throw new IllegalArgumentException("expected zero or more warm-up rounds, got " + warmUpRounds);
+        if (maxWarmUpRounds < 0) {
+            maxWarmUpRounds = Math.max(warmUpRounds, DEFAULT_MAX_WARM_UP_ROUNDS);
+        }
+        if (warmUpRounds < 0 || maxWarmUpRounds < warmUpRounds) {
+            throw new IllegalArgumentException("expected 0 <= --warm-up-rounds <= --max-warm-up-rounds, got "
+                    + warmUpRounds + " and " + maxWarmUpRounds);
         }
         java.nio.file.Files.createDirectories(logs);
-        new LoadRun(seconds, logs).run(servers, warmUpRounds, rounds, System.out);
+        new LoadRun(seconds, logs).run(servers, warmUpRounds, maxWarmUpRounds, rounds, System.out);
     }
 
-    private void run(List<Server> servers, int warmUpRounds, int rounds, PrintStream out) throws Exception {
+    private void run(List<Server> servers, int warmUpRounds, int maxWarmUpRounds, int rounds, PrintStream out)
+            throws Exception {
         Map<String, LoadTable.Result> results = new LinkedHashMap<>();
+        Map<String, Integer> warmedUp = new LinkedHashMap<>();
         Map<String, Running> running = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
         try {
@@ -148,12 +161,24 @@ public final class LoadRun {
                 if (!runs(group)) {
                     continue;
                 }
-                for (Visit<Running> visit : visits(taking(running.values(), group), warmUpRounds, rounds)) {
-                    Running server = visit.server();
-                    System.err.println("== " + group + ", " + (visit.recorded() ? "round " : "warm-up round ")
-                            + (visit.round() + 1) + ": " + server.server().name());
-                    Map<String, LoadTable.Result> into = visit.recorded() ? results : scratch(running.keySet());
-                    measure(server, failures, () -> measureGroup(group, server, into));
+                List<Running> taking = taking(running.values(), group);
+                WarmUp warmUp = new WarmUp(warmUpRounds, maxWarmUpRounds);
+                while (warmUp.wantsAnother()) {
+                    Map<String, Double> cost = new LinkedHashMap<>();
+                    for (Running server : order(taking, warmUp.rounds())) {
+                        System.err.println("== " + group + ", warm-up round " + (warmUp.rounds() + 1) + ": "
+                                + server.server().name());
+                        measure(server, failures, () -> measureGroup(group, server, scratch(running.keySet())));
+                        cost.put(server.server().name(), lastCpuPerOperation);
+                    }
+                    warmUp.record(cost);
+                }
+                warmedUp.put(group, warmUp.rounds());
+                for (int round = 0; round < rounds; round++) {
+                    for (Running server : order(taking, round)) {
+                        System.err.println("== " + group + ", round " + (round + 1) + ": " + server.server().name());
+                        measure(server, failures, () -> measureGroup(group, server, results));
+                    }
                 }
             }
         } finally {
@@ -161,7 +186,7 @@ public final class LoadRun {
                 stop(server);
             }
         }
-        LoadTable.print(new ArrayList<>(results.values()), warmUpRounds, rounds, out);
+        LoadTable.print(new ArrayList<>(results.values()), warmedUp, rounds, out);
         for (String failure : failures) {
             out.println("NOT MEASURED " + failure);
         }
@@ -175,27 +200,6 @@ public final class LoadRun {
             }
         }
         return taking;
-    }
-
-    /** One server's turn at a row: in a warm-up round (not recorded) or in a recorded one, numbered from 0. */
-    record Visit<T>(int round, T server, boolean recorded) {
-    }
-
-    /**
-     * The turns of one row: {@code warmUpRounds} rounds that are not recorded, then {@code rounds} recorded ones, each
-     * round visiting every server once in the order {@link #order} gives it, so the recorded rounds are rotated
-     * whatever the number of warm-up rounds.
-     */
-    static <T> List<Visit<T>> visits(List<T> servers, int warmUpRounds, int rounds) {
-        List<Visit<T>> visits = new ArrayList<>();
-        for (int i = 0; i < warmUpRounds + rounds; i++) {
-            boolean recorded = i >= warmUpRounds;
-            int round = recorded ? i - warmUpRounds : i;
-            for (T server : order(servers, round)) {
-                visits.add(new Visit<>(round, server, recorded));
-            }
-        }
-        return visits;
     }
 
     /** Where a warm-up round's figures go: an empty result for every server, dropped afterwards. */
@@ -225,6 +229,7 @@ public final class LoadRun {
 
     private void measure(Running server, List<String> failures, Measurement measurement) {
         serverPid = server.process().pid();
+        lastCpuPerOperation = Double.NaN;
         try {
             measurement.run();
         } catch (Exception e) {
@@ -341,6 +346,7 @@ public final class LoadRun {
             long blocked = switchesAfter[0] - switchesBefore[0];
             long preempted = switchesAfter[1] - switchesBefore[1];
             double rate = count / ((now - start) / 1e9);
+            lastCpuPerOperation = cpu / 1e3 / Math.max(1, count);
             Arrays.sort(samples, 0, count);
             if (Boolean.getBoolean("load.percentiles")) { // for diagnosis: where the fast and slow round trips part
                 StringBuilder line = new StringBuilder("  latency (us):");
@@ -437,6 +443,7 @@ public final class LoadRun {
         long after = counter.sum();
         long cpu = serverCpuNanos() - cpuBefore;
         double elapsed = (System.nanoTime() - start) / 1e9;
+        lastCpuPerOperation = cpu / 1e3 / Math.max(1, after - before);
         System.err.printf(Locale.ROOT, "  %d in %.1f s; server CPU %.3f us %s%n", after - before, elapsed,
                 cpu / 1e3 / Math.max(1, after - before) * unit, unitName);
         return (after - before) / elapsed;

@@ -56,20 +56,26 @@ final class LoadTable {
         }
     }
 
-    /** How the table's rounds were preceded: by the warm-up rounds whose figures were dropped. */
-    static String warmedUp(int warmUpRounds) {
-        return switch (warmUpRounds) {
-            case 0 -> ", without a warm-up round";
-            case 1 -> ", after one warm-up round of each row that is not recorded";
-            default -> ", after " + warmUpRounds + " warm-up rounds of each row that are not recorded";
-        };
+    /**
+     * How the table's rounds were preceded: by each group of rows' warm-up rounds (by group name, in the order run),
+     * whose figures were dropped.
+     */
+    static String warmedUp(Map<String, Integer> warmUpRounds) {
+        if (warmUpRounds.values().stream().allMatch(n -> n == 0)) {
+            return ", without a warm-up round";
+        }
+        StringBuilder counts = new StringBuilder();
+        warmUpRounds.forEach((group, n) -> counts.append(counts.length() == 0 ? "" : ", ").append(group).append(' ')
+                .append(n));
+        return ", after warm-up rounds that are not recorded, until no server's CPU time per operation fell by more"
+                + " than " + Math.round(WarmUp.SETTLED_DROP * 100) + "% from one to the next (" + counts + ")";
     }
 
     /**
      * The table: every row's median over the rounds for each server, and its ratio against {@code jetty}'s median;
      * then, for more than one round, the rounds' lowest and highest value of each server.
      */
-    static void print(List<Result> results, int warmUpRounds, int rounds, PrintStream out) {
+    static void print(List<Result> results, Map<String, Integer> warmUpRounds, int rounds, PrintStream out) {
         Map<String, Result> byName = new LinkedHashMap<>();
         results.forEach(r -> byName.put(r.name(), r));
         Result reference = byName.get("jetty");
