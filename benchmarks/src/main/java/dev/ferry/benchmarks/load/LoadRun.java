@@ -31,10 +31,10 @@ import java.util.concurrent.atomic.LongAdder;
  * its recorded rounds each row runs warm-up rounds whose figures are dropped, until the servers' CPU time per operation
  * has settled ({@link WarmUp}; at least {@code W} rounds, 1 by default, and at most {@code M}, 6 by default): a
  * server's first rounds of a row are also those in which its JIT compiles that row's path (a fresh server's first
- * handshake round costs it two and a half to five times the CPU per handshake of its later ones), and a round that measures the
- * compiler is not a sample of the server. What a row leaves behind for the next one (the TIME-WAIT sockets of a
- * handshake row, a warmer or colder CPU) then falls on every server alike, and the table shows each row's median over
- * the rounds, with the rounds' lowest and highest value beside it.
+ * handshake round costs it two and a half to five times the CPU per handshake of its later ones), and a round that
+ * measures the compiler is not a sample of the server. What a row leaves behind for the next one (the TIME-WAIT
+ * sockets of a handshake row, a warmer or colder CPU) then falls on every server alike, and the table shows each row's
+ * median over the rounds, with the rounds' lowest and highest value beside it.
  *
  * <p>Usage: {@code LoadRun [--seconds S] [--rounds R] [--warm-up-rounds W] [--max-warm-up-rounds M] [--log DIR]
  * name=container=classpath ...},
@@ -445,7 +445,7 @@ public final class LoadRun {
         double elapsed = (System.nanoTime() - start) / 1e9;
         lastCpuPerOperation = cpu / 1e3 / Math.max(1, after - before);
         System.err.printf(Locale.ROOT, "  %d in %.1f s; server CPU %.3f us %s%n", after - before, elapsed,
-                cpu / 1e3 / Math.max(1, after - before) * unit, unitName);
+                lastCpuPerOperation * unit, unitName);
         return (after - before) / elapsed;
     }
 

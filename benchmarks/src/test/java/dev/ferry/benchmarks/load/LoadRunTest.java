@@ -60,8 +60,8 @@ class LoadRunTest {
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String table = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(table.contains("| " + LoadRun.ROWS[0] + " | 25,000 | 1.19 | 21,000 |"), table);
-        assertTrue(table.contains("Medians of 3 rounds, after warm-up rounds that are not recorded, until no server's CPU"
-                + " time per operation fell by more than 10% from one to the next (one 2, handshakes 5) ("), table);
+        assertTrue(table.contains("Medians of 3 rounds, after warm-up rounds that are not recorded, until no server's"
+                + " CPU time per operation fell by more than 10% from one to the next (one 2, handshakes 5) ("), table);
         assertTrue(table.contains("| row | ferry | jetty |"), table);
         assertTrue(table.contains("| " + LoadRun.ROWS[0] + " | 24,000 to 26,000 | 20,000 to 22,000 |"), table);
         assertTrue(table.contains("| " + LoadRun.ROWS[5] + " | - | - |"), table);
