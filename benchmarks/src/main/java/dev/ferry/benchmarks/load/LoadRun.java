@@ -134,7 +134,7 @@ public final class LoadRun {
     private void run(List<Server> servers, int warmUpRounds, int maxWarmUpRounds, int rounds, PrintStream out)
             throws Exception {
         Map<String, LoadTable.Result> results = new LinkedHashMap<>();
-        Map<String, Integer> warmedUp = new LinkedHashMap<>();
+        Map<String, WarmUp.Outcome> warmedUp = new LinkedHashMap<>();
         Map<String, Running> running = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
         try {
@@ -173,7 +173,7 @@ public final class LoadRun {
                     }
                     warmUp.record(cost);
                 }
-                warmedUp.put(group, warmUp.rounds());
+                warmedUp.put(group, warmUp.outcome());
                 for (int round = 0; round < rounds; round++) {
                     for (Running server : order(taking, round)) {
                         System.err.println("== " + group + ", round " + (round + 1) + ": " + server.server().name());

@@ -58,15 +58,15 @@ final class LoadTable {
 
     /**
      * How the table's rounds were preceded: by each group of rows' warm-up rounds (by group name, in the order run),
-     * whose figures were dropped.
+     * whose figures were dropped, and whether a server's cost was still falling when the bound ended them.
      */
-    static String warmedUp(Map<String, Integer> warmUpRounds) {
-        if (warmUpRounds.values().stream().allMatch(n -> n == 0)) {
+    static String warmedUp(Map<String, WarmUp.Outcome> warmUps) {
+        if (warmUps.values().stream().allMatch(w -> w.rounds() == 0)) {
             return ", without a warm-up round";
         }
         StringBuilder counts = new StringBuilder();
-        warmUpRounds.forEach((group, n) -> counts.append(counts.length() == 0 ? "" : ", ").append(group).append(' ')
-                .append(n));
+        warmUps.forEach((group, w) -> counts.append(counts.length() == 0 ? "" : ", ").append(group).append(' ')
+                .append(w.rounds()).append(w.stillFalling() ? " still falling at the bound" : ""));
         return ", after warm-up rounds that are not recorded, until no server's CPU time per operation fell by more"
                 + " than " + Math.round(WarmUp.SETTLED_DROP * 100) + "% from one to the next (" + counts + ")";
     }
@@ -75,7 +75,7 @@ final class LoadTable {
      * The table: every row's median over the rounds for each server, and its ratio against {@code jetty}'s median;
      * then, for more than one round, the rounds' lowest and highest value of each server.
      */
-    static void print(List<Result> results, Map<String, Integer> warmUpRounds, int rounds, PrintStream out) {
+    static void print(List<Result> results, Map<String, WarmUp.Outcome> warmUps, int rounds, PrintStream out) {
         Map<String, Result> byName = new LinkedHashMap<>();
         results.forEach(r -> byName.put(r.name(), r));
         Result reference = byName.get("jetty");
@@ -104,7 +104,7 @@ final class LoadTable {
             out.println(line);
         }
         out.println();
-        out.println("Medians of " + rounds + (rounds == 1 ? " round" : " rounds") + warmedUp(warmUpRounds)
+        out.println("Medians of " + rounds + (rounds == 1 ? " round" : " rounds") + warmedUp(warmUps)
                 + " (memory: one measurement, on the fresh server). Ratios are server / jetty; higher is better for"
                 + " rates, lower is better for latency and memory. " + NOT_MEASURED + ": not measured.");
         if (rounds > 1) {

@@ -24,8 +24,18 @@ final class WarmUp {
     private final int least;
     private final int most;
     private Map<String, Double> previous = Map.of();
+    /** The last round could be compared with the one before, and no server's cost fell by more than the margin. */
     private boolean settled;
+    /** The last round was compared with the one before, and some server's cost fell by more than the margin. */
+    private boolean falling;
     private int rounds;
+
+    /**
+     * How a row's warm-up ended: after {@code rounds} rounds, with some server's cost still falling by more than
+     * {@link #SETTLED_DROP} in the last of them (the bound ended it, not the servers) or not.
+     */
+    record Outcome(int rounds, boolean stillFalling) {
+    }
 
     /** @throws IllegalArgumentException if {@code least} is negative or {@code most} below it */
     WarmUp(int least, int most) {
@@ -48,15 +58,15 @@ final class WarmUp {
      * work.
      */
     void record(Map<String, Double> cpuPerOperation) {
-        boolean all = rounds > 0;
+        falling = false;
         for (Map.Entry<String, Double> now : cpuPerOperation.entrySet()) {
             Double before = previous.get(now.getKey());
             if (known(now.getValue()) && before != null && known(before)
                     && now.getValue() < (1 - SETTLED_DROP) * before) {
-                all = false;
+                falling = true;
             }
         }
-        settled = all;
+        settled = rounds > 0 && !falling;
         previous = Map.copyOf(cpuPerOperation);
         rounds++;
     }
@@ -64,6 +74,11 @@ final class WarmUp {
     /** The warm-up rounds recorded so far. */
     int rounds() {
         return rounds;
+    }
+
+    /** How the warm-up has gone so far: once {@link #wantsAnother()} is false, how it ended. */
+    Outcome outcome() {
+        return new Outcome(rounds, falling);
     }
 
     private static boolean known(Double cost) {

@@ -53,15 +53,16 @@ class LoadRunTest {
         ferry.rounds().get(0).addAll(List.of(26_000.0, 24_000.0, 25_000.0));
         jetty.rounds().get(0).addAll(List.of(20_000.0, 22_000.0, 21_000.0));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Map<String, Integer> warmedUp = new LinkedHashMap<>();
-        warmedUp.put("one", 2);
-        warmedUp.put("handshakes", 5);
+        Map<String, WarmUp.Outcome> warmedUp = new LinkedHashMap<>();
+        warmedUp.put("one", new WarmUp.Outcome(2, false));
+        warmedUp.put("handshakes", new WarmUp.Outcome(6, true));
         LoadTable.print(new ArrayList<>(List.of(ferry, jetty)), warmedUp, 3,
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String table = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(table.contains("| " + LoadRun.ROWS[0] + " | 25,000 | 1.19 | 21,000 |"), table);
         assertTrue(table.contains("Medians of 3 rounds, after warm-up rounds that are not recorded, until no server's"
-                + " CPU time per operation fell by more than 10% from one to the next (one 2, handshakes 5) ("), table);
+                + " CPU time per operation fell by more than 10% from one to the next (one 2, handshakes 6 still falling"
+                + " at the bound) ("), table);
         assertTrue(table.contains("| row | ferry | jetty |"), table);
         assertTrue(table.contains("| " + LoadRun.ROWS[0] + " | 24,000 to 26,000 | 20,000 to 22,000 |"), table);
         assertTrue(table.contains("| " + LoadRun.ROWS[5] + " | - | - |"), table);
@@ -99,7 +100,7 @@ class LoadRunTest {
         jetty.rounds().get(0).addAll(List.of(20_000.0, 25_000.0));
         bare.rounds().get(0).addAll(List.of(19_000.0, 19_500.0));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        LoadTable.print(new ArrayList<>(List.of(ferry, jetty, bare)), Map.of("one", 2), 2,
+        LoadTable.print(new ArrayList<>(List.of(ferry, jetty, bare)), Map.of("one", new WarmUp.Outcome(2, false)), 2,
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String table = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(table.contains("| row | ferry vs jetty |\n"), table);
@@ -129,7 +130,7 @@ class LoadRunTest {
         jetty.rounds().get(3).add(160_000.0);
         bare.rounds().get(1).add(48.0);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        LoadTable.print(new ArrayList<>(List.of(jetty, bare)), Map.of("one", 0, "many", 0), 1,
+        LoadTable.print(new ArrayList<>(List.of(jetty, bare)), Map.of("one", new WarmUp.Outcome(0, false), "many", new WarmUp.Outcome(0, false)), 1,
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String table = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(table.contains("| " + LoadRun.ROWS[1] + " | 50.0 | 48.0 | 0.96 |"), table);

@@ -26,6 +26,7 @@ class WarmUpTest {
         }
         assertEquals(6, warmUp.rounds(), "ferry's 216 -> 172 is a fall of 20%, then jetty's 297 -> 247 one of 17%");
         assertEquals(6, taken);
+        assertEquals(new WarmUp.Outcome(6, false), warmUp.outcome(), "jetty's 247 -> 254 and tomcat's 249 -> 236");
     }
 
     @Test
@@ -47,7 +48,7 @@ class WarmUpTest {
             warmUp.record(Map.of("ferry", cost));
             cost /= 2;
         }
-        assertEquals(3, warmUp.rounds());
+        assertEquals(new WarmUp.Outcome(3, true), warmUp.outcome(), "the bound, not the servers, ended it");
     }
 
     @Test
@@ -58,6 +59,15 @@ class WarmUpTest {
             warmUp.record(Map.of("ferry", 100.0));
         }
         assertFalse(warmUp.wantsAnother());
+        assertEquals(new WarmUp.Outcome(3, false), warmUp.outcome());
+    }
+
+    @Test
+    void oneFixedRoundCannotBeStillFalling() {
+        WarmUp warmUp = new WarmUp(1, 1);
+        warmUp.record(Map.of("ferry", 836.0));
+        assertFalse(warmUp.wantsAnother());
+        assertEquals(new WarmUp.Outcome(1, false), warmUp.outcome(), "nothing to compare the one round with");
     }
 
     @Test
