@@ -1,11 +1,7 @@
 package dev.ferry.benchmarks.load;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,7 +53,7 @@ public final class LoadRun {
     private final double seconds;
     private final Path logs;
     /** The server being measured, for the CPU time it spends per operation (a diagnostic on stderr). */
-    private long serverPid = -1;
+    private ServerProcess measured;
     /** The CPU time per operation of the last measurement, for {@link WarmUp}; NaN when not known. */
     private double lastCpuPerOperation = Double.NaN;
 
@@ -72,10 +68,6 @@ public final class LoadRun {
         boolean measures(String group) {
             return !container.equals("bare") || group.equals("one");
         }
-    }
-
-    /** A started server process and the pipes of its command protocol ({@link LoadServer}). */
-    private record Running(Server server, Process process, int port, Writer input, BufferedReader output) {
     }
 
     static final String[] ROWS = {
@@ -135,13 +127,13 @@ public final class LoadRun {
             throws Exception {
         Map<String, LoadTable.Result> results = new LinkedHashMap<>();
         Map<String, WarmUp.Outcome> warmedUp = new LinkedHashMap<>();
-        Map<String, Running> running = new LinkedHashMap<>();
+        Map<String, ServerProcess> running = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
         try {
             for (Server server : servers) {
                 results.put(server.name(), LoadTable.Result.empty(server.name()));
                 try {
-                    running.put(server.name(), start(server));
+                    running.put(server.name(), ServerProcess.start(server, logs));
                 } catch (Exception e) {
                     // One server that cannot be measured must not hide the others' numbers.
                     failures.add(server.name() + ": " + e);
@@ -149,7 +141,7 @@ public final class LoadRun {
             }
             // Memory first, on fresh servers: after the load rows the heap's pages are resident already.
             if (runs("memory")) {
-                for (Running server : taking(running.values(), "memory")) {
+                for (ServerProcess server : taking(running.values(), "memory")) {
                     measure(server, failures, () -> {
                         double[] memory = idleMemory(server);
                         record(results, server, 6, memory[0]);
@@ -161,11 +153,11 @@ public final class LoadRun {
                 if (!runs(group)) {
                     continue;
                 }
-                List<Running> taking = taking(running.values(), group);
+                List<ServerProcess> taking = taking(running.values(), group);
                 WarmUp warmUp = new WarmUp(warmUpRounds, maxWarmUpRounds);
                 while (warmUp.wantsAnother()) {
                     Map<String, Double> cost = new LinkedHashMap<>();
-                    for (Running server : order(taking, warmUp.rounds())) {
+                    for (ServerProcess server : order(taking, warmUp.rounds())) {
                         System.err.println("== " + group + ", warm-up round " + (warmUp.rounds() + 1) + ": "
                                 + server.server().name());
                         measure(server, failures, () -> measureGroup(group, server, scratch(running.keySet())));
@@ -175,15 +167,15 @@ public final class LoadRun {
                 }
                 warmedUp.put(group, warmUp.outcome());
                 for (int round = 0; round < rounds; round++) {
-                    for (Running server : order(taking, round)) {
+                    for (ServerProcess server : order(taking, round)) {
                         System.err.println("== " + group + ", round " + (round + 1) + ": " + server.server().name());
                         measure(server, failures, () -> measureGroup(group, server, results));
                     }
                 }
             }
         } finally {
-            for (Running server : running.values()) {
-                stop(server);
+            for (ServerProcess server : running.values()) {
+                server.close();
             }
         }
         LoadTable.print(new ArrayList<>(results.values()), warmedUp, rounds, out);
@@ -192,9 +184,9 @@ public final class LoadRun {
         }
     }
 
-    private static List<Running> taking(Iterable<Running> running, String group) {
-        List<Running> taking = new ArrayList<>();
-        for (Running server : running) {
+    private static List<ServerProcess> taking(Iterable<ServerProcess> running, String group) {
+        List<ServerProcess> taking = new ArrayList<>();
+        for (ServerProcess server : running) {
             if (server.server().measures(group)) {
                 taking.add(server);
             }
@@ -227,8 +219,8 @@ public final class LoadRun {
         void run() throws Exception;
     }
 
-    private void measure(Running server, List<String> failures, Measurement measurement) {
-        serverPid = server.process().pid();
+    private void measure(ServerProcess server, List<String> failures, Measurement measurement) {
+        measured = server;
         lastCpuPerOperation = Double.NaN;
         try {
             measurement.run();
@@ -237,7 +229,8 @@ public final class LoadRun {
         }
     }
 
-    private void measureGroup(String group, Running server, Map<String, LoadTable.Result> results) throws Exception {
+    private void measureGroup(String group, ServerProcess server, Map<String, LoadTable.Result> results)
+            throws Exception {
         int port = server.port();
         switch (group) {
             case "one" -> {
@@ -253,53 +246,8 @@ public final class LoadRun {
         }
     }
 
-    private static void record(Map<String, LoadTable.Result> results, Running server, int row, double value) {
+    private static void record(Map<String, LoadTable.Result> results, ServerProcess server, int row, double value) {
         results.get(server.server().name()).rounds().get(row).add(value);
-    }
-
-    private Running start(Server server) throws IOException {
-        System.err.println("== starting " + server.name() + " (" + server.container() + ")");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xms512m", "-Xmx512m", "-XX:+UseG1GC"));
-        // For diagnosis, for example -Dload.serverOptions=-XX:StartFlightRecording=filename=server.jfr
-        String extra = System.getProperty("load.serverOptions", "").trim();
-        if (!extra.isEmpty()) {
-            command.addAll(List.of(extra.split("\\s+")));
-        }
-        command.addAll(List.of("-cp", server.classPath()));
-        command.addAll(server.container().equals("bare") ? List.of(BareEcho.class.getName())
-                : List.of(LoadServer.class.getName(), server.container()));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.redirectError(logs.resolve(server.name() + ".stderr.log").toFile());
-        Process process = builder.start();
-        BufferedReader output = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        Writer input = process.outputWriter(StandardCharsets.UTF_8);
-        String line = lineStartingWith(output, "LISTENING ");
-        if (line == null) {
-            process.destroyForcibly();
-            throw new IllegalStateException("expected LISTENING <port> from " + server.name() + ", got none"
-                    + " (see " + logs.resolve(server.name() + ".stderr.log") + ")");
-        }
-        int port = Integer.parseInt(line.substring("LISTENING ".length()).trim());
-        return new Running(server, process, port, input, output);
-    }
-
-    private static void stop(Running server) throws InterruptedException {
-        Process process = server.process();
-        try (Writer input = server.input(); BufferedReader output = server.output()) {
-            input.write("QUIT\n");
-            input.flush();
-        } catch (IOException alreadyGone) {
-            // The process has ended or closed its input; it is waited for or destroyed below.
-        }
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroy();
-        }
-        if (process.isAlive()) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
     }
 
     /**
@@ -330,8 +278,8 @@ public final class LoadRun {
             while (System.nanoTime() < warmUpEnd) {
                 roundTrip(client, payload);
             }
-            long cpuBefore = serverCpuNanos();
-            long[] switchesBefore = serverContextSwitches();
+            long cpuBefore = measured.cpuNanos();
+            long[] switchesBefore = measured.contextSwitches();
             long start = System.nanoTime();
             long end = start + measureNanos();
             long now = start;
@@ -341,8 +289,8 @@ public final class LoadRun {
                 samples[count++] = after - now;
                 now = after;
             }
-            long cpu = serverCpuNanos() - cpuBefore;
-            long[] switchesAfter = serverContextSwitches();
+            long cpu = measured.cpuNanos() - cpuBefore;
+            long[] switchesAfter = measured.contextSwitches();
             long blocked = switchesAfter[0] - switchesBefore[0];
             long preempted = switchesAfter[1] - switchesBefore[1];
             double rate = count / ((now - start) / 1e9);
@@ -437,59 +385,16 @@ public final class LoadRun {
     private double window(LongAdder counter, long unit, String unitName) throws InterruptedException {
         Thread.sleep(warmUpNanos() / 1_000_000);
         long before = counter.sum();
-        long cpuBefore = serverCpuNanos();
+        long cpuBefore = measured.cpuNanos();
         long start = System.nanoTime();
         Thread.sleep(measureNanos() / 1_000_000);
         long after = counter.sum();
-        long cpu = serverCpuNanos() - cpuBefore;
+        long cpu = measured.cpuNanos() - cpuBefore;
         double elapsed = (System.nanoTime() - start) / 1e9;
         lastCpuPerOperation = cpu / 1e3 / Math.max(1, after - before);
         System.err.printf(Locale.ROOT, "  %d in %.1f s; server CPU %.3f us %s%n", after - before, elapsed,
                 lastCpuPerOperation * unit, unitName);
         return (after - before) / elapsed;
-    }
-
-    /**
-     * The server process's CPU time so far (user and system, from {@code /proc}; 10 ms resolution), or 0 where there
-     * is no {@code /proc}: CPU per operation varies less than throughput on a machine shared with other work.
-     */
-    private long serverCpuNanos() {
-        try {
-            String stat = java.nio.file.Files.readString(Path.of("/proc", String.valueOf(serverPid), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
-            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-    }
-
-    /**
-     * Context switches of all the server process's threads so far, from {@code /proc}: {voluntary, involuntary}, or
-     * zeros where there is no {@code /proc}. Per round trip, a voluntary switch is a server thread that blocked and had
-     * to be woken again (on a virtual machine, each wake-up of a halted vCPU is a trip through the hypervisor, which
-     * sets the latency tail); an involuntary one is a thread preempted while it could still run, as the thread that
-     * wrote the echo is when the client it woke takes the CPU, which costs far less.
-     */
-    private long[] serverContextSwitches() {
-        long[] sum = new long[2];
-        try (var tasks = java.nio.file.Files.list(Path.of("/proc", String.valueOf(serverPid), "task"))) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                try {
-                    for (String line : java.nio.file.Files.readAllLines(task.resolve("status"))) {
-                        if (line.contains("ctxt_switches:")) {
-                            sum[line.startsWith("nonvoluntary") ? 1 : 0] +=
-                                    Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-                        }
-                    }
-                } catch (IOException threadEnded) {
-                    // A thread that ended between the listing and the read counts no more.
-                }
-            }
-            return sum;
-        } catch (IOException | RuntimeException e) {
-            return new long[2];
-        }
     }
 
     /** 1 MiB binary messages echoed one at a time on one connection: MB (10^6 bytes) echoed per second. */
@@ -518,9 +423,9 @@ public final class LoadRun {
     }
 
     /** Heap after GC and RSS of the server, before and with 2,000 idle connections: [heap, RSS] bytes each. */
-    private double[] idleMemory(Running server) throws Exception {
+    private double[] idleMemory(ServerProcess server) throws Exception {
         int port = server.port();
-        long[] before = memory(server.input(), server.output());
+        long[] before = server.memory();
         List<WireClient> idle = new ArrayList<>(IDLE_CONNECTIONS);
         try {
             ExecutorService threads = Executors.newFixedThreadPool(HANDSHAKE_THREADS);
@@ -537,7 +442,7 @@ public final class LoadRun {
                 threads.shutdownNow();
             }
             Thread.sleep(1000);
-            long[] after = memory(server.input(), server.output());
+            long[] after = server.memory();
             System.err.printf(Locale.ROOT, "  heap %d -> %d, RSS kB %d -> %d%n", before[0], after[0], before[1],
                     after[1]);
             return new double[] {(after[0] - before[0]) / (double) IDLE_CONNECTIONS,
@@ -547,28 +452,6 @@ public final class LoadRun {
                 client.close();
             }
         }
-    }
-
-    private static long[] memory(Writer input, BufferedReader output) throws IOException {
-        input.write("MEMORY\n");
-        input.flush();
-        String line = lineStartingWith(output, "MEMORY ");
-        if (line == null) {
-            throw new IllegalStateException("expected MEMORY <heap> <rss>, got " + line);
-        }
-        String[] parts = line.split(" ");
-        return new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2])};
-    }
-
-    /** The next line starting with {@code prefix}, skipping what the JVM itself prints (JFR, for example). */
-    private static String lineStartingWith(BufferedReader output, String prefix) throws IOException {
-        for (int skipped = 0; skipped < 100; skipped++) {
-            String line = output.readLine();
-            if (line == null || line.startsWith(prefix)) {
-                return line;
-            }
-        }
-        return null;
     }
 
     private static byte[] payload(int size, long seed) {
